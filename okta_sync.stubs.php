@@ -1,0 +1,122 @@
+<?php
+
+/**
+ * @file
+ * IDE stubs for the okta_sync PHP extension (Rust, ext-php-rs).
+ *
+ * This file is documentation only: it is never loaded. A test compares it with
+ * the loaded extension's reflection (`php --re okta_sync`) and fails on drift.
+ *
+ * Settings array (every function taking `array $settings`): unknown keys and
+ * wrong types raise \OktaSync\ConfigException naming the key.
+ *
+ * Connection:
+ *  - org_url (string, required): https://example.okta.com (http only for
+ *    loopback addresses; no path, query, fragment or userinfo).
+ *  - api_token (string): an SSWS API token. Either this or the oauth_* keys.
+ *  - oauth_client_id (string), oauth_private_key (string, PEM, RSA),
+ *    oauth_key_id (string, optional kid), oauth_scopes (list of strings,
+ *    optional; default: okta.users.manage okta.groups.manage).
+ *  - ca_file (string, optional): PEM bundle to trust in addition to the system.
+ *  - connect_timeout, request_timeout (float seconds, optional; INI defaults).
+ *  - max_retries (int, optional, default 3).
+ *
+ * Provisioning (see README "Settings"):
+ *  - direction: 'drupal_to_okta' | 'okta_to_drupal' | 'both'.
+ *  - operations: ['manual' => [...], 'automatic' => [...],
+ *    'scheduled' => [...]], each a list of 'read', 'create', 'update',
+ *    'deactivate', 'delete'.
+ *  - create_mode: 'staged' | 'password' | 'hash' | 'hook' | 'active'.
+ *  - activation_email (bool), provision_blocked (bool), password_sync (bool).
+ *  - login_source: 'mail' | 'name'; login_suffix (string, for 'name').
+ *  - first_name_field, last_name_field (string): keys of $user['fields'].
+ *  - attribute_map: [oktaAttribute => drupal field key].
+ *  - group_map: [drupal role => list of Okta group names].
+ *  - on_delete: 'deactivate' | 'delete'.
+ *  - guard_max_share (float 0..1), guard_max_count (int).
+ *  - import_active_statuses: list of Okta statuses that make an active
+ *    Drupal account; import_map: [drupal field key => oktaAttribute].
+ *
+ * User snapshot array (`array $user`): uid (int), name, mail (string),
+ * status (bool: active), roles (list of string), fields (array of scalars),
+ * password (plaintext, only when a form submitted one this request),
+ * pass_hash (Drupal's stored hash), okta_id, profile_hash (from the last
+ * outcome), okta_status (last known).
+ *
+ * Outcome array: uid, action ('created', 'linked', 'updated', 'unchanged',
+ * 'deactivated', 'reactivated', 'activated', 'deleted', 'skipped', 'failed',
+ * 'planned'), okta_id, okta_status, profile_hash, reason (for skipped and
+ * planned), create_mode (what was used), groups_added, groups_removed, and
+ * error => [code, summary, causes, link, http_status, request_id, retryable,
+ * retry_after] on failure.
+ */
+
+namespace {
+
+  /**
+   * The extension's version (semver).
+   */
+  function okta_sync_version(): string {}
+
+  /**
+   * Tests the configuration by looking up one user by login or email.
+   *
+   * @return array
+   *   ok (bool), user (id, status, login, email, profile) when found,
+   *   token_owner (when the API allows), rate_limit (limit, remaining,
+   *   reset), error (as in outcomes) and hint (plain words) on failure.
+   */
+  function okta_sync_test(array $settings, string $login): array {}
+
+  /**
+   * Provisions one user event: 'insert', 'update', 'delete' or 'manual'.
+   *
+   * @return array
+   *   One outcome array.
+   */
+  function okta_sync_user(array $settings, string $event, array $user): array {}
+
+  /**
+   * Provisions many users concurrently, sharing one rate budget.
+   *
+   * Options: method ('manual' | 'scheduled', default 'manual'), mode
+   * ('push' | 'reconcile'), dry_run (bool), concurrency (int).
+   *
+   * @return array
+   *   outcomes (in input order), stats (counts by action, requests, 429s,
+   *   elapsed_ms), and guard (when the deletion guard stopped the run).
+   */
+  function okta_sync_users(array $settings, array $users, array $options = []): array {}
+
+  /**
+   * Lists Okta users for import into Drupal.
+   *
+   * Options: since (watermark: ISO-8601 lastUpdated), cursor (resume),
+   * limit (page size, max 200), max_pages (int).
+   *
+   * @return array
+   *   users (normalised records), cursor (null when done), watermark.
+   */
+  function okta_sync_pull(array $settings, array $options): array {}
+
+  /**
+   * This process's counters: requests, retries, rate_limited (429s),
+   * throttled_ms, clients (cached HTTP clients).
+   */
+  function okta_sync_stats(): array {}
+
+}
+
+namespace OktaSync {
+
+  /**
+   * Base class of every exception the extension throws.
+   */
+  class Exception extends \Exception {}
+
+  /**
+   * Bad settings: the message names the key.
+   */
+  class ConfigException extends \InvalidArgumentException {}
+
+}
