@@ -1,0 +1,118 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Import;
+
+/**
+ * The import's own settings, read once from the module configuration.
+ *
+ * Config keys (okta_user_sync.settings): direction, login_source,
+ * login_suffix, import_active_statuses, import_map, import_block_missing,
+ * import_page_size, attribute_authority.
+ */
+final class ImportSettings {
+
+  /**
+   * Okta statuses that always block the linked Drupal account.
+   */
+  public const BLOCK_STATUSES = ['DEPROVISIONED', 'SUSPENDED'];
+
+  /**
+   * Okta statuses that make an active Drupal account unless configured.
+   */
+  public const DEFAULT_ACTIVE_STATUSES = ['ACTIVE', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'RECOVERY'];
+
+  /**
+   * Constructs the settings.
+   *
+   * @param string $direction
+   *   'drupal_to_okta', 'okta_to_drupal' or 'both'.
+   * @param list<string> $activeStatuses
+   *   Okta statuses that make an active Drupal account.
+   * @param array<string, string> $importMap
+   *   Drupal field key => Okta attribute.
+   * @param string $loginSource
+   *   'mail' or 'name': how an Okta login matches a Drupal account.
+   * @param string $loginSuffix
+   *   With 'name': the suffix appended to the Drupal name to form the login.
+   * @param bool $blockMissing
+   *   Reconcile runs block linked accounts whose Okta user is gone.
+   * @param int $pageSize
+   *   Okta page size (1..200).
+   * @param array<string, string> $authority
+   *   Drupal field key => 'okta' | 'drupal' (used when direction is 'both').
+   */
+  public function __construct(
+    public readonly string $direction = 'okta_to_drupal',
+    public readonly array $activeStatuses = self::DEFAULT_ACTIVE_STATUSES,
+    public readonly array $importMap = [],
+    public readonly string $loginSource = 'mail',
+    public readonly string $loginSuffix = '',
+    public readonly bool $blockMissing = FALSE,
+    public readonly int $pageSize = 200,
+    public readonly array $authority = [],
+  ) {}
+
+  /**
+   * Builds the settings from the module's configuration array.
+   */
+  public static function fromConfig(array $config): self {
+    $direction = (string) ($config['direction'] ?? 'okta_to_drupal');
+    if (!in_array($direction, ['drupal_to_okta', 'okta_to_drupal', 'both'], TRUE)) {
+      $direction = 'drupal_to_okta';
+    }
+    $active = array_values(array_map(
+      static fn ($s): string => strtoupper((string) $s),
+      array_filter((array) ($config['import_active_statuses'] ?? self::DEFAULT_ACTIVE_STATUSES)),
+    ));
+    // A blocking status can never make an active account, whatever the
+    // configuration says: the issue requires those users to be blocked.
+    $active = array_values(array_diff($active, self::BLOCK_STATUSES));
+    $map = [];
+    foreach ((array) ($config['import_map'] ?? []) as $field => $attribute) {
+      if (is_string($attribute) && $attribute !== '') {
+        $map[(string) $field] = $attribute;
+      }
+    }
+    $authority = [];
+    foreach ((array) ($config['attribute_authority'] ?? []) as $field => $owner) {
+      if ($owner === 'okta' || $owner === 'drupal') {
+        $authority[(string) $field] = $owner;
+      }
+    }
+    $loginSource = ($config['login_source'] ?? 'mail') === 'name' ? 'name' : 'mail';
+    $pageSize = (int) ($config['import_page_size'] ?? 200);
+    return new self(
+      $direction,
+      $active,
+      $map,
+      $loginSource,
+      (string) ($config['login_suffix'] ?? ''),
+      (bool) ($config['import_block_missing'] ?? FALSE),
+      max(1, min(200, $pageSize)),
+      $authority,
+    );
+  }
+
+  /**
+   * Whether Okta → Drupal import is enabled at all.
+   */
+  public function importEnabled(): bool {
+    return $this->direction === 'okta_to_drupal' || $this->direction === 'both';
+  }
+
+  /**
+   * The extension settings keys this import adds to the connection settings.
+   *
+   * @return array
+   *   import_active_statuses and import_map, as okta_sync_pull() reads them.
+   */
+  public function extensionSettings(): array {
+    return [
+      'import_active_statuses' => $this->activeStatuses,
+      'import_map' => $this->importMap,
+    ];
+  }
+
+}
