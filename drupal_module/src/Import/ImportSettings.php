@@ -8,8 +8,9 @@ namespace Drupal\okta_user_sync\Import;
  * The import's own settings, read once from the module configuration.
  *
  * Config keys (okta_user_sync.settings): direction, login_source,
- * login_suffix, import_active_statuses, import_map, import_block_missing,
- * import_page_size, attribute_authority.
+ * login_suffix, import_active_statuses, import_map (list of {drupal, okta}),
+ * import_block_missing, import_page_size, attribute_authority (list of
+ * {field, owner}), guard_max_share, guard_max_count (shared with the push).
  */
 final class ImportSettings {
 
@@ -42,6 +43,10 @@ final class ImportSettings {
    *   Okta page size (1..200).
    * @param array<string, string> $authority
    *   Drupal field key => 'okta' | 'drupal' (used when direction is 'both').
+   * @param float $guardMaxShare
+   *   Reconcile guard: largest share of linked accounts blocked as missing.
+   * @param int $guardMaxCount
+   *   Reconcile guard: largest number of accounts blocked as missing.
    */
   public function __construct(
     public readonly string $direction = 'okta_to_drupal',
@@ -52,6 +57,8 @@ final class ImportSettings {
     public readonly bool $blockMissing = FALSE,
     public readonly int $pageSize = 200,
     public readonly array $authority = [],
+    public readonly float $guardMaxShare = 0.1,
+    public readonly int $guardMaxCount = 50,
   ) {}
 
   /**
@@ -69,18 +76,11 @@ final class ImportSettings {
     // A blocking status can never make an active account, whatever the
     // configuration says: the issue requires those users to be blocked.
     $active = array_values(array_diff($active, self::BLOCK_STATUSES));
-    $map = [];
-    foreach ((array) ($config['import_map'] ?? []) as $field => $attribute) {
-      if (is_string($attribute) && $attribute !== '') {
-        $map[(string) $field] = $attribute;
-      }
-    }
-    $authority = [];
-    foreach ((array) ($config['attribute_authority'] ?? []) as $field => $owner) {
-      if ($owner === 'okta' || $owner === 'drupal') {
-        $authority[(string) $field] = $owner;
-      }
-    }
+    $map = self::pairs($config['import_map'] ?? [], 'drupal', 'okta');
+    $authority = array_filter(
+      self::pairs($config['attribute_authority'] ?? [], 'field', 'owner'),
+      static fn (string $owner): bool => $owner === 'okta' || $owner === 'drupal',
+    );
     $loginSource = ($config['login_source'] ?? 'mail') === 'name' ? 'name' : 'mail';
     $pageSize = (int) ($config['import_page_size'] ?? 200);
     return new self(
@@ -92,7 +92,30 @@ final class ImportSettings {
       (bool) ($config['import_block_missing'] ?? FALSE),
       max(1, min(200, $pageSize)),
       $authority,
+      (float) ($config['guard_max_share'] ?? 0.1),
+      (int) ($config['guard_max_count'] ?? 50),
     );
+  }
+
+  /**
+   * Reads a key => value setting stored either as a map or, as config schema
+   * sequences require, as a list of two-key mappings.
+   *
+   * @return array<string, string>
+   *   Non-empty string values keyed by non-empty string keys.
+   */
+  private static function pairs(mixed $value, string $keyName, string $valueName): array {
+    $pairs = [];
+    foreach ((array) $value as $key => $item) {
+      if (is_array($item)) {
+        $key = $item[$keyName] ?? '';
+        $item = $item[$valueName] ?? '';
+      }
+      if (is_string($item) && $item !== '' && (string) $key !== '') {
+        $pairs[(string) $key] = $item;
+      }
+    }
+    return $pairs;
   }
 
   /**

@@ -1,0 +1,20 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Import;
+
+/**
+ * The queue of Okta users to import (Drupal queue okta_user_sync_import).
+ */
+interface ImportQueueInterface {
+
+  /**
+   * Enqueues one affected Okta user.
+   *
+   * @param array $item
+   *   okta_id, login, event_type, published, uuid.
+   */
+  public function enqueue(array $item): void;
+
+}

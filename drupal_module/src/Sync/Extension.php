@@ -1,0 +1,72 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Sync;
+
+use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
+
+/**
+ * Object wrapper around the okta_sync_* functions.
+ *
+ * It adds nothing but a clear error when the extension is missing, and a seam
+ * tests can replace. Contract: okta_sync.stubs.php at the repository root.
+ */
+class Extension {
+
+  /**
+   * Whether the okta_sync extension is loaded in this PHP process.
+   */
+  public function isLoaded(): bool {
+    return extension_loaded('okta_sync') && function_exists('okta_sync_version');
+  }
+
+  /**
+   * The extension's version, or NULL when it is not loaded.
+   */
+  public function version(): ?string {
+    return $this->isLoaded() ? \okta_sync_version() : NULL;
+  }
+
+  /**
+   * Looks one user up to prove the settings work (okta_sync_test()).
+   */
+  public function test(array $settings, string $login): array {
+    $this->assertLoaded();
+    return \okta_sync_test($settings, $login);
+  }
+
+  /**
+   * Provisions one user event (okta_sync_user()).
+   */
+  public function syncUser(array $settings, string $event, array $user): array {
+    $this->assertLoaded();
+    return \okta_sync_user($settings, $event, $user);
+  }
+
+  /**
+   * Provisions many users (okta_sync_users()).
+   */
+  public function syncUsers(array $settings, array $users, array $options = []): array {
+    $this->assertLoaded();
+    return \okta_sync_users($settings, $users, $options);
+  }
+
+  /**
+   * Lists Okta users for import (okta_sync_pull()).
+   */
+  public function pull(array $settings, array $options): array {
+    $this->assertLoaded();
+    return \okta_sync_pull($settings, $options);
+  }
+
+  /**
+   * Throws when the extension is absent, instead of a fatal "undefined function".
+   */
+  private function assertLoaded(): void {
+    if (!$this->isLoaded()) {
+      throw new ExtensionMissingException();
+    }
+  }
+
+}

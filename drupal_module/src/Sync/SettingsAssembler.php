@@ -1,0 +1,202 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Sync;
+
+use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
+
+/**
+ * Turns the module's config values plus the secret into the settings array.
+ *
+ * The settings array is what every okta_sync_* function takes (keys: see
+ * okta_sync.stubs.php). Config keys that are Drupal-only (push_mode, queue
+ * and scheduler settings, ...) are left out, because the extension rejects
+ * unknown keys.
+ */
+final class SettingsAssembler {
+
+  public const OPERATIONS = ['read', 'create', 'update', 'deactivate', 'delete'];
+
+  public const METHODS = ['manual', 'automatic', 'scheduled'];
+
+  /**
+   * Builds the settings array.
+   *
+   * @param array $config
+   *   The okta_user_sync.settings config data.
+   * @param array $secrets
+   *   'api_token' and/or 'oauth_private_key' (string|null).
+   * @param array $overrides
+   *   Extension settings that win over config (e.g. shorter timeouts for
+   *   inline pushes, or the import keys of the Okta -> Drupal side).
+   *
+   * @throws \Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException
+   *   When the URL or the credentials for the chosen method are missing.
+   */
+  public function assemble(array $config, array $secrets, array $overrides = []): array {
+    $missing = $this->missing($config, $secrets);
+    if ($missing !== []) {
+      throw new MissingCredentialsException('Okta connection not configured: missing ' . implode(', ', $missing) . '.');
+    }
+    $settings = ['org_url' => rtrim(trim((string) $config['org_url']), '/')];
+    if ($this->authMethod($config) === 'oauth') {
+      $settings['oauth_client_id'] = trim((string) $config['oauth_client_id']);
+      $settings['oauth_private_key'] = (string) $secrets['oauth_private_key'];
+      if (trim((string) ($config['oauth_key_id'] ?? '')) !== '') {
+        $settings['oauth_key_id'] = trim((string) $config['oauth_key_id']);
+      }
+      $scopes = $this->stringList($config['oauth_scopes'] ?? []);
+      if ($scopes !== []) {
+        $settings['oauth_scopes'] = $scopes;
+      }
+    }
+    else {
+      $settings['api_token'] = trim((string) $secrets['api_token']);
+    }
+    if (trim((string) ($config['ca_file'] ?? '')) !== '') {
+      $settings['ca_file'] = trim((string) $config['ca_file']);
+    }
+    foreach (['connect_timeout', 'request_timeout'] as $key) {
+      if (isset($config[$key]) && (float) $config[$key] > 0) {
+        $settings[$key] = (float) $config[$key];
+      }
+    }
+    if (isset($config['max_retries'])) {
+      $settings['max_retries'] = max(0, (int) $config['max_retries']);
+    }
+    $settings += $this->provisioning($config);
+    return array_replace($settings, $overrides);
+  }
+
+  /**
+   * Whether the connection is fully configured.
+   */
+  public function isConfigured(array $config, array $secrets): bool {
+    return $this->missing($config, $secrets) === [];
+  }
+
+  /**
+   * Human names of what is missing for a connection (no values).
+   *
+   * @return string[]
+   *   Empty when everything needed is present.
+   */
+  public function missing(array $config, array $secrets): array {
+    $missing = [];
+    if (trim((string) ($config['org_url'] ?? '')) === '') {
+      $missing[] = 'Okta Portal URL';
+    }
+    if ($this->authMethod($config) === 'oauth') {
+      if (trim((string) ($config['oauth_client_id'] ?? '')) === '') {
+        $missing[] = 'OAuth client ID';
+      }
+      if (trim((string) ($secrets['oauth_private_key'] ?? '')) === '') {
+        $missing[] = 'OAuth private key';
+      }
+    }
+    elseif (trim((string) ($secrets['api_token'] ?? '')) === '') {
+      $missing[] = 'Okta API token';
+    }
+    return $missing;
+  }
+
+  /**
+   * The provisioning part of the settings.
+   */
+  private function provisioning(array $config): array {
+    $settings = [];
+    foreach (['direction', 'create_mode', 'on_delete', 'login_source'] as $key) {
+      if (is_string($config[$key] ?? NULL) && $config[$key] !== '') {
+        $settings[$key] = $config[$key];
+      }
+    }
+    $operations = [];
+    foreach (self::METHODS as $method) {
+      $operations[$method] = array_values(array_intersect(self::OPERATIONS, $this->stringList($config['operations'][$method] ?? [])));
+    }
+    $settings['operations'] = $operations;
+    foreach (['activation_email', 'provision_blocked', 'password_sync'] as $key) {
+      if (isset($config[$key])) {
+        $settings[$key] = (bool) $config[$key];
+      }
+    }
+    if (($settings['login_source'] ?? '') === 'name' && trim((string) ($config['login_suffix'] ?? '')) !== '') {
+      $settings['login_suffix'] = trim((string) $config['login_suffix']);
+    }
+    foreach (['first_name_field', 'last_name_field'] as $key) {
+      if (trim((string) ($config[$key] ?? '')) !== '') {
+        $settings[$key] = trim((string) $config[$key]);
+      }
+    }
+    $settings['attribute_map'] = $this->attributeMap($config['attribute_map'] ?? []);
+    $settings['group_map'] = $this->groupMap($config['group_map'] ?? []);
+    if (isset($config['guard_max_share'])) {
+      $settings['guard_max_share'] = min(1.0, max(0.0, (float) $config['guard_max_share']));
+    }
+    if (isset($config['guard_max_count'])) {
+      $settings['guard_max_count'] = max(0, (int) $config['guard_max_count']);
+    }
+    return $settings;
+  }
+
+  /**
+   * Config stores pairs (schema-friendly); the extension wants a map.
+   *
+   * @return array<string, string>
+   *   Okta attribute => Drupal field key.
+   */
+  private function attributeMap(mixed $rows): array {
+    $map = [];
+    foreach (is_array($rows) ? $rows : [] as $row) {
+      $okta = trim((string) ($row['okta'] ?? ''));
+      $drupal = trim((string) ($row['drupal'] ?? ''));
+      if ($okta !== '' && $drupal !== '') {
+        $map[$okta] = $drupal;
+      }
+    }
+    return $map;
+  }
+
+  /**
+   * Role => list of Okta group names, from config pairs.
+   *
+   * @return array<string, string[]>
+   *   Drupal role id => Okta group names.
+   */
+  private function groupMap(mixed $rows): array {
+    $map = [];
+    foreach (is_array($rows) ? $rows : [] as $row) {
+      $role = trim((string) ($row['role'] ?? ''));
+      $groups = $this->stringList($row['groups'] ?? []);
+      if ($role !== '' && $groups !== []) {
+        $map[$role] = array_values(array_unique(array_merge($map[$role] ?? [], $groups)));
+      }
+    }
+    return $map;
+  }
+
+  /**
+   * The configured authentication method.
+   */
+  private function authMethod(array $config): string {
+    return ($config['auth_method'] ?? 'api_token') === 'oauth' ? 'oauth' : 'api_token';
+  }
+
+  /**
+   * A list of non-empty trimmed strings.
+   *
+   * @return string[]
+   *   The strings, in order.
+   */
+  private function stringList(mixed $value): array {
+    $list = [];
+    foreach (is_array($value) ? $value : [] as $item) {
+      if (is_scalar($item) && trim((string) $item) !== '') {
+        $list[] = trim((string) $item);
+      }
+    }
+    return $list;
+  }
+
+}
