@@ -34,6 +34,16 @@ build: deps
 	$(CARGO) build --release --workspace --all-targets --no-default-features
 	$(CARGO) build --release --workspace
 
+# The vendor guide's flow plus a bulk sync, through the real extension against
+# the fake Okta (started and stopped by the script). About a minute.
+demo: build
+	PHP=$(PHP) examples/demo/run.sh
+
+# Extension vs a plain PHP + curl baseline; table + target/bench/results.json.
+# A few minutes; deliberately not part of `make test`.
+bench: build
+	PHP=$(PHP) benches/run.sh
+
 test: build
 	$(MAKE) --no-print-directory test-rust test-php test-module lint
 

@@ -1,0 +1,125 @@
+<?php
+
+declare(strict_types=1);
+
+/**
+ * @file
+ * `make bench`: the okta_sync extension against a naive plain-PHP + curl
+ * baseline, side by side, on the same fake Okta (50-100 ms a request,
+ * Okta-shaped rate limits). Each scenario runs in its own PHP process
+ * (scenario.php); this script sets the fake up, runs them, prints a table and
+ * writes target/bench/results.json.
+ *
+ * Sizes can be overridden for a quick look, e.g. BENCH_BULK_N=1000.
+ */
+
+use OktaSyncBench\FakeOkta;
+use OktaSyncBench\Report;
+use OktaSyncBench\Users;
+
+require __DIR__ . '/lib/FakeOkta.php';
+require __DIR__ . '/lib/Users.php';
+require __DIR__ . '/lib/Report.php';
+
+$root = dirname(__DIR__);
+$ext = getenv('OKTA_SYNC_EXT') ?: "$root/target/release/libokta_sync.so";
+$env = fn(string $key, int $default): int => (int) (getenv($key) ?: $default);
+$cfg = [
+  'latency_ms' => 50,
+  'jitter_ms' => 50,
+  // Okta's published per-minute limits (Workforce), counted over a 6 s
+  // window instead of 60 s: the same shape, ten times the pace, so the whole
+  // bench fits in minutes.
+  'window_s' => 6,
+  'limits' => [
+    'users_collection' => 600,
+    'user_get' => 2000,
+    'user_write' => 600,
+    'groups_collection' => 500,
+    'group_item' => 1000,
+    'other' => 1200,
+  ],
+  'concurrency_limit' => 75,
+  'bulk_n' => $env('BENCH_BULK_N', 5000),
+  'bulk_small_n' => $env('BENCH_BULK_SMALL_N', 1000),
+  'bulk_concurrency' => $env('BENCH_CONCURRENCY', 16),
+  'naive_bulk_sample' => $env('BENCH_NAIVE_BULK_SAMPLE', 300),
+  'reconcile_n' => $env('BENCH_RECONCILE_N', 20000),
+  'drift_every' => 100,
+  'naive_reconcile_sample' => $env('BENCH_NAIVE_RECONCILE_SAMPLE', 200),
+  'events_n' => $env('BENCH_EVENTS_N', 200),
+];
+
+$fake = FakeOkta::fromEnv();
+$began = microtime(TRUE);
+
+/**
+ * Resets the fake, applies the bench knobs, seeds, runs one scenario process
+ * and attaches what the fake saw (requests, 429s, by route).
+ */
+$measure = function (string $label, string $name, array $args, array $seed = []) use ($fake, $cfg, $ext, $began): array {
+  printf("[%5.0fs] %s ...\n", microtime(TRUE) - $began, $label);
+  $fake->reset();
+  $fake->knobs(Report::knobs($cfg));
+  if ($seed !== []) {
+    // Seeding goes through the control API: no latency, no rate limits.
+    $fake->knobs(['latency_ms' => 0, 'jitter_ms' => 0]);
+    $fake->seed($seed);
+    $fake->knobs(Report::knobs($cfg));
+  }
+  $cmd = [PHP_BINARY, '-n', '-d', "extension=$ext", '-d', 'extension=curl', __DIR__ . '/scenario.php', $name];
+  foreach ($args as $key => $value) {
+    $cmd[] = "$key=$value";
+  }
+  $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+  if (!is_resource($proc)) {
+    throw new RuntimeException("cannot start scenario $name");
+  }
+  $out = stream_get_contents($pipes[1]);
+  fclose($pipes[1]);
+  $code = proc_close($proc);
+  $lines = array_values(array_filter(explode("\n", (string) $out), 'strlen'));
+  if ($code !== 0 || $lines === []) {
+    throw new RuntimeException("scenario $name failed (exit $code): " . substr((string) $out, -500));
+  }
+  $result = json_decode(end($lines), TRUE, 512, JSON_THROW_ON_ERROR);
+  $result['fake'] = $fake->traffic();
+  return $result;
+};
+
+// 1. Bulk create.
+$bulkExt = $measure("bulk create, extension, N={$cfg['bulk_n']}", 'bulk',
+  ['impl' => 'ext', 'n' => $cfg['bulk_n'], 'concurrency' => $cfg['bulk_concurrency'], 'run' => 'b1']);
+$bulkNaive = $measure("bulk create, baseline, sample of {$cfg['naive_bulk_sample']}", 'bulk',
+  ['impl' => 'naive', 'n' => $cfg['naive_bulk_sample'], 'run' => 'b2']);
+
+// 2. Reconcile against N users already in Okta, 1% drifted in Drupal.
+$seed = [];
+for ($i = 0; $i < $cfg['reconcile_n']; $i++) {
+  $seed[] = ['profile' => Users::oktaProfile($i, 'rec'), 'status' => 'ACTIVE'];
+}
+$recArgs = ['n' => $cfg['reconcile_n'], 'drift_every' => $cfg['drift_every'], 'run' => 'rec'];
+$recExt = $measure("reconcile, extension, N={$cfg['reconcile_n']}", 'reconcile', ['impl' => 'ext'] + $recArgs, $seed);
+$recNaive = $measure("reconcile, baseline, sample of {$cfg['naive_reconcile_sample']}", 'reconcile',
+  ['impl' => 'naive', 'sample' => $cfg['naive_reconcile_sample']] + $recArgs, $seed);
+unset($seed);
+
+// 3. Per-event latency, many calls in one process.
+$events = [];
+foreach (['ext', 'naive', 'naive_reuse'] as $impl) {
+  $events[$impl] = $measure("per-event latency, $impl, {$cfg['events_n']} inserts + updates", 'events',
+    ['impl' => $impl, 'n' => $cfg['events_n'], 'run' => "e$impl"]);
+}
+
+// 4. Peak memory of a bulk run at a second size (the first is $bulkExt).
+$bulkSmall = $measure("bulk create memory, extension, N={$cfg['bulk_small_n']}", 'bulk',
+  ['impl' => 'ext', 'n' => $cfg['bulk_small_n'], 'concurrency' => $cfg['bulk_concurrency'], 'run' => 'b3']);
+
+$report = Report::build($cfg, $bulkExt, $bulkNaive, $recExt, $recNaive, $events, $bulkSmall);
+$report['total_wall_s'] = round(microtime(TRUE) - $began, 1);
+Report::print($report);
+
+@mkdir("$root/target/bench", 0777, TRUE);
+file_put_contents("$root/target/bench/results.json", json_encode($report, JSON_PRETTY_PRINT | JSON_THROW_ON_ERROR) . "\n");
+echo "\nWrote target/bench/results.json\n";
+exit($report['all_targets_met'] ? 0 : 1);

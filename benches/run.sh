@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `make bench`: the extension against the plain PHP + curl baseline on one
+# fake Okta (stopped afterwards, also on failure and Ctrl-C). Prints a table
+# and writes target/bench/results.json. Takes a few minutes; never part of
+# `make test`.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+php="${PHP:-php}"
+ext="$root/target/release/libokta_sync.so"
+[ -f "$ext" ] || { echo "missing $ext: run 'make build' first" >&2; exit 1; }
+"$php" -n -d extension=curl -r 'exit(function_exists("curl_init") ? 0 : 1);' 2>/dev/null \
+  || { echo "the baseline needs PHP's curl extension (php8.2-curl)" >&2; exit 1; }
+
+export OKTA_SYNC_EXT="$ext"
+"$root/benches/lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
+  "$php" -n "$root/benches/bench.php"

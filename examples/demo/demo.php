@@ -1,0 +1,178 @@
+<?php
+
+declare(strict_types=1);
+
+/**
+ * @file
+ * Walks the vendor guide's flow through the real okta_sync extension against
+ * the fake Okta: test the connection, create a user (STAGED), update it, block
+ * it (deactivated in Okta), unblock it, delete it; then bulk-sync a few
+ * thousand generated users and show what Okta ended up with.
+ *
+ * Run it through examples/demo/run.sh (`make demo`), which starts the fake.
+ * Exits non-zero when any step does not end as the guide says it should.
+ */
+
+use OktaSyncBench\FakeOkta;
+use OktaSyncBench\Users;
+
+require __DIR__ . '/../../benches/lib/FakeOkta.php';
+require __DIR__ . '/../../benches/lib/Users.php';
+
+if (!extension_loaded('okta_sync')) {
+  fwrite(STDERR, "The okta_sync extension is not loaded (php -d extension=target/release/libokta_sync.so).\n");
+  exit(1);
+}
+
+$fake = FakeOkta::fromEnv();
+$settings = $fake->settings(Users::provisioning());
+$bulkSize = max(1, (int) (getenv('DEMO_USERS') ?: 3000));
+$chunkSize = 250;
+$failures = 0;
+
+/**
+ * Prints one step: a check mark when the result is what the guide expects.
+ */
+function step(string $title, bool $ok, string $detail): void {
+  global $failures;
+  if (!$ok) {
+    $failures++;
+  }
+  printf("  %s %-34s %s\n", $ok ? '✔' : '✘', $title, $detail);
+}
+
+/**
+ * One readable line for an outcome array.
+ */
+function describe(array $outcome): string {
+  $line = sprintf('%-11s okta_id=%s status=%s', $outcome['action'] ?? '?', $outcome['okta_id'] ?? '-', $outcome['okta_status'] ?? '-');
+  if (!empty($outcome['reason'])) {
+    $line .= ' reason="' . $outcome['reason'] . '"';
+  }
+  if (!empty($outcome['error'])) {
+    $error = $outcome['error'];
+    $line .= sprintf(' error=%s "%s" (HTTP %s)', $error['code'] ?? '?', $error['summary'] ?? '', $error['http_status'] ?? '-');
+  }
+  return $line;
+}
+
+/**
+ * The user's status as the fake Okta stores it, or 'gone'.
+ */
+function oktaStatus(FakeOkta $fake, string $login): string {
+  foreach ($fake->state()['users'] ?? [] as $user) {
+    if (strcasecmp((string) ($user['profile']['login'] ?? ''), $login) === 0) {
+      return (string) ($user['status'] ?? '?');
+    }
+  }
+  return 'gone';
+}
+
+/**
+ * Carries what the last outcome taught us back into the snapshot, as the
+ * Drupal module does (okta_id, profile_hash, okta_status).
+ */
+function remember(array $user, array $outcome): array {
+  foreach (['okta_id', 'profile_hash', 'okta_status'] as $key) {
+    if (isset($outcome[$key])) {
+      $user[$key] = $outcome[$key];
+    }
+  }
+  return $user;
+}
+
+/**
+ * Requests the extension has sent so far in this process.
+ */
+function requestsSent(): int {
+  return (int) (okta_sync_stats()['requests'] ?? 0);
+}
+
+printf("okta_sync %s — demo against the fake Okta at %s\n\n", okta_sync_version(), $fake->url);
+
+// 1. Test the configuration, as the guide's "Save and Test Configuration".
+$fake->seed([[
+  'profile' => ['login' => 'site.admin@example.com', 'email' => 'site.admin@example.com', 'firstName' => 'Site', 'lastName' => 'Admin'],
+  'status' => 'ACTIVE',
+]]);
+echo "1. Test the configuration\n";
+$test = okta_sync_test($settings, 'site.admin@example.com');
+step('look up site.admin@example.com', ($test['ok'] ?? FALSE) === TRUE,
+  ($test['ok'] ?? FALSE) ? sprintf('found %s (%s)', $test['user']['id'] ?? '?', $test['user']['status'] ?? '?') : json_encode($test['error'] ?? NULL));
+$bad = okta_sync_test(['api_token' => 'not-the-token'] + $settings, 'site.admin@example.com');
+step('same with a wrong token', ($bad['ok'] ?? TRUE) === FALSE, 'hint: ' . ($bad['hint'] ?? '(none)'));
+
+// 2. One user through its life, as Drupal's user hooks would send it.
+echo "\n2. One user: create, update, block, unblock, delete\n";
+$user = [
+  'uid' => 42,
+  'name' => 'jdoe',
+  'mail' => 'jane.doe@example.com',
+  'status' => TRUE,
+  'roles' => ['authenticated'],
+  'fields' => ['field_first_name' => 'Jane', 'field_last_name' => 'Doe'],
+];
+$login = $user['mail'];
+
+$out = okta_sync_user($settings, 'insert', $user);
+$user = remember($user, $out);
+step('register (insert → STAGED)', ($out['action'] ?? '') === 'created' && oktaStatus($fake, $login) === 'STAGED', describe($out));
+
+$user['fields']['field_last_name'] = 'Doe-Smith';
+$out = okta_sync_user($settings, 'update', $user);
+$user = remember($user, $out);
+step('edit last name (update)', ($out['action'] ?? '') === 'updated', describe($out));
+
+$before = requestsSent();
+$out = okta_sync_user($settings, 'update', $user);
+$user = remember($user, $out);
+$sent = requestsSent() - $before;
+step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $sent === 0, describe($out) . " requests=$sent");
+
+$user['status'] = FALSE;
+$out = okta_sync_user($settings, 'update', $user);
+$user = remember($user, $out);
+step('block in Drupal (→ deactivated)', ($out['action'] ?? '') === 'deactivated' && oktaStatus($fake, $login) === 'DEPROVISIONED', describe($out));
+
+$user['status'] = TRUE;
+$out = okta_sync_user($settings, 'update', $user);
+$user = remember($user, $out);
+step('unblock in Drupal (→ activated)', in_array($out['action'] ?? '', ['activated', 'reactivated'], TRUE) && !in_array(oktaStatus($fake, $login), ['DEPROVISIONED', 'gone'], TRUE), describe($out));
+
+$out = okta_sync_user($settings, 'delete', $user);
+step('delete in Drupal (→ deleted)', ($out['action'] ?? '') === 'deleted' && oktaStatus($fake, $login) === 'gone', describe($out));
+
+// 3. Bulk: the guide's "sync all existing users at once".
+printf("\n3. Bulk sync of %d generated users, %d per call\n", $bulkSize, $chunkSize);
+$run = 'demo';
+$actions = [];
+$started = microtime(TRUE);
+for ($from = 0; $from < $bulkSize; $from += $chunkSize) {
+  $chunk = iterator_to_array(Users::range($from, min($from + $chunkSize, $bulkSize), $run), FALSE);
+  $result = okta_sync_users($settings, $chunk, ['method' => 'manual', 'mode' => 'push']);
+  foreach ($result['outcomes'] ?? [] as $outcome) {
+    $actions[$outcome['action'] ?? '?'] = ($actions[$outcome['action'] ?? '?'] ?? 0) + 1;
+  }
+  $done = min($from + $chunkSize, $bulkSize);
+  $elapsed = microtime(TRUE) - $started;
+  printf("\r  %5d/%d users  %5.1f users/s  %s   ", $done, $bulkSize, $done / max($elapsed, 0.001), json_encode($actions));
+}
+echo "\n";
+$created = $actions['created'] ?? 0;
+step('every user created, none failed', $created === $bulkSize, sprintf('%d created in %.1f s', $created, microtime(TRUE) - $started));
+
+// 4. What Okta has now, and what the extension did to get there.
+echo "\n4. Okta-side state (users by status)\n";
+foreach ($fake->countByStatus() as $status => $count) {
+  printf("  %-14s %6d\n", $status, $count);
+}
+$staged = $fake->countByStatus()['STAGED'] ?? 0;
+step('bulk users STAGED in Okta', $staged >= $bulkSize, "$staged STAGED");
+
+echo "\n5. okta_sync_stats() for this PHP process\n";
+foreach (okta_sync_stats() as $key => $value) {
+  printf("  %-14s %s\n", $key, is_scalar($value) ? var_export($value, TRUE) : json_encode($value));
+}
+
+echo $failures === 0 ? "\nDemo finished: every step as expected.\n" : "\nDemo finished with $failures unexpected result(s).\n";
+exit($failures === 0 ? 0 : 1);

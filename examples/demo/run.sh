@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make demo`: starts the fake Okta with realistic latency (50-100 ms a
+# request), runs demo.php through the freshly built extension, and stops the
+# fake afterwards (also on failure and on Ctrl-C; see with-fake.sh).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+php="${PHP:-php}"
+ext="$root/target/release/libokta_sync.so"
+[ -f "$ext" ] || { echo "missing $ext: run 'make build' first" >&2; exit 1; }
+
+"$root/benches/lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
+  "$php" -n -d extension="$ext" "$root/examples/demo/demo.php"
