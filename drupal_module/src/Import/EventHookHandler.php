@@ -132,7 +132,9 @@ final class EventHookHandler {
       }
       unset($item['time']);
       $this->queue->enqueue($item);
-      $this->ledger->setLastPublished($item['okta_id'], $item['published']);
+      if ($item['published'] !== '') {
+        $this->ledger->setLastPublished($item['okta_id'], $item['published']);
+      }
       if ($item['uuid'] !== '') {
         $this->ledger->remember($uuid);
       }
@@ -167,6 +169,9 @@ final class EventHookHandler {
    * An ISO-8601 time as microseconds since the epoch (0 when unparsable).
    */
   private static function time(string $iso): int {
+    if ($iso === '') {
+      return 0;
+    }
     try {
       $date = new \DateTimeImmutable($iso);
     }

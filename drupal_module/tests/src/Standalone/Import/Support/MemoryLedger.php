@@ -1,0 +1,65 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\Tests\okta_user_sync\Standalone\Import\Support;
+
+use Drupal\okta_user_sync\Import\EventLedgerInterface;
+use Drupal\okta_user_sync\Import\ImportQueueInterface;
+
+/**
+ * In-memory event ledger and import queue.
+ */
+final class MemoryLedger implements EventLedgerInterface, ImportQueueInterface {
+
+  /**
+   * @var array<string, true>
+   */
+  public array $keys = [];
+
+  /**
+   * @var array<string, string>
+   */
+  public array $published = [];
+
+  /**
+   * @var list<array>
+   */
+  public array $queue = [];
+
+  /**
+   * {@inheritdoc}
+   */
+  public function seen(string $key): bool {
+    return isset($this->keys[$key]);
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function remember(string $key): void {
+    $this->keys[$key] = TRUE;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function lastPublished(string $oktaId): ?string {
+    return $this->published[$oktaId] ?? NULL;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function setLastPublished(string $oktaId, string $published): void {
+    $this->published[$oktaId] = $published;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function enqueue(array $item): void {
+    $this->queue[] = $item;
+  }
+
+}
