@@ -50,6 +50,12 @@ test: build
 test-rust:
 	$(CARGO) test --release --workspace --no-default-features
 
+# Drupal module: framework-free classes against the real extension and the
+# fake Okta, plus the wiring test (routes, services, hooks, config schema).
+# Not -n: PHPUnit needs the distribution's dom/xml/mbstring modules.
+test-module:
+	OKTA_FAKE_BIN=$(FAKE) $(PHP) -d extension=$(EXT) /usr/bin/phpunit -c drupal_module/tests/phpunit.standalone.xml
+
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings
