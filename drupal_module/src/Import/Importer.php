@@ -149,7 +149,10 @@ final class Importer {
     $changes = [];
     foreach ($this->authority->filterImport($incoming) as $field => $value) {
       $current = $field === 'mail' ? $account->mail : ($account->fields[$field] ?? NULL);
-      if (!self::same($current, $value)) {
+      // Email case is not meaningful in practice; a case-only difference
+      // would make every run rewrite the account.
+      $same = $field === 'mail' ? strcasecmp($account->mail, (string) $value) === 0 : self::same($current, $value);
+      if (!$same) {
         $changes[$field] = $value;
       }
     }
