@@ -1,0 +1,150 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync;
+
+use Drupal\Core\Config\ConfigFactoryInterface;
+use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\okta_user_sync\Sync\RunReport;
+use Drupal\user\UserInterface;
+
+/**
+ * Manual and scheduled runs: one user, or chunks through okta_sync_users().
+ *
+ * Shared by the manual-sync form, its batch, Drush and the queue worker.
+ */
+class BulkSync {
+
+  public function __construct(
+    private readonly ConfigFactoryInterface $configFactory,
+    private readonly OktaClient $client,
+    private readonly SnapshotFactory $snapshotFactory,
+    private readonly OutcomeRecorder $recorder,
+    private readonly EntityTypeManagerInterface $entityTypeManager,
+    private readonly SyncStatusStorage $statusStorage,
+  ) {}
+
+  /**
+   * Syncs one account now ("Sync" on the manual form, drush okta-sync:user).
+   *
+   * Blocked accounts are deactivated in Okta when the manual operations
+   * allow it; the extension decides from the snapshot's status.
+   *
+   * @return array
+   *   The outcome.
+   */
+  public function syncOne(UserInterface $account, bool $dryRun = FALSE): array {
+    $snapshot = $this->snapshotFactory->fromAccount($account, FALSE);
+    if ($dryRun) {
+      $result = $this->client->syncUsers([$snapshot], ['method' => 'manual', 'dry_run' => TRUE]);
+      return $result['outcomes'][0] ?? ['uid' => (int) $account->id(), 'action' => 'failed', 'error' => ['summary' => 'No outcome returned']];
+    }
+    $outcome = $this->client->syncUser('manual', $snapshot);
+    $this->recorder->record($outcome, 'manual', $snapshot);
+    return $outcome;
+  }
+
+  /**
+   * Runs a chunk of users through okta_sync_users() and records outcomes.
+   *
+   * @param int[] $uids
+   *   The users (missing ones are ignored).
+   * @param string $method
+   *   'manual' or 'scheduled' (selects the operations that apply).
+   * @param bool $dryRun
+   *   Plan only: nothing is changed in Okta or recorded.
+   * @param string $mode
+   *   'push' or 'reconcile'.
+   * @param \Drupal\okta_user_sync\Sync\RunReport $report
+   *   Receives the results.
+   */
+  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report): void {
+    $snapshots = [];
+    foreach ($this->loadAccounts($uids) as $account) {
+      $snapshots[] = $this->snapshotFactory->fromAccount($account, FALSE);
+    }
+    if ($snapshots === []) {
+      return;
+    }
+    $result = $this->client->syncUsers($snapshots, [
+      'method' => $method === 'scheduled' ? 'scheduled' : 'manual',
+      'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
+      'dry_run' => $dryRun,
+      'concurrency' => max(1, (int) $this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
+    ]);
+    if (!$dryRun) {
+      $bySnapshotUid = array_column($snapshots, NULL, 'uid');
+      foreach ($result['outcomes'] ?? [] as $outcome) {
+        if (is_array($outcome)) {
+          $this->recorder->record($outcome, 'manual', $bySnapshotUid[(int) ($outcome['uid'] ?? 0)] ?? NULL);
+        }
+      }
+    }
+    $report->addResult($result);
+  }
+
+  /**
+   * Every user ID except anonymous, ascending.
+   *
+   * @return int[]
+   *   User IDs.
+   */
+  public function allUids(): array {
+    $ids = $this->entityTypeManager->getStorage('user')->getQuery()
+      ->accessCheck(FALSE)
+      ->condition('uid', 0, '>')
+      ->sort('uid')
+      ->execute();
+    return array_map('intval', array_values($ids));
+  }
+
+  /**
+   * Users changed at or after $since (Unix time).
+   *
+   * @return int[]
+   *   User IDs.
+   */
+  public function uidsChangedSince(int $since): array {
+    $ids = $this->entityTypeManager->getStorage('user')->getQuery()
+      ->accessCheck(FALSE)
+      ->condition('uid', 0, '>')
+      ->condition('changed', $since, '>=')
+      ->sort('uid')
+      ->execute();
+    return array_map('intval', array_values($ids));
+  }
+
+  /**
+   * Users whose last sync failed.
+   *
+   * @return int[]
+   *   User IDs.
+   */
+  public function failedUids(int $limit = 1000): array {
+    return $this->statusStorage->failedUids($limit);
+  }
+
+  /**
+   * The batch size from config (200 users, one Okta page, by default).
+   */
+  public function batchSize(): int {
+    return max(1, min(1000, (int) $this->configFactory->get('okta_user_sync.settings')->get('batch_size') ?: 200));
+  }
+
+  /**
+   * Loads accounts, skipping anonymous and missing ones.
+   *
+   * @return \Drupal\user\UserInterface[]
+   *   Accounts in uid order.
+   */
+  private function loadAccounts(array $uids): array {
+    $uids = array_values(array_filter(array_map('intval', $uids), fn(int $uid) => $uid > 0));
+    if ($uids === []) {
+      return [];
+    }
+    $accounts = $this->entityTypeManager->getStorage('user')->loadMultiple($uids);
+    return array_values(array_filter($accounts, fn($account) => $account instanceof UserInterface));
+  }
+
+}

@@ -1,0 +1,73 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Import\Drupal;
+
+use Drupal\Core\KeyValueStore\KeyValueExpirableFactoryInterface;
+use Drupal\Core\KeyValueStore\KeyValueStoreExpirableInterface;
+use Drupal\Core\Queue\QueueFactory;
+use Drupal\okta_user_sync\Import\EventLedgerInterface;
+use Drupal\okta_user_sync\Import\ImportQueueInterface;
+
+/**
+ * Event hook bookkeeping in expirable key-value stores, and the import queue.
+ *
+ * Okta retries for a few minutes at most, but delivery delay has no upper
+ * bound, so ids are kept for 30 days; an expired id only costs one extra
+ * (harmless) import of that user.
+ */
+final class DrupalEventLedger implements EventLedgerInterface, ImportQueueInterface {
+
+  public const QUEUE = 'okta_user_sync_import';
+  private const TTL = 30 * 86400;
+
+  private KeyValueStoreExpirableInterface $seen;
+
+  private KeyValueStoreExpirableInterface $published;
+
+  /**
+   * Constructs the ledger.
+   */
+  public function __construct(KeyValueExpirableFactoryInterface $keyValue, private readonly QueueFactory $queueFactory) {
+    $this->seen = $keyValue->get('okta_user_sync.event_hook_seen');
+    $this->published = $keyValue->get('okta_user_sync.event_hook_published');
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function seen(string $key): bool {
+    return $this->seen->has($key);
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function remember(string $key): void {
+    $this->seen->setWithExpire($key, TRUE, self::TTL);
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function lastPublished(string $oktaId): ?string {
+    $value = $this->published->get($oktaId);
+    return is_string($value) ? $value : NULL;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function setLastPublished(string $oktaId, string $published): void {
+    $this->published->setWithExpire($oktaId, $published, self::TTL);
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function enqueue(array $item): void {
+    $this->queueFactory->get(self::QUEUE)->createItem($item);
+  }
+
+}

@@ -1,0 +1,159 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync;
+
+use Drupal\Component\Datetime\TimeInterface;
+use Drupal\Core\Config\ConfigFactoryInterface;
+use Drupal\Core\State\StateInterface;
+use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
+use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
+use Drupal\okta_user_sync\Sync\Extension;
+use Drupal\okta_user_sync\Sync\SettingsAssembler;
+
+/**
+ * The module's only way to Okta: settings from config + secrets, then the
+ * okta_sync extension.
+ *
+ * Okta failures come back as outcome arrays. Problems on our side (missing
+ * extension or credentials, settings the extension rejects) are turned into
+ * failed outcomes too, so every caller records one outcome per user.
+ */
+class OktaClient {
+
+  public function __construct(
+    private readonly ConfigFactoryInterface $configFactory,
+    private readonly SecretStore $secrets,
+    private readonly Extension $extension,
+    private readonly StateInterface $state,
+    private readonly TimeInterface $time,
+  ) {}
+
+  /**
+   * The raw okta_user_sync.settings data.
+   */
+  public function config(): array {
+    return $this->configFactory->get('okta_user_sync.settings')->getRawData();
+  }
+
+  /**
+   * The extension wrapper.
+   */
+  public function extension(): Extension {
+    return $this->extension;
+  }
+
+  /**
+   * The settings array for the extension.
+   *
+   * @throws \Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException
+   */
+  public function settings(array $overrides = []): array {
+    return (new SettingsAssembler())->assemble($this->config(), $this->secrets->all(), $overrides);
+  }
+
+  /**
+   * Whether URL and credentials are configured.
+   */
+  public function hasCredentials(): bool {
+    return (new SettingsAssembler())->isConfigured($this->config(), $this->secrets->all());
+  }
+
+  /**
+   * Whether users flow from Drupal to Okta at all.
+   */
+  public function pushesToOkta(): bool {
+    return in_array($this->config()['direction'] ?? 'drupal_to_okta', ['drupal_to_okta', 'both'], TRUE);
+  }
+
+  /**
+   * Runs the configuration test and remembers its result (State).
+   *
+   * @return array
+   *   okta_sync_test()'s result; on local problems: ok FALSE, hint.
+   */
+  public function test(string $login): array {
+    try {
+      $result = $this->extension->test($this->settings(), $login);
+    }
+    catch (MissingCredentialsException | ExtensionMissingException $e) {
+      $result = ['ok' => FALSE, 'hint' => $e->getMessage()];
+    }
+    catch (\Throwable $e) {
+      // \OktaSync\ConfigException names the bad key; never the secret.
+      $result = ['ok' => FALSE, 'hint' => $this->safeMessage($e)];
+    }
+    $message = !empty($result['ok'])
+      ? 'Found ' . (string) ($result['user']['login'] ?? $login)
+      : trim(($result['hint'] ?? '') . ' ' . (isset($result['error']) ? Sync\OutcomeInterpreter::errorSummary($result['error']) : ''));
+    $this->state->set('okta_user_sync.last_test', [
+      'ok' => !empty($result['ok']),
+      'time' => $this->time->getRequestTime(),
+      'login' => $login,
+      'message' => $message,
+    ]);
+    return $result;
+  }
+
+  /**
+   * Provisions one user event; always returns an outcome.
+   */
+  public function syncUser(string $event, array $user, array $overrides = []): array {
+    try {
+      return $this->extension->syncUser($this->settings($overrides), $event, $user);
+    }
+    catch (\Throwable $e) {
+      return $this->localFailure($user, $e);
+    }
+  }
+
+  /**
+   * Provisions many users; always returns outcomes for every user.
+   */
+  public function syncUsers(array $users, array $options = [], array $overrides = []): array {
+    try {
+      return $this->extension->syncUsers($this->settings($overrides), array_values($users), $options);
+    }
+    catch (\Throwable $e) {
+      return [
+        'outcomes' => array_map(fn(array $user) => $this->localFailure($user, $e), array_values($users)),
+        'stats' => [],
+      ];
+    }
+  }
+
+  /**
+   * A failed outcome for a problem on our side.
+   *
+   * A missing extension is retryable (an admin can install it; nothing is
+   * lost meanwhile); bad settings or credentials are not.
+   */
+  private function localFailure(array $user, \Throwable $e): array {
+    return [
+      'uid' => (int) ($user['uid'] ?? 0),
+      'action' => 'failed',
+      'okta_id' => $user['okta_id'] ?? NULL,
+      'error' => [
+        'code' => $e instanceof ExtensionMissingException ? 'extension_missing' : ($e instanceof MissingCredentialsException ? 'not_configured' : 'local'),
+        'summary' => $this->safeMessage($e),
+        'causes' => [],
+        'retryable' => $e instanceof ExtensionMissingException,
+      ],
+    ];
+  }
+
+  /**
+   * An exception message with the secrets blanked out, should one slip in.
+   */
+  private function safeMessage(\Throwable $e): string {
+    $message = $e->getMessage();
+    foreach ($this->secrets->all() as $secret) {
+      if (is_string($secret) && strlen($secret) >= 4) {
+        $message = str_replace($secret, '[secret]', $message);
+      }
+    }
+    return $message;
+  }
+
+}
