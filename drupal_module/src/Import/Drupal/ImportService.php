@@ -16,8 +16,7 @@ use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\ImportStateInterface;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\PullClientInterface;
-use Drupal\okta_user_sync\SecretStore;
-use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\OktaClient;
 use Psr\Log\LoggerInterface;
 
 /**
@@ -36,7 +35,7 @@ final class ImportService {
    */
   public function __construct(
     private readonly ConfigFactoryInterface $configFactory,
-    private readonly SecretStore $secrets,
+    private readonly OktaClient $client,
     private readonly AccountStoreInterface $accounts,
     private readonly EchoGuardInterface $echoGuard,
     private readonly ImportStateInterface $state,
@@ -108,7 +107,8 @@ final class ImportService {
    */
   private function connection(): array {
     try {
-      return (new SettingsAssembler())->assemble($this->config(), $this->secrets->all());
+      // The runner adds the import keys (import_map, import_active_statuses).
+      return $this->client->settings();
     }
     catch (\Exception $e) {
       // The assembler's messages name missing keys, never values.
