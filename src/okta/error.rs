@@ -1,0 +1,254 @@
+//! The Okta error model: API errors parsed from Okta's error body, plus
+//! transport and input failures. No variant ever holds a secret.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum OktaError {
+    /// Okta answered with an error status. 429s are `Api` with `status == 429`
+    /// (see [`OktaError::is_rate_limited`]).
+    #[error("Okta API error {status} {code}: {summary}{}", causes_suffix(.causes))]
+    Api {
+        status: u16,
+        code: String,
+        summary: String,
+        causes: Vec<String>,
+        link: Option<String>,
+        error_id: Option<String>,
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    },
+    /// Connect or response timeout.
+    #[error("request to Okta timed out: {message}")]
+    Timeout { message: String },
+    /// DNS, connection refused/reset, broken body.
+    #[error("network error talking to Okta: {message}")]
+    Network { message: String },
+    /// TLS handshake / certificate failure.
+    #[error("TLS error talking to Okta: {message}")]
+    Tls { message: String },
+    /// Okta answered something that is not the JSON we expected.
+    #[error("unexpected response from Okta (HTTP {status}): {message}")]
+    Decode { message: String, status: u16 },
+    /// Bad settings; `key` names the setting.
+    #[error("invalid setting {key}: {message}")]
+    InvalidConfig { key: &'static str, message: String },
+    /// Bad argument, refused before anything is sent.
+    #[error("invalid input: {message}")]
+    InvalidInput { message: String },
+}
+
+fn causes_suffix(causes: &[String]) -> String {
+    if causes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", causes.join("; "))
+    }
+}
+
+impl OktaError {
+    /// Whether repeating the same call later may succeed.
+    pub fn retryable(&self) -> bool {
+        match self {
+            OktaError::Api { status, code, .. } => {
+                matches!(status, 429 | 500 | 502 | 503 | 504)
+                    // Still activating: Okta says retry later.
+                    || code == "E0000112"
+            }
+            OktaError::Timeout { .. } | OktaError::Network { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// How long Okta asked us to wait (from the rate-limit headers), if known.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            OktaError::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            OktaError::Api { status, .. } => Some(*status),
+            OktaError::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            OktaError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            OktaError::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, OktaError::Api { status: 404, .. })
+    }
+
+    pub fn is_rate_limited(&self) -> bool {
+        matches!(self, OktaError::Api { status: 429, .. })
+    }
+
+    /// Okta reports a duplicate login only as E0000001 with a `login:` cause.
+    pub fn is_duplicate_login(&self) -> bool {
+        match self {
+            OktaError::Api { code, causes, .. } => {
+                code == "E0000001" && causes.iter().any(|c| c.trim_start().starts_with("login:"))
+            }
+            _ => false,
+        }
+    }
+
+    /// A failure after which we cannot know whether Okta applied the request.
+    pub(crate) fn is_ambiguous(&self) -> bool {
+        match self {
+            OktaError::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504),
+            OktaError::Timeout { .. } | OktaError::Network { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Builds an `Api` error from an error response body; falls back to a
+    /// synthetic code when the body is not Okta's error JSON (e.g. a proxy's
+    /// HTML page), so callers still get the status.
+    pub(crate) fn from_response(
+        status: u16,
+        body: &[u8],
+        request_id: Option<String>,
+        retry_after: Option<Duration>,
+    ) -> OktaError {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body {
+            error_code: Option<String>,
+            error_summary: Option<String>,
+            error_link: Option<String>,
+            error_id: Option<String>,
+            #[serde(default)]
+            error_causes: Vec<Cause>,
+            // OAuth token endpoint errors (RFC 6749).
+            error: Option<String>,
+            error_description: Option<String>,
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Cause {
+            error_summary: Option<String>,
+        }
+
+        let parsed: Option<Body> = serde_json::from_slice(body).ok();
+        let (code, summary, link, error_id, causes) = match parsed {
+            Some(b) => (
+                b.error_code
+                    .or(b.error)
+                    .unwrap_or_else(|| format!("HTTP{status}")),
+                b.error_summary
+                    .or(b.error_description)
+                    .unwrap_or_else(|| default_summary(status)),
+                b.error_link,
+                b.error_id,
+                b.error_causes
+                    .into_iter()
+                    .filter_map(|c| c.error_summary)
+                    .collect(),
+            ),
+            None => (
+                format!("HTTP{status}"),
+                default_summary(status),
+                None,
+                None,
+                Vec::new(),
+            ),
+        };
+        OktaError::Api {
+            status,
+            code,
+            summary,
+            causes,
+            link,
+            error_id,
+            request_id,
+            retry_after,
+        }
+    }
+}
+
+fn default_summary(status: u16) -> String {
+    match status {
+        429 => "Too many requests (rate limited)".into(),
+        500..=599 => format!("Okta returned HTTP {status} without an error body"),
+        _ => format!("HTTP {status} without an Okta error body"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_duplicate_login() {
+        let body = br#"{"errorCode":"E0000001","errorSummary":"Api validation failed: login","errorLink":"E0000001","errorId":"oae1","errorCauses":[{"errorSummary":"login: An object with this field already exists in the current organization"}]}"#;
+        let e = OktaError::from_response(400, body, Some("req1".into()), None);
+        assert!(e.is_duplicate_login());
+        assert!(!e.retryable());
+        assert_eq!(e.code(), Some("E0000001"));
+        assert_eq!(e.status(), Some(400));
+        assert_eq!(e.request_id(), Some("req1"));
+        assert!(e.to_string().contains("already exists"));
+    }
+
+    #[test]
+    fn other_validation_is_not_duplicate() {
+        let body = br#"{"errorCode":"E0000001","errorSummary":"Api validation failed","errorCauses":[{"errorSummary":"firstName: The field cannot be left blank"}]}"#;
+        let e = OktaError::from_response(400, body, None, None);
+        assert!(!e.is_duplicate_login());
+    }
+
+    #[test]
+    fn non_json_body_keeps_status() {
+        let e = OktaError::from_response(502, b"<html>bad gateway</html>", None, None);
+        assert_eq!(e.status(), Some(502));
+        assert_eq!(e.code(), Some("HTTP502"));
+        assert!(e.retryable());
+        assert!(e.is_ambiguous());
+    }
+
+    #[test]
+    fn oauth_error_body() {
+        let e = OktaError::from_response(
+            401,
+            br#"{"error":"invalid_client","error_description":"No client credentials found"}"#,
+            None,
+            None,
+        );
+        assert_eq!(e.code(), Some("invalid_client"));
+        assert!(e.to_string().contains("No client credentials"));
+    }
+
+    #[test]
+    fn classification() {
+        let e = OktaError::from_response(429, b"{}", None, Some(Duration::from_secs(3)));
+        assert!(e.is_rate_limited() && e.retryable());
+        assert_eq!(e.retry_after(), Some(Duration::from_secs(3)));
+        assert!(OktaError::from_response(404, b"{}", None, None).is_not_found());
+        assert!(!OktaError::InvalidInput {
+            message: "x".into()
+        }
+        .retryable());
+        assert!(OktaError::Timeout {
+            message: "x".into()
+        }
+        .retryable());
+    }
+}

@@ -1,0 +1,345 @@
+//! Process-global rate-limit state, one entry per (org, bucket).
+//!
+//! Okta reports the bucket that applied to each response in
+//! `X-Rate-Limit-Limit/Remaining/Reset`. We remember it per bucket so that
+//! every thread and every client in the process (1) never sends to a bucket
+//! after a 429 before the bucket's reset time and (2) slows down when the
+//! remaining budget reaches a small reserve, instead of running into 429s.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use once_cell::sync::Lazy;
+use parking_lot::Mutex;
+use rand::Rng;
+use reqwest::header::HeaderMap;
+
+use super::stats;
+
+/// What Okta last said about a bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSnapshot {
+    pub limit: u64,
+    pub remaining: u64,
+    /// UTC epoch seconds at which the window resets (server clock).
+    pub reset_epoch: u64,
+}
+
+/// The rate-limit headers of one response (minimum of repeated values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct RateHeaders {
+    pub limit: Option<u64>,
+    pub remaining: Option<u64>,
+    pub reset: Option<u64>,
+    /// Server `Date`, epoch seconds.
+    pub date: Option<u64>,
+}
+
+impl RateHeaders {
+    pub(crate) fn parse(headers: &HeaderMap) -> RateHeaders {
+        RateHeaders {
+            limit: min_header(headers, "x-rate-limit-limit"),
+            remaining: min_header(headers, "x-rate-limit-remaining"),
+            reset: min_header(headers, "x-rate-limit-reset"),
+            date: headers
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|s| httpdate::parse_http_date(s.trim()).ok())
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_secs()),
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> Option<RateLimitSnapshot> {
+        Some(RateLimitSnapshot {
+            limit: self.limit?,
+            remaining: self.remaining?,
+            reset_epoch: self.reset?,
+        })
+    }
+
+    /// A concurrency 429 reports Limit = Remaining = 0.
+    pub(crate) fn is_concurrency(&self) -> bool {
+        self.limit == Some(0) && self.remaining == Some(0)
+    }
+
+    /// Time until the reset, measured on the server's clock (Reset − Date),
+    /// so a skewed local clock does not matter.
+    fn until_reset(&self) -> Option<Duration> {
+        let reset = self.reset?;
+        let now = self.date.unwrap_or_else(local_epoch);
+        Some(Duration::from_secs(reset.saturating_sub(now)))
+    }
+}
+
+/// Headers may repeat (and values may be comma-joined); Okta's SDKs take the minimum.
+fn min_header(headers: &HeaderMap, name: &str) -> Option<u64> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|s| s.split(','))
+        .filter_map(|s| s.trim().parse::<u64>().ok())
+        .min()
+}
+
+fn local_epoch() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Longest wait we accept from a header; Okta windows are about a minute,
+/// so anything longer is a broken header, not a real window.
+const MAX_WAIT: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Default)]
+struct Bucket {
+    limit: Option<u64>,
+    /// Budget left in the current window, decremented locally per request
+    /// sent so that concurrent threads do not all spend the last slots.
+    remaining: Option<u64>,
+    reset_epoch: Option<u64>,
+    reset_at: Option<Instant>,
+    /// Set by a 429: nobody sends to this bucket before this instant.
+    blocked_until: Option<Instant>,
+}
+
+impl Bucket {
+    fn reserve(&self) -> u64 {
+        // Keep a few calls back for interactive traffic and other workers:
+        // 5 % of the window, at least 1, at most 10.
+        self.limit.map(|l| (l / 20).clamp(1, 10)).unwrap_or(1)
+    }
+
+    /// How long the caller must wait before sending, or None to go now (in
+    /// which case one unit of budget is taken).
+    fn admit(&mut self, now: Instant) -> Option<Instant> {
+        if let Some(until) = self.blocked_until {
+            if until > now {
+                return Some(until);
+            }
+            self.blocked_until = None;
+        }
+        if let Some(reset_at) = self.reset_at {
+            if reset_at <= now {
+                // The window rolled over: the budget is unknown until the
+                // next response tells us.
+                self.remaining = None;
+                self.reset_at = None;
+            }
+        }
+        if let (Some(remaining), Some(reset_at)) = (self.remaining, self.reset_at) {
+            if remaining <= self.reserve() {
+                return Some(reset_at);
+            }
+        }
+        if let Some(r) = self.remaining.as_mut() {
+            *r = r.saturating_sub(1);
+        }
+        None
+    }
+
+    fn record(&mut self, h: &RateHeaders, now: Instant) {
+        let (Some(limit), Some(remaining), Some(reset)) = (h.limit, h.remaining, h.reset) else {
+            return;
+        };
+        if h.is_concurrency() {
+            // Concurrency 429s say nothing about the per-minute window.
+            return;
+        }
+        let until = h.until_reset().unwrap_or_default().min(MAX_WAIT);
+        match self.reset_epoch {
+            Some(known) if reset < known => return, // a late reply from an older window
+            Some(known) if reset == known => {
+                self.remaining = Some(self.remaining.map_or(remaining, |r| r.min(remaining)));
+            }
+            _ => {
+                self.remaining = Some(remaining);
+            }
+        }
+        self.limit = Some(limit);
+        self.reset_epoch = Some(reset);
+        // One extra second: Date and Reset are whole seconds.
+        self.reset_at = Some(now + until + Duration::from_secs(1));
+    }
+}
+
+static BUCKETS: Lazy<Mutex<HashMap<String, Bucket>>> = Lazy::new(|| Mutex::new(HashMap::new()));
+
+fn jitter(max_ms: u64) -> Duration {
+    Duration::from_millis(rand::rng().random_range(0..=max_ms))
+}
+
+/// Blocks until a request may be sent to `key` (org + bucket), then takes
+/// one unit of its budget.
+pub(crate) fn acquire(key: &str) {
+    loop {
+        let now = Instant::now();
+        let wait_until = BUCKETS.lock().entry(key.to_owned()).or_default().admit(now);
+        match wait_until {
+            None => return,
+            Some(until) => {
+                // Jitter spreads the threads that all wake at the reset.
+                let wait = until.saturating_duration_since(now) + jitter(100);
+                stats::add_throttled(wait.as_millis() as u64);
+                std::thread::sleep(wait);
+            }
+        }
+    }
+}
+
+/// Records a response's headers for `key`.
+pub(crate) fn record(key: &str, headers: &RateHeaders) {
+    let now = Instant::now();
+    BUCKETS
+        .lock()
+        .entry(key.to_owned())
+        .or_default()
+        .record(headers, now);
+}
+
+/// Records a (non-concurrency) 429: the bucket is closed until
+/// Reset − Date + 1 s (server clock) plus jitter. Returns that wait.
+pub(crate) fn block(key: &str, headers: &RateHeaders) -> Duration {
+    let now = Instant::now();
+    let wait = (headers.until_reset().unwrap_or(Duration::ZERO) + Duration::from_secs(1))
+        .min(MAX_WAIT)
+        + jitter(250);
+    let mut buckets = BUCKETS.lock();
+    let b = buckets.entry(key.to_owned()).or_default();
+    b.record(headers, now);
+    b.remaining = Some(0);
+    let until = now + wait;
+    if b.blocked_until.is_none_or(|u| u < until) {
+        b.blocked_until = Some(until);
+    }
+    wait
+}
+
+/// The rate-limit bucket of a request: method + path with ids replaced,
+/// e.g. `GET /api/v1/users/{id}`. Queries are not part of the bucket.
+pub(crate) fn bucket(method: &str, path: &str) -> String {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segs: Vec<&str> = path.split('/').collect();
+    let mut out: Vec<&str> = Vec::with_capacity(segs.len());
+    for (i, seg) in segs.iter().enumerate() {
+        let after_collection = i > 0 && matches!(segs[i - 1], "users" | "groups" | "apps");
+        // "/users/me" and "/users/{id}" share Okta's bucket.
+        if after_collection && i >= 4 && !seg.is_empty() {
+            out.push("{id}");
+        } else {
+            out.push(seg);
+        }
+    }
+    format!("{method} {}", out.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    #[test]
+    fn buckets() {
+        assert_eq!(bucket("GET", "/api/v1/users"), "GET /api/v1/users");
+        assert_eq!(
+            bucket("GET", "/api/v1/users?search=x%2Fy"),
+            "GET /api/v1/users"
+        );
+        assert_eq!(
+            bucket("GET", "/api/v1/users/00u1"),
+            "GET /api/v1/users/{id}"
+        );
+        assert_eq!(bucket("GET", "/api/v1/users/me"), "GET /api/v1/users/{id}");
+        assert_eq!(
+            bucket("POST", "/api/v1/users/a%40b/lifecycle/activate"),
+            "POST /api/v1/users/{id}/lifecycle/activate"
+        );
+        assert_eq!(
+            bucket("PUT", "/api/v1/groups/00g1/users/00u1"),
+            "PUT /api/v1/groups/{id}/users/{id}"
+        );
+        assert_eq!(
+            bucket("GET", "/api/v1/users/00u1/groups"),
+            "GET /api/v1/users/{id}/groups"
+        );
+    }
+
+    #[test]
+    fn repeated_headers_take_minimum() {
+        let mut h = HeaderMap::new();
+        h.append("x-rate-limit-remaining", HeaderValue::from_static("50"));
+        h.append("x-rate-limit-remaining", HeaderValue::from_static("7"));
+        h.append("x-rate-limit-limit", HeaderValue::from_static("600, 100"));
+        h.append("x-rate-limit-reset", HeaderValue::from_static("1700000060"));
+        h.append(
+            "date",
+            HeaderValue::from_static("Tue, 14 Nov 2023 22:13:20 GMT"),
+        );
+        let r = RateHeaders::parse(&h);
+        assert_eq!(r.remaining, Some(7));
+        assert_eq!(r.limit, Some(100));
+        assert_eq!(r.date, Some(1_700_000_000));
+        assert_eq!(r.until_reset(), Some(Duration::from_secs(60)));
+    }
+
+    fn headers(limit: u64, remaining: u64, reset: u64, date: u64) -> RateHeaders {
+        RateHeaders {
+            limit: Some(limit),
+            remaining: Some(remaining),
+            reset: Some(reset),
+            date: Some(date),
+        }
+    }
+
+    #[test]
+    fn slows_down_at_reserve_and_reopens_after_reset() {
+        let mut b = Bucket::default();
+        let t0 = Instant::now();
+        b.record(&headers(100, 8, 1010, 1000), t0);
+        // reserve for limit 100 is 5: 8 → 7 → 6 → 5 admitted, then wait.
+        assert_eq!(b.admit(t0), None);
+        assert_eq!(b.admit(t0), None);
+        assert_eq!(b.admit(t0), None);
+        let until = b.admit(t0).expect("must wait at the reserve");
+        assert_eq!(until, t0 + Duration::from_secs(11));
+        // After the reset the budget is unknown again and requests flow.
+        assert_eq!(b.admit(until), None);
+    }
+
+    #[test]
+    fn old_window_reply_does_not_overwrite() {
+        let mut b = Bucket::default();
+        let t0 = Instant::now();
+        b.record(&headers(100, 90, 2000, 1990), t0);
+        b.record(&headers(100, 2, 1940, 1990), t0);
+        assert_eq!(b.remaining, Some(90));
+        b.record(&headers(100, 95, 2000, 1990), t0);
+        assert_eq!(b.remaining, Some(90), "same window keeps the minimum");
+    }
+
+    #[test]
+    fn concurrency_headers_are_ignored_for_the_window() {
+        let mut b = Bucket::default();
+        let t0 = Instant::now();
+        b.record(&headers(0, 0, 2000, 1990), t0);
+        assert_eq!(b.remaining, None);
+        assert_eq!(b.admit(t0), None);
+    }
+
+    #[test]
+    fn block_closes_bucket_for_every_caller() {
+        let key = "test-org GET /api/v1/block-test";
+        let wait = block(key, &headers(10, 0, 1002, 1000));
+        assert!(wait >= Duration::from_secs(3) && wait <= Duration::from_millis(3250));
+        let now = Instant::now();
+        let until = BUCKETS
+            .lock()
+            .get_mut(key)
+            .and_then(|b| b.admit(now))
+            .expect("blocked");
+        assert!(until > now + Duration::from_secs(2));
+    }
+}

@@ -1,0 +1,248 @@
+//! User endpoints: get/find, create (with ambiguity recovery), update,
+//! password, lifecycle, delete, list.
+
+use reqwest::Method;
+use serde_json::{json, Map, Value};
+
+use super::client::OktaClient;
+use super::config::Secret;
+use super::error::OktaError;
+use super::http::{backoff, Call, Reply};
+use super::input::{check_id, check_profile, check_text};
+use super::pagination::{ListUsers, UserPages};
+use super::password::{CreateUser, PasswordInput};
+use super::url::{query, segment};
+use super::user::User;
+
+/// Okta's documented maximum page size for users.
+const MAX_PAGE: u32 = 200;
+/// Okta refuses more than 20 groupIds on create (E0000093).
+const MAX_CREATE_GROUPS: usize = 20;
+
+impl OktaClient {
+    fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        idempotent: bool,
+    ) -> Result<Reply, OktaError> {
+        self.inner.execute(&Call {
+            method,
+            url: self.inner.url(path),
+            body,
+            idempotent,
+        })
+    }
+
+    /// `GET /api/v1/users/{id|login}`. Logins containing `/` cannot be used
+    /// in the path; they are resolved through search.
+    pub fn get_user(&self, id_or_login: &str) -> Result<User, OktaError> {
+        check_id("user id or login", id_or_login)?;
+        if id_or_login.contains('/') {
+            return self
+                .search_login(id_or_login)?
+                .ok_or_else(|| OktaError::Api {
+                    status: 404,
+                    code: "E0000007".into(),
+                    summary: format!("Not found: Resource not found: {id_or_login} (User)"),
+                    causes: Vec::new(),
+                    link: None,
+                    error_id: None,
+                    request_id: None,
+                    retry_after: None,
+                });
+        }
+        let path = format!("/api/v1/users/{}", segment(id_or_login));
+        self.call(Method::GET, &path, None, true)?.json()
+    }
+
+    /// Looks a login up; `Ok(None)` when no user has it. The path lookup also
+    /// matches ids and login short names, so the answer is checked against
+    /// the login asked for.
+    pub fn find_user(&self, login: &str) -> Result<Option<User>, OktaError> {
+        check_id("login", login)?;
+        if login.contains('/') {
+            return self.search_login(login);
+        }
+        match self.get_user(login) {
+            Ok(u) if u.login().eq_ignore_ascii_case(login) => Ok(Some(u)),
+            Ok(_) => Ok(None),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn search_login(&self, login: &str) -> Result<Option<User>, OktaError> {
+        let escaped = login.replace('\\', "\\\\").replace('"', "\\\"");
+        let mut pages = self.list_users(&ListUsers {
+            search: Some(format!("profile.login eq \"{escaped}\"")),
+            limit: 10,
+            ..ListUsers::default()
+        });
+        match pages.next() {
+            None => Ok(None),
+            Some(Err(e)) => Err(e),
+            Some(Ok(users)) => Ok(users
+                .into_iter()
+                .find(|u| u.login().eq_ignore_ascii_case(login))),
+        }
+    }
+
+    /// `GET /api/v1/users/me`: the admin the API token belongs to.
+    pub fn current_user(&self) -> Result<User, OktaError> {
+        self.call(Method::GET, "/api/v1/users/me", None, true)?
+            .json()
+    }
+
+    /// `POST /api/v1/users?activate=…`. Never blindly repeated: after an
+    /// ambiguous failure (5xx, timeout, reset after sending) the login is
+    /// looked up, and an existing user is returned as the result.
+    pub fn create_user(&self, req: &CreateUser) -> Result<User, OktaError> {
+        let login = match req.login() {
+            Some(l) => l.to_owned(),
+            None => {
+                return Err(OktaError::InvalidInput {
+                    message: "profile.login is missing or not a string".into(),
+                })
+            }
+        };
+        check_id("profile.login", &login)?;
+        check_profile(&req.profile)?;
+        if let Some(PasswordInput::Plain(p)) = &req.password {
+            check_text("the password", p.expose())?;
+        }
+        if req.group_ids.len() > MAX_CREATE_GROUPS {
+            return Err(OktaError::InvalidInput {
+                message: format!(
+                    "{} group ids given; Okta accepts at most {MAX_CREATE_GROUPS} on create",
+                    req.group_ids.len()
+                ),
+            });
+        }
+        for g in &req.group_ids {
+            check_id("group id", g)?;
+        }
+        let body = req.to_json();
+        let path = format!(
+            "/api/v1/users{}",
+            query(&[("activate", req.activate.to_string())])
+        );
+        let mut ambiguous = false;
+        let mut attempt = 0u32;
+        loop {
+            match self.call(Method::POST, &path, Some(&body), false) {
+                Ok(r) => return r.json(),
+                Err(e) if ambiguous && e.is_duplicate_login() => {
+                    // Our earlier attempt went through after all.
+                    return self.get_user(&login).or(Err(e));
+                }
+                Err(e) if e.is_ambiguous() => {
+                    ambiguous = true;
+                    if let Ok(Some(u)) = self.find_user(&login) {
+                        return Ok(u);
+                    }
+                    if attempt >= self.inner.max_retries {
+                        return Err(e);
+                    }
+                    std::thread::sleep(backoff(attempt));
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// `POST /api/v1/users/{id}` with a partial profile (only the given
+    /// attributes change).
+    pub fn update_profile(
+        &self,
+        id: &str,
+        profile: &Map<String, Value>,
+    ) -> Result<User, OktaError> {
+        check_id("user id", id)?;
+        check_profile(profile)?;
+        let body = json!({ "profile": profile });
+        let path = format!("/api/v1/users/{}", segment(id));
+        self.call(Method::POST, &path, Some(&body), true)?.json()
+    }
+
+    /// Sets the password (an admin reset without the old password).
+    pub fn set_password(&self, id: &str, password: &Secret) -> Result<User, OktaError> {
+        check_id("user id", id)?;
+        if password.expose().is_empty() {
+            return Err(OktaError::InvalidInput {
+                message: "the password is empty".into(),
+            });
+        }
+        check_text("the password", password.expose())?;
+        let body = json!({ "credentials": { "password": { "value": password.expose() } } });
+        let path = format!("/api/v1/users/{}", segment(id));
+        self.call(Method::POST, &path, Some(&body), true)?.json()
+    }
+
+    fn lifecycle(&self, id: &str, op: &str, send_email: Option<bool>) -> Result<(), OktaError> {
+        check_id("user id", id)?;
+        let q = match send_email {
+            Some(b) => query(&[("sendEmail", b.to_string())]),
+            None => String::new(),
+        };
+        let path = format!("/api/v1/users/{}/lifecycle/{op}{q}", segment(id));
+        // Lifecycle calls change state: not repeated after ambiguous failures.
+        self.call(Method::POST, &path, None, false).map(|_| ())
+    }
+
+    pub fn activate(&self, id: &str, send_email: bool) -> Result<(), OktaError> {
+        self.lifecycle(id, "activate", Some(send_email))
+    }
+
+    pub fn deactivate(&self, id: &str) -> Result<(), OktaError> {
+        self.lifecycle(id, "deactivate", Some(false))
+    }
+
+    /// Restarts activation for PROVISIONED/RECOVERY users, without email.
+    pub fn reactivate(&self, id: &str) -> Result<(), OktaError> {
+        self.lifecycle(id, "reactivate", Some(false))
+    }
+
+    pub fn suspend(&self, id: &str) -> Result<(), OktaError> {
+        self.lifecycle(id, "suspend", None)
+    }
+
+    pub fn unsuspend(&self, id: &str) -> Result<(), OktaError> {
+        self.lifecycle(id, "unsuspend", None)
+    }
+
+    /// One `DELETE /api/v1/users/{id}`: deactivates a non-DEPROVISIONED user,
+    /// deletes a DEPROVISIONED one. Not repeated (a repeat could turn a
+    /// deactivation into a deletion).
+    pub fn delete_user(&self, id: &str) -> Result<(), OktaError> {
+        check_id("user id", id)?;
+        let path = format!("/api/v1/users/{}", segment(id));
+        self.call(Method::DELETE, &path, None, false).map(|_| ())
+    }
+
+    /// `GET /api/v1/users` page by page.
+    pub fn list_users(&self, q: &ListUsers) -> UserPages {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        for (name, value) in [("filter", &q.filter), ("search", &q.search)] {
+            if let Some(v) = value {
+                if let Err(e) = check_text(name, v) {
+                    return UserPages::failed(self.clone(), e);
+                }
+                pairs.push((name, v.clone()));
+            }
+        }
+        let limit = if q.limit == 0 {
+            MAX_PAGE
+        } else {
+            q.limit.min(MAX_PAGE)
+        };
+        pairs.push(("limit", limit.to_string()));
+        if let Some(after) = &q.after {
+            pairs.push(("after", after.clone()));
+        }
+        let url = self.inner.url(&format!("/api/v1/users{}", query(&pairs)));
+        UserPages::new(self.clone(), url)
+    }
+}
