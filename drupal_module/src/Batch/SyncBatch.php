@@ -1,0 +1,116 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Batch;
+
+use Drupal\Component\Datetime\TimeInterface;
+use Drupal\Core\Batch\BatchBuilder;
+use Drupal\Core\DependencyInjection\DependencySerializationTrait;
+use Drupal\Core\Messenger\MessengerInterface;
+use Drupal\Core\State\StateInterface;
+use Drupal\Core\StringTranslation\StringTranslationTrait;
+use Drupal\Core\Url;
+use Drupal\okta_user_sync\BulkSync;
+use Drupal\okta_user_sync\Sync\RunReport;
+
+/**
+ * "Sync all users" (and "retry failed") through the Batch API.
+ *
+ * Each batch request pushes one chunk (batch_size users, 200 by default)
+ * through okta_sync_users(). The service is serialized into the batch with
+ * DependencySerializationTrait, so no \Drupal::service() calls are needed.
+ */
+class SyncBatch {
+
+  use DependencySerializationTrait;
+  use StringTranslationTrait;
+
+  public const PREVIEW_STATE = 'okta_user_sync.last_preview';
+
+  public function __construct(
+    private readonly BulkSync $bulkSync,
+    private readonly MessengerInterface $messenger,
+    private readonly StateInterface $state,
+    private readonly TimeInterface $time,
+  ) {}
+
+  /**
+   * Builds the batch definition (pass it to batch_set()).
+   *
+   * @param int[]|null $uids
+   *   The users, or NULL for everyone (read in the first step).
+   * @param bool $dryRun
+   *   Preview only.
+   * @param string $mode
+   *   'push' or 'reconcile'.
+   */
+  public function build(?array $uids, bool $dryRun, string $mode = 'push'): array {
+    $title = $dryRun ? $this->t('Previewing the Okta sync (dry run)') : $this->t('Syncing users to Okta');
+    return (new BatchBuilder())
+      ->setTitle($title)
+      ->setInitMessage($this->t('Reading users...'))
+      ->setProgressMessage($this->t('Elapsed: @elapsed, estimated remaining: @estimate.'))
+      ->setErrorMessage($this->t('The Okta sync stopped with an error. Users already processed are recorded on the status page.'))
+      ->addOperation([$this, 'process'], [$uids, $dryRun, $mode])
+      ->setFinishCallback([$this, 'finished'])
+      ->toArray();
+  }
+
+  /**
+   * Batch operation: one chunk per call.
+   */
+  public function process(?array $uids, bool $dryRun, string $mode, array &$context): void {
+    if (!isset($context['sandbox']['uids'])) {
+      $context['sandbox']['uids'] = $uids ?? $this->bulkSync->allUids();
+      $context['sandbox']['position'] = 0;
+      $context['results'] = ['report' => (new RunReport())->toArray(), 'dry_run' => $dryRun, 'mode' => $mode];
+    }
+    $all = $context['sandbox']['uids'];
+    $total = count($all);
+    $chunk = array_slice($all, $context['sandbox']['position'], $this->bulkSync->batchSize());
+    $report = RunReport::fromArray($context['results']['report']);
+    if ($chunk !== []) {
+      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report);
+    }
+    $context['sandbox']['position'] += count($chunk);
+    $context['results']['report'] = $report->toArray();
+    $context['message'] = $this->t('Processed @done of @total users.', ['@done' => $context['sandbox']['position'], '@total' => $total]);
+    // A guard stop ends the run: the rest would be stopped for the same reason.
+    $context['finished'] = ($total === 0 || $chunk === [] || $report->guardStopped()) ? 1 : $context['sandbox']['position'] / $total;
+  }
+
+  /**
+   * Batch finished callback: messages, and the preview for the form.
+   */
+  public function finished(bool $success, array $results, array $operations): void {
+    if (!$success || !isset($results['report'])) {
+      $this->messenger->addError($this->t('The Okta sync did not finish. See the recent log messages.'));
+      return;
+    }
+    $report = RunReport::fromArray($results['report']);
+    $dryRun = !empty($results['dry_run']);
+    if ($dryRun) {
+      $this->state->set(self::PREVIEW_STATE, [
+        'time' => $this->time->getCurrentTime(),
+        'mode' => $results['mode'] ?? 'push',
+        'report' => $report->toArray(),
+      ]);
+      $this->messenger->addStatus($this->t('Preview (nothing was changed): @summary', ['@summary' => $report->summary()]));
+    }
+    else {
+      $this->messenger->addStatus($this->t('Okta sync finished: @summary', ['@summary' => $report->summary()]));
+    }
+    foreach ($report->guards() as $guard) {
+      $this->messenger->addWarning($guard);
+    }
+    $failures = count($report->failures());
+    if ($failures > 0 && !$dryRun) {
+      $this->messenger->addError($this->t('@count users failed. <a href=":url">See the failures and retry them</a>.', [
+        '@count' => $failures,
+        ':url' => Url::fromRoute('okta_user_sync.status', [], ['query' => ['failures' => 1]])->toString(),
+      ]));
+    }
+  }
+
+}

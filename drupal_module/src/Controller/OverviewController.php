@@ -1,0 +1,128 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Controller;
+
+use Drupal\Core\Controller\ControllerBase;
+use Drupal\Core\Datetime\DateFormatterInterface;
+use Drupal\Core\State\StateInterface;
+use Drupal\Core\Url;
+use Drupal\okta_user_sync\OktaClient;
+use Drupal\okta_user_sync\OutcomeRecorder;
+use Drupal\okta_user_sync\SyncStatusStorage;
+use Symfony\Component\DependencyInjection\ContainerInterface;
+use Symfony\Component\HttpFoundation\RedirectResponse;
+
+/**
+ * The Overview screen: what the module does and where things stand.
+ */
+class OverviewController extends ControllerBase {
+
+  public function __construct(
+    private readonly OktaClient $client,
+    private readonly SyncStatusStorage $statusStorage,
+    private readonly OutcomeRecorder $recorder,
+    private readonly DateFormatterInterface $dateFormatter,
+    private readonly StateInterface $stateStore,
+  ) {}
+
+  /**
+   * {@inheritdoc}
+   */
+  public static function create(ContainerInterface $container): static {
+    return new static(
+      $container->get('okta_user_sync.client'),
+      $container->get('okta_user_sync.status_storage'),
+      $container->get('okta_user_sync.recorder'),
+      $container->get('date.formatter'),
+      $container->get('state'),
+    );
+  }
+
+  /**
+   * /admin/config/people/okta_user_sync: go to the overview.
+   */
+  public function redirectToOverview(): RedirectResponse {
+    return new RedirectResponse(Url::fromRoute('okta_user_sync.overview')->toString());
+  }
+
+  /**
+   * The overview page.
+   */
+  public function overview(): array {
+    $build['intro'] = [
+      '#type' => 'html_tag',
+      '#tag' => 'p',
+      '#value' => $this->t('Okta User Sync keeps Okta in step with your Drupal users. Users can be provisioned manually (one user, or all users after a dry-run preview), automatically whenever an account is registered, edited, blocked or deleted, and on a schedule from cron. Failed pushes are kept in a queue and retried with backoff; a deletion guard stops runs that would deactivate an unusual number of users.'),
+    ];
+    $build['steps'] = [
+      '#theme' => 'item_list',
+      '#title' => $this->t('Setting it up'),
+      '#list_type' => 'ol',
+      '#items' => [
+        $this->t('Configuration: enter the Okta Portal URL and an API token (or an OAuth service app), then save and test.'),
+        $this->t('Drupal to Okta: choose the provisioning methods and their operations (read, create, update, deactivate, delete), how users are created, and the attribute and group mappings.'),
+        $this->t('Sync users manually: preview, then sync existing users.'),
+      ],
+    ];
+    $build['state'] = [
+      '#type' => 'table',
+      '#caption' => $this->t('Current state'),
+      '#header' => [$this->t('Item'), $this->t('Value')],
+      '#rows' => $this->stateRows(),
+    ];
+    $counts = $this->statusStorage->countByAction();
+    $build['counts'] = [
+      '#type' => 'table',
+      '#caption' => $this->t('Users by last sync result'),
+      '#header' => [$this->t('Result'), $this->t('Users')],
+      '#rows' => array_map(fn(string $action, int $n) => [$action, $n], array_keys($counts), $counts),
+      '#empty' => $this->t('No user has been synced yet.'),
+    ];
+    $build['configure'] = [
+      '#type' => 'link',
+      '#title' => $this->t("Let's configure the module"),
+      '#url' => Url::fromRoute('okta_user_sync.settings'),
+      '#attributes' => ['class' => ['button', 'button--primary']],
+    ];
+    $build['#cache']['max-age'] = 0;
+    return $build;
+  }
+
+  /**
+   * Rows of the "Current state" table.
+   */
+  private function stateRows(): array {
+    $version = $this->client->extension()->version();
+    $lastTest = $this->stateStore->get('okta_user_sync.last_test');
+    if (!$this->client->hasCredentials()) {
+      $connection = $this->t('Not configured');
+    }
+    elseif (!is_array($lastTest)) {
+      $connection = $this->t('Configured, not tested yet');
+    }
+    elseif (!empty($lastTest['ok'])) {
+      $connection = $this->t('Connected (last test @when ago: @message)', [
+        '@when' => $this->dateFormatter->formatTimeDiffSince((int) $lastTest['time']),
+        '@message' => (string) $lastTest['message'],
+      ]);
+    }
+    else {
+      $connection = $this->t('Last test failed @when ago: @message', [
+        '@when' => $this->dateFormatter->formatTimeDiffSince((int) $lastTest['time']),
+        '@message' => (string) $lastTest['message'],
+      ]);
+    }
+    $config = $this->client->config();
+    return [
+      [$this->t('okta_sync extension'), $version ?? $this->t('NOT LOADED: nothing can be sent to Okta')],
+      [$this->t('Connection'), $connection],
+      [$this->t('Okta Portal URL'), (string) ($config['org_url'] ?? '') ?: $this->t('not set')],
+      [$this->t('Direction'), (string) ($config['direction'] ?? '')],
+      [$this->t('Queued pushes (retries and scheduled chunks)'), $this->recorder->queueLength()],
+      [$this->t('Users whose last sync failed'), $this->statusStorage->countFailures()],
+    ];
+  }
+
+}

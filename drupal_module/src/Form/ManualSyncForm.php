@@ -1,0 +1,281 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Form;
+
+use Drupal\Component\Datetime\TimeInterface;
+use Drupal\Core\Datetime\DateFormatterInterface;
+use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\Core\Form\FormBase;
+use Drupal\Core\Form\FormStateInterface;
+use Drupal\Core\State\StateInterface;
+use Drupal\Core\Url;
+use Drupal\okta_user_sync\Batch\SyncBatch;
+use Drupal\okta_user_sync\BulkSync;
+use Drupal\okta_user_sync\OktaClient;
+use Drupal\okta_user_sync\Sync\OutcomeText;
+use Drupal\okta_user_sync\Sync\RunReport;
+use Drupal\user\UserInterface;
+use Symfony\Component\DependencyInjection\ContainerInterface;
+
+/**
+ * "Sync User Manually": one user now, or all users after a dry-run preview.
+ */
+class ManualSyncForm extends FormBase {
+
+  /**
+   * How long a preview stays valid for "Sync all users" (seconds).
+   */
+  private const PREVIEW_TTL = 86400;
+
+  public function __construct(
+    protected OktaClient $client,
+    protected BulkSync $bulkSync,
+    protected SyncBatch $batch,
+    protected EntityTypeManagerInterface $entityTypeManager,
+    protected StateInterface $stateStore,
+    protected TimeInterface $time,
+    protected DateFormatterInterface $dateFormatter,
+  ) {}
+
+  /**
+   * {@inheritdoc}
+   */
+  public static function create(ContainerInterface $container): static {
+    return new static(
+      $container->get('okta_user_sync.client'),
+      $container->get('okta_user_sync.bulk_sync'),
+      $container->get('okta_user_sync.batch'),
+      $container->get('entity_type.manager'),
+      $container->get('state'),
+      $container->get('datetime.time'),
+      $container->get('date.formatter'),
+    );
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function getFormId(): string {
+    return 'okta_user_sync_manual_sync';
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function buildForm(array $form, FormStateInterface $form_state): array {
+    $manual = (array) ($this->client->config()['operations']['manual'] ?? []);
+    if (!$this->client->hasCredentials()) {
+      $this->messenger()->addWarning($this->t('The Okta connection is not configured yet: <a href=":url">configure it first</a>.', [':url' => Url::fromRoute('okta_user_sync.settings')->toString()]));
+    }
+    $form['one'] = [
+      '#type' => 'details',
+      '#title' => $this->t('Sync one user'),
+      '#open' => TRUE,
+      '#description' => $this->t('Manual operations enabled: @ops. Blocked users are deactivated in Okta when "Deactivate user" is enabled.', ['@ops' => $manual === [] ? $this->t('none') : implode(', ', $manual)]),
+    ];
+    $form['one']['account'] = [
+      '#type' => 'entity_autocomplete',
+      '#title' => $this->t('User'),
+      '#description' => $this->t('Search by user name; blocked users are included.'),
+      '#target_type' => 'user',
+      '#selection_settings' => ['include_anonymous' => FALSE, 'filter' => ['type' => '_none']],
+    ];
+    $form['one']['sync'] = [
+      '#type' => 'submit',
+      '#value' => $this->t('Sync'),
+      '#submit' => ['::syncOne'],
+      '#validate' => ['::validateOne'],
+      '#button_type' => 'primary',
+    ];
+    $form['one']['preview_one'] = [
+      '#type' => 'submit',
+      '#value' => $this->t('Preview'),
+      '#submit' => ['::previewOne'],
+      '#validate' => ['::validateOne'],
+    ];
+
+    $form['all'] = [
+      '#type' => 'details',
+      '#title' => $this->t('Sync all users'),
+      '#open' => TRUE,
+      '#description' => $this->t('Runs every user through Okta in chunks of @size with a progress bar. Preview first: the dry run shows what would change, and whether the deletion guard would stop the run.', ['@size' => $this->bulkSync->batchSize()]),
+    ];
+    $form['all']['mode'] = [
+      '#type' => 'radios',
+      '#title' => $this->t('Mode'),
+      '#options' => [
+        'push' => $this->t('Push: send Drupal users to Okta'),
+        'reconcile' => $this->t('Reconcile: also compare with every Okta user and repair drift'),
+      ],
+      '#default_value' => 'push',
+    ];
+    $preview = $this->currentPreview();
+    if ($preview !== NULL) {
+      $form['all']['preview'] = $this->previewTable($preview);
+    }
+    $form['all']['actions'] = ['#type' => 'actions'];
+    $form['all']['actions']['preview_all'] = [
+      '#type' => 'submit',
+      '#value' => $this->t('Preview (dry run)'),
+      '#submit' => ['::previewAll'],
+    ];
+    $form['all']['actions']['sync_all'] = [
+      '#type' => 'submit',
+      '#value' => $this->t('Sync all users'),
+      '#submit' => ['::syncAll'],
+      '#validate' => ['::validateAll'],
+      '#button_type' => 'danger',
+    ];
+    $form['#cache']['max-age'] = 0;
+    return $form;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function submitForm(array &$form, FormStateInterface $form_state): void {
+    // Every button has its own handler.
+  }
+
+  /**
+   * Validates the user field for "Sync" and "Preview".
+   */
+  public function validateOne(array &$form, FormStateInterface $form_state): void {
+    if (!$this->selectedAccount($form_state) instanceof UserInterface) {
+      $form_state->setErrorByName('account', $this->t('Choose a user.'));
+    }
+  }
+
+  /**
+   * "Sync": pushes one user now and shows the outcome.
+   */
+  public function syncOne(array &$form, FormStateInterface $form_state): void {
+    $account = $this->selectedAccount($form_state);
+    if ($account instanceof UserInterface) {
+      $this->showOutcome($account, $this->bulkSync->syncOne($account));
+    }
+    $form_state->setRebuild();
+  }
+
+  /**
+   * "Preview": what a sync of one user would do.
+   */
+  public function previewOne(array &$form, FormStateInterface $form_state): void {
+    $account = $this->selectedAccount($form_state);
+    if ($account instanceof UserInterface) {
+      $this->showOutcome($account, $this->bulkSync->syncOne($account, TRUE));
+    }
+    $form_state->setRebuild();
+  }
+
+  /**
+   * "Preview (dry run)" for everyone.
+   */
+  public function previewAll(array &$form, FormStateInterface $form_state): void {
+    batch_set($this->batch->build(NULL, TRUE, $this->mode($form_state)));
+  }
+
+  /**
+   * Requires a recent preview in the same mode before syncing everyone.
+   */
+  public function validateAll(array &$form, FormStateInterface $form_state): void {
+    $preview = $this->currentPreview();
+    if ($preview === NULL || ($preview['mode'] ?? 'push') !== $this->mode($form_state)) {
+      $form_state->setErrorByName('mode', $this->t('Run "Preview (dry run)" in this mode first, and check what would change.'));
+    }
+  }
+
+  /**
+   * "Sync all users" through the Batch API.
+   */
+  public function syncAll(array &$form, FormStateInterface $form_state): void {
+    $this->stateStore->delete(SyncBatch::PREVIEW_STATE);
+    batch_set($this->batch->build(NULL, FALSE, $this->mode($form_state)));
+  }
+
+  /**
+   * The chosen account, loaded.
+   */
+  private function selectedAccount(FormStateInterface $form_state): ?UserInterface {
+    $uid = $form_state->getValue('account');
+    if (!is_numeric($uid)) {
+      return NULL;
+    }
+    $account = $this->entityTypeManager->getStorage('user')->load((int) $uid);
+    return $account instanceof UserInterface && !$account->isAnonymous() ? $account : NULL;
+  }
+
+  /**
+   * Shows one outcome as a status or error message.
+   */
+  private function showOutcome(UserInterface $account, array $outcome): void {
+    $args = ['%user' => $account->getDisplayName(), '@outcome' => OutcomeText::describe($outcome)];
+    if (($outcome['action'] ?? 'failed') !== 'failed') {
+      $this->messenger()->addStatus($this->t('%user: @outcome.', $args));
+      return;
+    }
+    $link = OutcomeText::errorLink($outcome);
+    $this->messenger()->addError($link === NULL
+      ? $this->t('%user: @outcome', $args)
+      : $this->t('%user: @outcome <a href=":link">What this error means</a>.', $args + [':link' => $link]));
+  }
+
+  /**
+   * The last preview, if recent enough.
+   */
+  private function currentPreview(): ?array {
+    $preview = $this->stateStore->get(SyncBatch::PREVIEW_STATE);
+    if (!is_array($preview) || $this->time->getCurrentTime() - (int) ($preview['time'] ?? 0) > self::PREVIEW_TTL) {
+      return NULL;
+    }
+    return $preview;
+  }
+
+  /**
+   * Renders the last preview.
+   */
+  private function previewTable(array $preview): array {
+    $report = RunReport::fromArray((array) ($preview['report'] ?? []));
+    $rows = [];
+    foreach ($report->plannedByReason() as $reason => $count) {
+      $rows[] = [$reason, $count];
+    }
+    $build = [
+      '#type' => 'container',
+      'summary' => [
+        '#type' => 'html_tag',
+        '#tag' => 'p',
+        '#value' => $this->t('Preview from @when ago (@mode): @summary', [
+          '@when' => $this->dateFormatter->formatTimeDiffSince((int) $preview['time']),
+          '@mode' => (string) ($preview['mode'] ?? 'push'),
+          '@summary' => $report->summary(),
+        ]),
+      ],
+      'table' => [
+        '#type' => 'table',
+        '#header' => [$this->t('Would do'), $this->t('Users')],
+        '#rows' => $rows,
+        '#empty' => $this->t('Nothing would change.'),
+      ],
+    ];
+    foreach ($report->guards() as $i => $guard) {
+      $build["guard_$i"] = [
+        '#type' => 'html_tag',
+        '#tag' => 'p',
+        '#value' => $this->t('Warning: @guard Syncing all users would stop at the same point; raise the deletion guard on the "Drupal to Okta" tab only if these changes are intended.', ['@guard' => $guard]),
+        '#attributes' => ['class' => ['messages', 'messages--warning']],
+      ];
+    }
+    return $build;
+  }
+
+  /**
+   * The selected mode.
+   */
+  private function mode(FormStateInterface $form_state): string {
+    return $form_state->getValue('mode') === 'reconcile' ? 'reconcile' : 'push';
+  }
+
+}

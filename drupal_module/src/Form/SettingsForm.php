@@ -1,0 +1,320 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\okta_user_sync\Form;
+
+use Drupal\Core\Form\ConfigFormBase;
+use Drupal\Core\Form\FormStateInterface;
+use Drupal\Core\Url;
+use Drupal\okta_user_sync\OktaClient;
+use Drupal\okta_user_sync\SecretStore;
+use Drupal\okta_user_sync\Sync\OrgUrl;
+use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
+use Drupal\okta_user_sync\Sync\OutcomeText;
+use Drupal\okta_user_sync\Sync\SecretMask;
+use Symfony\Component\DependencyInjection\ContainerInterface;
+
+/**
+ * Configuration: Okta Portal URL, credentials, "Save and Test Configuration".
+ *
+ * Secrets are write-only: the fields are always empty, the form only shows
+ * whether one is set, its last 4 characters and where it comes from.
+ */
+class SettingsForm extends ConfigFormBase {
+
+  protected OktaClient $client;
+
+  protected SecretStore $secrets;
+
+  /**
+   * {@inheritdoc}
+   */
+  public static function create(ContainerInterface $container): static {
+    $instance = parent::create($container);
+    $instance->client = $container->get('okta_user_sync.client');
+    $instance->secrets = $container->get('okta_user_sync.secrets');
+    return $instance;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function getFormId(): string {
+    return 'okta_user_sync_settings';
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  protected function getEditableConfigNames(): array {
+    return ['okta_user_sync.settings'];
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function buildForm(array $form, FormStateInterface $form_state): array {
+    $config = $this->config('okta_user_sync.settings');
+    $form['org_url'] = [
+      '#type' => 'url',
+      '#title' => $this->t('Okta Portal URL'),
+      '#description' => $this->t('Your Okta domain, the base URL of the org authorization server, e.g. https://your-org.okta.com (not the -admin address).'),
+      '#default_value' => $config->get('org_url'),
+      '#required' => TRUE,
+    ];
+    $form['auth_method'] = [
+      '#type' => 'radios',
+      '#title' => $this->t('Authentication'),
+      '#options' => [
+        'api_token' => $this->t('Okta Bearer Token (API token)'),
+        'oauth' => $this->t('OAuth 2.0 service app (client credentials, private key JWT)'),
+      ],
+      '#default_value' => $config->get('auth_method') ?: 'api_token',
+    ];
+    $form['api_token'] = $this->secretElement('api_token', [
+      '#type' => 'password',
+      '#title' => $this->t('Okta Bearer Token'),
+      '#description' => $this->t('In the Okta Admin Console: Security → API → Tokens → Create token. Copy the token value; Okta shows it only once.'),
+      '#states' => ['visible' => [':input[name="auth_method"]' => ['value' => 'api_token']]],
+    ]);
+    $form['oauth'] = [
+      '#type' => 'details',
+      '#title' => $this->t('OAuth service app'),
+      '#open' => TRUE,
+      '#states' => ['visible' => [':input[name="auth_method"]' => ['value' => 'oauth']]],
+    ];
+    $form['oauth']['oauth_client_id'] = [
+      '#type' => 'textfield',
+      '#title' => $this->t('Client ID'),
+      '#default_value' => $config->get('oauth_client_id'),
+    ];
+    $form['oauth']['oauth_private_key'] = $this->secretElement('oauth_private_key', [
+      '#type' => 'textarea',
+      '#rows' => 4,
+      '#title' => $this->t('Private key (PEM)'),
+      '#description' => $this->t('The RSA private key whose public key is registered with the service app.'),
+    ]);
+    $form['oauth']['oauth_key_id'] = [
+      '#type' => 'textfield',
+      '#title' => $this->t('Key ID (kid)'),
+      '#description' => $this->t('Needed when the app has more than one key.'),
+      '#default_value' => $config->get('oauth_key_id'),
+    ];
+    $form['oauth']['oauth_scopes'] = [
+      '#type' => 'textfield',
+      '#title' => $this->t('Scopes'),
+      '#description' => $this->t('Space-separated; they must be granted to the app.'),
+      '#default_value' => implode(' ', (array) $config->get('oauth_scopes')),
+    ];
+    $form['advanced'] = [
+      '#type' => 'details',
+      '#title' => $this->t('Connection options'),
+    ];
+    $form['advanced']['connect_timeout'] = [
+      '#type' => 'number',
+      '#title' => $this->t('Connect timeout (seconds)'),
+      '#min' => 0.5,
+      '#max' => 60,
+      '#step' => 0.5,
+      '#default_value' => $config->get('connect_timeout'),
+    ];
+    $form['advanced']['request_timeout'] = [
+      '#type' => 'number',
+      '#title' => $this->t('Request timeout (seconds)'),
+      '#min' => 1,
+      '#max' => 300,
+      '#step' => 1,
+      '#default_value' => $config->get('request_timeout'),
+    ];
+    $form['advanced']['max_retries'] = [
+      '#type' => 'number',
+      '#title' => $this->t('Retries per request (429 and network errors)'),
+      '#min' => 0,
+      '#max' => 10,
+      '#default_value' => $config->get('max_retries'),
+    ];
+    $form['advanced']['ca_file'] = [
+      '#type' => 'textfield',
+      '#title' => $this->t('Additional CA bundle (path to a PEM file)'),
+      '#default_value' => $config->get('ca_file'),
+    ];
+    $form['test_email'] = [
+      '#type' => 'email',
+      '#title' => $this->t('Test your configuration (enter user email)'),
+      '#description' => $this->t('A user with this email must exist in your Okta org.'),
+      '#default_value' => $config->get('test_email'),
+    ];
+    $form['test_result'] = $this->testResult($form_state);
+
+    $form = parent::buildForm($form, $form_state);
+    $form['actions']['test'] = [
+      '#type' => 'submit',
+      '#value' => $this->t('Save and Test Configuration'),
+      '#submit' => ['::submitForm', '::testConfiguration'],
+      '#button_type' => 'primary',
+    ];
+    $form['actions']['next'] = [
+      '#type' => 'link',
+      '#title' => $this->t('Next'),
+      '#url' => Url::fromRoute('okta_user_sync.provisioning'),
+      '#attributes' => ['class' => ['button']],
+    ];
+    return $form;
+  }
+
+  /**
+   * A write-only secret field with its status line.
+   */
+  private function secretElement(string $name, array $element): array {
+    $value = $this->secrets->get($name);
+    $source = $this->secrets->source($name);
+    $status = $this->t('Currently: @state.', ['@state' => SecretMask::describe($value)]);
+    if ($this->secrets->isOverridden($name)) {
+      $status = $this->t('Currently: @state, from @source; it overrides anything entered here.', ['@state' => SecretMask::describe($value), '@source' => $source]);
+    }
+    $element['#description'] = [
+      '#markup' => ($element['#description'] ?? '') . ' ' . $status . ' ' . $this->t('Leave empty to keep it.'),
+    ];
+    // Never render a secret back, not even into a hidden value.
+    $element['#default_value'] = '';
+    $element['#attributes']['autocomplete'] = 'off';
+    $wrapper = [
+      '#type' => 'container',
+      '#states' => $element['#states'] ?? [],
+      $name => $element,
+    ];
+    unset($wrapper[$name]['#states']);
+    if ($source === 'state') {
+      $wrapper[$name . '_clear'] = [
+        '#type' => 'checkbox',
+        '#title' => $this->t('Remove the saved value'),
+      ];
+    }
+    return $wrapper;
+  }
+
+  /**
+   * The "Test Configuration Result" section.
+   */
+  private function testResult(FormStateInterface $form_state): array {
+    $result = $form_state->get('test_result');
+    if (!is_array($result)) {
+      return [];
+    }
+    $section = [
+      '#type' => 'details',
+      '#title' => $this->t('Test Configuration Result'),
+      '#open' => TRUE,
+      '#weight' => 100,
+    ];
+    if (!empty($result['ok'])) {
+      $user = $result['user'] ?? [];
+      $rows = [
+        [$this->t('Result'), $this->t('Success')],
+        [$this->t('Okta user'), (string) ($user['login'] ?? '')],
+        [$this->t('Okta id'), (string) ($user['id'] ?? '')],
+        [$this->t('Status'), (string) ($user['status'] ?? '')],
+      ];
+      if (isset($result['rate_limit']['remaining'], $result['rate_limit']['limit'])) {
+        $rows[] = [$this->t('Rate limit'), $this->t('@remaining of @limit requests left', ['@remaining' => $result['rate_limit']['remaining'], '@limit' => $result['rate_limit']['limit']])];
+      }
+    }
+    else {
+      $rows = [[$this->t('Result'), $this->t('Failed')]];
+      if (isset($result['error']) && is_array($result['error'])) {
+        $rows[] = [$this->t('Okta error'), OutcomeInterpreter::errorSummary($result['error'])];
+        $link = OutcomeText::errorLink(['error' => $result['error']]);
+        if ($link !== NULL) {
+          $rows[] = [$this->t('More information'), ['data' => ['#type' => 'link', '#title' => $link, '#url' => Url::fromUri($link)]]];
+        }
+      }
+      if (!empty($result['hint'])) {
+        $rows[] = [$this->t('Hint'), (string) $result['hint']];
+      }
+    }
+    $section['table'] = ['#type' => 'table', '#rows' => $rows];
+    return $section;
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function validateForm(array &$form, FormStateInterface $form_state): void {
+    parent::validateForm($form, $form_state);
+    $problem = OrgUrl::problem((string) $form_state->getValue('org_url'));
+    if ($problem !== NULL) {
+      $form_state->setErrorByName('org_url', $problem);
+    }
+    $key = trim((string) $form_state->getValue('oauth_private_key'));
+    if ($key !== '' && !str_contains($key, '-----BEGIN')) {
+      $form_state->setErrorByName('oauth_private_key', $this->t('Paste the whole PEM key, including the -----BEGIN ... KEY----- line.'));
+    }
+    $trigger = $form_state->getTriggeringElement();
+    if (($trigger['#submit'][1] ?? NULL) === '::testConfiguration' && trim((string) $form_state->getValue('test_email')) === '') {
+      $form_state->setErrorByName('test_email', $this->t('Enter the email of a user that exists in Okta to test the configuration.'));
+    }
+  }
+
+  /**
+   * {@inheritdoc}
+   */
+  public function submitForm(array &$form, FormStateInterface $form_state): void {
+    $scopes = preg_split('/\s+/', trim((string) $form_state->getValue('oauth_scopes'))) ?: [];
+    $this->config('okta_user_sync.settings')
+      ->set('org_url', OrgUrl::normalize((string) $form_state->getValue('org_url')))
+      ->set('auth_method', $form_state->getValue('auth_method') === 'oauth' ? 'oauth' : 'api_token')
+      ->set('oauth_client_id', trim((string) $form_state->getValue('oauth_client_id')))
+      ->set('oauth_key_id', trim((string) $form_state->getValue('oauth_key_id')))
+      ->set('oauth_scopes', array_values(array_filter($scopes, 'strlen')))
+      ->set('connect_timeout', (float) $form_state->getValue('connect_timeout'))
+      ->set('request_timeout', (float) $form_state->getValue('request_timeout'))
+      ->set('max_retries', (int) $form_state->getValue('max_retries'))
+      ->set('ca_file', trim((string) $form_state->getValue('ca_file')))
+      ->set('test_email', trim((string) $form_state->getValue('test_email')))
+      ->save();
+    foreach (SecretStore::NAMES as $name) {
+      $value = (string) $form_state->getValue($name);
+      if (trim($value) !== '') {
+        $this->secrets->set($name, $value);
+      }
+      elseif ($form_state->getValue($name . '_clear')) {
+        $this->secrets->clear($name);
+      }
+      // Drop the secret from the form state so nothing downstream keeps it.
+      $form_state->setValue($name, '');
+    }
+    parent::submitForm($form, $form_state);
+  }
+
+  /**
+   * Submit handler of "Save and Test Configuration".
+   */
+  public function testConfiguration(array &$form, FormStateInterface $form_state): void {
+    $login = trim((string) $form_state->getValue('test_email'));
+    $result = $this->client->test($login);
+    // Keep only what the result section shows (no full profile).
+    $form_state->set('test_result', [
+      'ok' => !empty($result['ok']),
+      'user' => array_intersect_key((array) ($result['user'] ?? []), array_flip(['id', 'status', 'login'])),
+      'rate_limit' => $result['rate_limit'] ?? NULL,
+      'error' => $result['error'] ?? NULL,
+      'hint' => $result['hint'] ?? NULL,
+    ]);
+    $form_state->setRebuild();
+    if (!empty($result['ok'])) {
+      $this->messenger()->addStatus($this->t('Test successful: found @login in Okta (@status). Click Next to set up provisioning.', [
+        '@login' => (string) ($result['user']['login'] ?? $login),
+        '@status' => (string) ($result['user']['status'] ?? ''),
+      ]));
+      return;
+    }
+    $error = is_array($result['error'] ?? NULL) ? $result['error'] : [];
+    $message = $error !== [] ? OutcomeInterpreter::errorSummary($error) : (string) ($result['hint'] ?? 'unknown error');
+    $link = OutcomeText::errorLink(['error' => $error]);
+    $this->messenger()->addError($link !== NULL
+      ? $this->t('Test failed: @message. <a href=":link">What this error means</a>; details in the Test Configuration Result section below.', ['@message' => $message, ':link' => $link])
+      : $this->t('Test failed: @message. Details in the Test Configuration Result section below.', ['@message' => $message]));
+  }
+
+}
