@@ -5,14 +5,21 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync\Hook;
 
 use Drupal\Core\Hook\Attribute\Hook;
+use Drupal\okta_user_sync\Import\Drupal\ImportCron;
 use Drupal\okta_user_sync\Scheduler;
 
 /**
- * Cron: scheduled provisioning. The retry queue is run by core's cron.
+ * Cron: scheduled provisioning and the Okta import's cron work.
+ *
+ * The retry queue (okta_user_sync) is run by core's cron through its
+ * QueueWorker plugin.
  */
 class CronHooks {
 
-  public function __construct(private readonly Scheduler $scheduler) {}
+  public function __construct(
+    private readonly Scheduler $scheduler,
+    private readonly ImportCron $importCron,
+  ) {}
 
   /**
    * Implements hook_cron().
@@ -20,6 +27,7 @@ class CronHooks {
   #[Hook('cron')]
   public function cron(): void {
     $this->scheduler->cron();
+    $this->importCron->run();
   }
 
 }
