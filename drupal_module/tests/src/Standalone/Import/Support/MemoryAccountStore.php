@@ -145,6 +145,10 @@ final class MemoryAccountStore implements AccountStoreInterface {
    */
   private function written(string $what, int $uid): void {
     $this->writes[] = "$what:$uid";
+    // What the module's user hooks do on every save.
+    if ($what !== 'link') {
+      $this->guard->buffer?->add($what === 'create' ? 'insert' : 'update', ['uid' => $uid]);
+    }
     if (!$this->guard->suppressed()) {
       $this->pushed[] = "$what:$uid";
     }
