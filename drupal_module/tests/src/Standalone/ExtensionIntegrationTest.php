@@ -1,0 +1,157 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\Tests\okta_user_sync\Standalone;
+
+use Drupal\okta_user_sync\Sync\BackoffPolicy;
+use Drupal\okta_user_sync\Sync\Extension;
+use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
+use Drupal\okta_user_sync\Sync\OutcomeText;
+use Drupal\okta_user_sync\Sync\RequirementsEvaluator;
+use Drupal\okta_user_sync\Sync\RunReport;
+use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\Sync\SnapshotBuilder;
+use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The module's framework-free classes against the real extension + fake Okta.
+ *
+ * Needs the extension loaded (make test-module does that) and the fake
+ * binary built; without them these tests fail, they are not skipped.
+ */
+final class ExtensionIntegrationTest extends TestCase {
+
+  private FakeOkta $fake;
+
+  private Extension $extension;
+
+  protected function setUp(): void {
+    $this->extension = new Extension();
+    $this->assertTrue($this->extension->isLoaded(), 'The okta_sync extension is not loaded: run `make test-module` (php -d extension=target/release/libokta_sync.so).');
+    $this->fake = FakeOkta::instance();
+    $this->fake->reset();
+  }
+
+  /**
+   * Settings as the module builds them: shipped config + overrides.
+   */
+  private function settings(array $config = [], ?string $token = FakeOkta::TOKEN): array {
+    $config = array_replace(SettingsAssemblerTest::defaults(), ['org_url' => $this->fake->url()], $config);
+    // Fail fast in tests: no retries unless a test asks.
+    return (new SettingsAssembler())->assemble($config, ['api_token' => $token], ['max_retries' => 0]);
+  }
+
+  private function snapshot(int $uid, bool $active = TRUE, array $extra = []): array {
+    $snapshot = (new SnapshotBuilder())->build($uid, "user$uid", "user$uid@example.com", $active, ['authenticated'], ['field_first_name' => [['value' => "First$uid"]], 'field_last_name' => [['value' => "Last$uid"]]]);
+    return array_replace($snapshot, $extra);
+  }
+
+  private function withFieldNames(array $config = []): array {
+    return ['first_name_field' => 'field_first_name', 'last_name_field' => 'field_last_name'] + $config;
+  }
+
+  private function interpreter(): OutcomeInterpreter {
+    return new OutcomeInterpreter(new BackoffPolicy(60, 3600, 5));
+  }
+
+  public function testExtensionVersionIsSupportedByTheModule(): void {
+    $version = (string) $this->extension->version();
+    $this->assertTrue(RequirementsEvaluator::isCompatible($version), "okta_sync $version is outside the module's supported range");
+  }
+
+  public function testShippedConfigIsAcceptedAndTestFindsUser(): void {
+    $created = $this->extension->syncUser($this->settings($this->withFieldNames()), 'insert', $this->snapshot(11));
+    $this->assertSame('created', $created['action'], OutcomeText::describe($created));
+    $result = $this->extension->test($this->settings(), 'user11@example.com');
+    $this->assertTrue($result['ok'], json_encode($result));
+    $this->assertSame($created['okta_id'], $result['user']['id']);
+  }
+
+  public function testConfigTestWithBadTokenGivesOktaErrorAndNoSecret(): void {
+    $token = 'wrong-token-0123456789-SECRET';
+    $result = $this->extension->test($this->settings([], $token), 'nobody@example.com');
+    $this->assertFalse($result['ok']);
+    $this->assertSame('E0000011', $result['error']['code']);
+    $this->assertNotNull(OutcomeText::errorLink(['error' => $result['error']]));
+    $this->assertStringNotContainsString($token, json_encode($result));
+  }
+
+  public function testInsertThenUnchangedThenBlockedIsDeactivated(): void {
+    $settings = $this->settings($this->withFieldNames());
+    $interpreter = $this->interpreter();
+    $created = $this->extension->syncUser($settings, 'insert', $this->snapshot(21));
+    $this->assertSame('created', $created['action'], OutcomeText::describe($created));
+    $this->assertSame('STAGED', $created['okta_status']);
+    $row = $interpreter->interpret($created)->row;
+    $this->assertSame($created['okta_id'], $row['okta_id']);
+
+    // What the module stores is what the next snapshot carries.
+    $again = $this->extension->syncUser($settings, 'update', $this->snapshot(21, TRUE, ['okta_id' => $row['okta_id'], 'profile_hash' => $row['profile_hash'] ?? '', 'okta_status' => $row['okta_status']]));
+    $this->assertSame('unchanged', $again['action'], OutcomeText::describe($again));
+
+    $blocked = $this->extension->syncUser($settings, 'manual', $this->snapshot(21, FALSE, ['okta_id' => $row['okta_id']]));
+    $this->assertSame('deactivated', $blocked['action'], OutcomeText::describe($blocked));
+    $okta = $this->fake->api('GET', '/api/v1/users/' . $row['okta_id']);
+    $this->assertSame('DEPROVISIONED', $okta['status']);
+  }
+
+  public function testNetworkFailureIsRetryableAndRequeued(): void {
+    // Nothing listens on port 9 of loopback: connection refused.
+    $config = array_replace(SettingsAssemblerTest::defaults(), $this->withFieldNames(['org_url' => 'http://127.0.0.1:9']));
+    $settings = (new SettingsAssembler())->assemble($config, ['api_token' => FakeOkta::TOKEN], ['max_retries' => 0, 'connect_timeout' => 1.0]);
+    $outcome = $this->extension->syncUser($settings, 'insert', $this->snapshot(31, TRUE, ['password' => 'Plaintext-Secret-1']));
+    $this->assertSame('failed', $outcome['action']);
+    $this->assertTrue($outcome['error']['retryable']);
+    $decision = $this->interpreter()->interpret($outcome);
+    $this->assertTrue($decision->requeue);
+    $this->assertSame(60, $decision->delay);
+    $this->assertStringNotContainsString('Plaintext-Secret-1', json_encode($outcome) . $decision->row['last_error']);
+  }
+
+  public function testDuplicateLoginIsPermanentFailure(): void {
+    $settings = $this->settings($this->withFieldNames(['operations' => ['automatic' => ['create'], 'manual' => [], 'scheduled' => []]]));
+    $this->assertSame('created', $this->extension->syncUser($settings, 'insert', $this->snapshot(41))['action']);
+    // Another Drupal account with the same email; "read" is off, so the
+    // extension cannot link and Okta refuses the duplicate login.
+    $dup = $this->extension->syncUser($settings, 'insert', $this->snapshot(42, TRUE, ['mail' => 'user41@example.com']));
+    $this->assertSame('failed', $dup['action'], OutcomeText::describe($dup));
+    $decision = $this->interpreter()->interpret($dup);
+    $this->assertFalse($decision->requeue);
+    $this->assertStringContainsString('E0000001', $decision->row['last_error']);
+  }
+
+  public function testDryRunPlansAndChangesNothing(): void {
+    $users = [$this->snapshot(51), $this->snapshot(52), $this->snapshot(53)];
+    $result = $this->extension->syncUsers($this->settings($this->withFieldNames()), $users, ['method' => 'manual', 'dry_run' => TRUE]);
+    $report = new RunReport();
+    $report->addResult($result);
+    $this->assertSame(['planned' => 3], $report->counts());
+    $this->assertSame(3, array_sum($report->plannedByReason()));
+    $missing = $this->fake->api('GET', '/api/v1/users/user51@example.com');
+    $this->assertSame('E0000007', $missing['errorCode'] ?? NULL, 'dry run must not create users');
+  }
+
+  public function testGuardStopsMassDeactivation(): void {
+    $settings = $this->settings($this->withFieldNames(['guard_max_count' => 2, 'guard_max_share' => 0.1]));
+    $users = [];
+    for ($uid = 61; $uid <= 66; $uid++) {
+      $users[] = $this->snapshot($uid);
+    }
+    $first = $this->extension->syncUsers($settings, $users, ['method' => 'manual']);
+    $this->assertSame(6, count(array_filter($first['outcomes'], fn(array $o) => $o['action'] === 'created')), json_encode($first['outcomes']));
+    $blocked = [];
+    foreach ($first['outcomes'] as $i => $outcome) {
+      $blocked[] = array_replace($users[$i], ['status' => FALSE, 'okta_id' => $outcome['okta_id']]);
+    }
+    $result = $this->extension->syncUsers($settings, $blocked, ['method' => 'manual']);
+    $report = new RunReport();
+    $report->addResult($result);
+    $this->assertTrue($report->guardStopped(), json_encode($result));
+    $this->assertStringStartsWith('Deletion guard stopped the run', $report->guards()[0]);
+    $okta = $this->fake->api('GET', '/api/v1/users/' . $first['outcomes'][0]['okta_id']);
+    $this->assertNotSame('DEPROVISIONED', $okta['status'], 'the guard must stop before deactivating anyone');
+  }
+
+}
