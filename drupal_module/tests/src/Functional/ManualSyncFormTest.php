@@ -1,0 +1,91 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\Tests\okta_user_sync\Functional;
+
+use Drupal\okta_user_sync_test\FakeExtension;
+use Drupal\Tests\BrowserTestBase;
+
+/**
+ * "Sync User Manually": one user, preview, all users, status page.
+ *
+ * @group okta_user_sync
+ */
+class ManualSyncFormTest extends BrowserTestBase {
+
+  /**
+   * {@inheritdoc}
+   */
+  protected static $modules = ['okta_user_sync', 'okta_user_sync_test'];
+
+  /**
+   * {@inheritdoc}
+   */
+  protected $defaultTheme = 'stark';
+
+  /**
+   * {@inheritdoc}
+   */
+  protected function setUp(): void {
+    parent::setUp();
+    $this->config('okta_user_sync.settings')->set('org_url', 'https://acme.okta.com')->set('operations.automatic', [])->save();
+    $this->container->get('state')->set('okta_user_sync.api_token', 'manual-test-token-0123456789');
+    $this->drupalLogin($this->drupalCreateUser(['administer okta user sync', 'administer users']));
+  }
+
+  public function testSyncOneUserAndBlockedUser(): void {
+    $ada = $this->drupalCreateUser([], 'ada');
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['account' => 'ada (' . $ada->id() . ')'], 'Sync');
+    $this->assertSession()->pageTextContains('ada: created in Okta');
+
+    $ada->block()->save();
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['account' => 'ada (' . $ada->id() . ')'], 'Sync');
+    $this->assertSession()->pageTextContains('ada: deactivated in Okta');
+
+    $this->drupalGet('admin/config/people/okta_user_sync/status');
+    $this->assertSession()->pageTextContains('DEPROVISIONED');
+    $this->assertSession()->linkExists('ada');
+  }
+
+  public function testFailureIsShownWithItsLinkAndCanBeRetried(): void {
+    $bob = $this->drupalCreateUser([], 'bob');
+    $this->container->get('state')->set(FakeExtension::OUTCOMES, [[
+      'action' => 'failed',
+      'error' => ['code' => 'E0000001', 'summary' => 'Api validation failed: login', 'causes' => ['login: An object with this field already exists in the current organization'], 'link' => 'E0000001', 'retryable' => FALSE],
+    ]]);
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['account' => 'bob (' . $bob->id() . ')'], 'Sync');
+    $this->assertSession()->pageTextContains('bob: failed: E0000001: Api validation failed: login (login: An object with this field already exists');
+    $this->assertSession()->linkByHrefExists('https://developer.okta.com/docs/reference/error-codes/#E0000001');
+
+    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['failures' => 1]]);
+    $this->assertSession()->pageTextContains('Api validation failed: login');
+    $this->submitForm([], 'Retry failed users');
+    $this->assertSession()->pageTextContains('Okta sync finished');
+    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['failures' => 1]]);
+    $this->assertSession()->pageTextContains('No failures.');
+  }
+
+  public function testSyncAllNeedsAPreviewFirst(): void {
+    $this->drupalCreateUser([], 'carl');
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm([], 'Sync all users');
+    $this->assertSession()->pageTextContains('Run "Preview (dry run)" in this mode first');
+    $this->assertSame([], $this->container->get('state')->get(FakeExtension::CALLS, []));
+
+    $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
+    $this->assertSession()->pageTextContains('Preview (nothing was changed)');
+    $this->assertSession()->pageTextContains('planned');
+    $this->container->get('state')->resetCache();
+    $this->assertEmpty($this->container->get('okta_user_sync.status_storage')->countByAction(), 'A preview records nothing.');
+
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['mode' => 'push'], 'Sync all users');
+    $this->assertSession()->pageTextContains('Okta sync finished');
+    $this->assertSession()->pageTextContains('created');
+  }
+
+}

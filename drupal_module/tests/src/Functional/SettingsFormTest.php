@@ -1,0 +1,104 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\Tests\okta_user_sync\Functional;
+
+use Drupal\okta_user_sync_test\FakeExtension;
+use Drupal\Tests\BrowserTestBase;
+
+/**
+ * Overview and Configuration screens, "Save and Test Configuration".
+ *
+ * @group okta_user_sync
+ */
+class SettingsFormTest extends BrowserTestBase {
+
+  /**
+   * {@inheritdoc}
+   */
+  protected static $modules = ['okta_user_sync', 'okta_user_sync_test'];
+
+  /**
+   * {@inheritdoc}
+   */
+  protected $defaultTheme = 'stark';
+
+  private const TOKEN = 'functional-secret-token-abcd1234';
+
+  /**
+   * {@inheritdoc}
+   */
+  protected function setUp(): void {
+    parent::setUp();
+    $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
+  }
+
+  public function testAccessNeedsThePermission(): void {
+    $this->drupalLogout();
+    $this->drupalGet('admin/config/people/okta_user_sync/overview');
+    $this->assertSession()->statusCodeEquals(403);
+    $this->drupalLogin($this->drupalCreateUser(['access administration pages']));
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->assertSession()->statusCodeEquals(403);
+  }
+
+  public function testOverviewLeadsToConfiguration(): void {
+    $this->drupalGet('admin/config/people/okta_user_sync');
+    $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/overview');
+    $this->assertSession()->pageTextContains('Not configured');
+    $this->clickLink("Let's configure the module");
+    $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/configuration');
+    $this->assertSession()->fieldExists('org_url');
+  }
+
+  public function testSaveAndTestKeepsTheTokenSecret(): void {
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->submitForm([
+      'org_url' => 'https://acme.okta.com/',
+      'api_token' => self::TOKEN,
+      'test_email' => 'ada@example.com',
+    ], 'Save and Test Configuration');
+    $this->assertSession()->pageTextContains('Test successful: found ada@example.com in Okta (ACTIVE)');
+    $this->assertSession()->pageTextContains('Test Configuration Result');
+    $this->assertSession()->responseNotContains(self::TOKEN);
+    $this->assertSession()->pageTextContains('ending in …1234');
+    $this->assertSession()->linkExists('Next');
+
+    $config = $this->config('okta_user_sync.settings');
+    $this->assertSame('https://acme.okta.com', $config->get('org_url'));
+    $this->assertStringNotContainsString(self::TOKEN, serialize($config->getRawData()));
+    $this->assertSame(self::TOKEN, $this->container->get('state')->get('okta_user_sync.api_token'));
+    $calls = $this->container->get('state')->get(FakeExtension::CALLS, []);
+    $this->assertSame('test', end($calls)['event']);
+
+    // Saving again with an empty field keeps the token.
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->submitForm([], 'Save configuration');
+    $this->container->get('state')->resetCache();
+    $this->assertSame(self::TOKEN, $this->container->get('state')->get('okta_user_sync.api_token'));
+  }
+
+  public function testFailedTestShowsTheOktaErrorAndItsLink(): void {
+    $this->container->get('state')->set(FakeExtension::TEST_RESULT, [
+      'ok' => FALSE,
+      'error' => ['code' => 'E0000011', 'summary' => 'Invalid token provided', 'causes' => [], 'link' => 'E0000011', 'http_status' => 401],
+      'hint' => 'Check the API token.',
+    ]);
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->submitForm(['org_url' => 'https://acme.okta.com', 'api_token' => self::TOKEN, 'test_email' => 'ada@example.com'], 'Save and Test Configuration');
+    $this->assertSession()->pageTextContains('Test failed: E0000011: Invalid token provided [HTTP 401]');
+    $this->assertSession()->pageTextContains('Check the API token.');
+    $this->assertSession()->linkByHrefExists('https://developer.okta.com/docs/reference/error-codes/#E0000011');
+    $this->assertSession()->responseNotContains(self::TOKEN);
+  }
+
+  public function testUrlValidation(): void {
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->submitForm(['org_url' => 'https://acme-admin.okta.com', 'api_token' => self::TOKEN], 'Save configuration');
+    $this->assertSession()->pageTextContains('not the admin console domain');
+    $this->submitForm(['org_url' => 'https://acme.okta.com', 'api_token' => '', 'test_email' => ''], 'Save and Test Configuration');
+    $this->assertSession()->pageTextContains('Enter the email of a user that exists in Okta');
+  }
+
+}
