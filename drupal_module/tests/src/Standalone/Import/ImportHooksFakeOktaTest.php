@@ -84,12 +84,14 @@ final class ImportHooksFakeOktaTest extends TestCase {
     $id = $user['id'];
     $this->okta->api('POST', "/api/v1/users/$id", ['profile' => ['firstName' => 'Evelyn']]);
     $this->okta->api('POST', "/api/v1/users/$id/lifecycle/activate?sendEmail=false");
-    $this->okta->api('POST', "/api/v1/users/$id/lifecycle/suspend");
+    // Activated without a password the user is PROVISIONED (as in Okta),
+    // which can be deactivated but not suspended.
+    $this->okta->api('POST', "/api/v1/users/$id/lifecycle/deactivate?sendEmail=false");
 
-    $this->waitFor(fn (): bool => count(array_filter($this->hooks->json('queue'), fn ($i) => $i['event_type'] === 'user.lifecycle.suspend')) === 1);
+    $this->waitFor(fn (): bool => count(array_filter($this->hooks->json('queue'), fn ($i) => $i['event_type'] === 'user.lifecycle.deactivate')) === 1);
     $queue = $this->hooks->json('queue');
     $types = array_column($queue, 'event_type');
-    foreach (['user.lifecycle.create', 'user.account.update_profile', 'user.lifecycle.activate', 'user.lifecycle.suspend'] as $type) {
+    foreach (['user.lifecycle.create', 'user.account.update_profile', 'user.lifecycle.activate', 'user.lifecycle.deactivate'] as $type) {
       $this->assertContains($type, $types);
     }
     $this->assertSame([$id], array_values(array_unique(array_column($queue, 'okta_id'))));
