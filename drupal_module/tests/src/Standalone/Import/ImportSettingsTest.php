@@ -1,0 +1,60 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Drupal\Tests\okta_user_sync\Standalone\Import;
+
+require_once __DIR__ . '/autoload.php';
+
+use Drupal\okta_user_sync\Import\ImportSettings;
+use Drupal\okta_user_sync\Import\OktaRecord;
+use PHPUnit\Framework\TestCase;
+
+/**
+ * Settings from config, and the record shape from okta_sync_pull().
+ *
+ * @coversDefaultClass \Drupal\okta_user_sync\Import\ImportSettings
+ */
+final class ImportSettingsTest extends TestCase {
+
+  /**
+   * Config sequences and maps both work; bad values fall back safely.
+   */
+  public function testFromConfig(): void {
+    $settings = ImportSettings::fromConfig([
+      'direction' => 'both',
+      'import_active_statuses' => ['active', 'STAGED', 'SUSPENDED', 'DEPROVISIONED'],
+      'import_map' => [['drupal' => 'field_city', 'okta' => 'city'], ['drupal' => '', 'okta' => 'x']],
+      'import_page_size' => 5000,
+      'login_source' => 'name',
+      'login_suffix' => '@corp.test',
+    ]);
+    $this->assertTrue($settings->importEnabled());
+    $this->assertSame(['ACTIVE', 'STAGED'], $settings->activeStatuses, 'blocking statuses can never be active');
+    $this->assertSame(['field_city' => 'city'], $settings->importMap);
+    $this->assertSame(200, $settings->pageSize);
+    $this->assertSame('name', $settings->loginSource);
+    $this->assertSame(
+      ['import_active_statuses' => ['ACTIVE', 'STAGED'], 'import_map' => ['field_city' => 'city']],
+      $settings->extensionSettings(),
+    );
+
+    $this->assertSame(['field_city' => 'city'], ImportSettings::fromConfig(['import_map' => ['field_city' => 'city']])->importMap);
+    $this->assertFalse(ImportSettings::fromConfig(['direction' => 'drupal_to_okta'])->importEnabled());
+    $this->assertFalse(ImportSettings::fromConfig(['direction' => 'sideways'])->importEnabled(), 'unknown direction: import off');
+    $this->assertSame(ImportSettings::DEFAULT_ACTIVE_STATUSES, ImportSettings::fromConfig([])->activeStatuses);
+  }
+
+  /**
+   * Records: status upper-cased, multi-valued attributes flattened, and a
+   * record without id rejected.
+   */
+  public function testRecord(): void {
+    $record = OktaRecord::fromArray(['id' => '00u1', 'login' => 'a@b.c', 'email' => 'a@b.c', 'status' => 'active', 'fields' => ['field_tags' => ['x', 'y'], 'field_n' => 3], 'last_updated' => '2026-01-01T00:00:00.000Z']);
+    $this->assertSame('ACTIVE', $record->status);
+    $this->assertSame(['field_tags' => 'x, y', 'field_n' => 3], $record->fields);
+    $this->expectException(\UnexpectedValueException::class);
+    OktaRecord::fromArray(['login' => 'a@b.c', 'status' => 'ACTIVE']);
+  }
+
+}
