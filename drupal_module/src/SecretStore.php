@@ -82,6 +82,13 @@ class SecretStore {
   }
 
   /**
+   * Whether the Key module is available to hold the secrets.
+   */
+  public function hasKeyModule(): bool {
+    return $this->keyRepository !== NULL;
+  }
+
+  /**
    * Resolves one secret over all sources.
    */
   private function resolve(string $name): array {

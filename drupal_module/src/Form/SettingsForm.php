@@ -139,6 +139,20 @@ class SettingsForm extends ConfigFormBase {
       '#title' => $this->t('Additional CA bundle (path to a PEM file)'),
       '#default_value' => $config->get('ca_file'),
     ];
+    if ($this->secrets->hasKeyModule()) {
+      $form['advanced']['api_token_key'] = [
+        '#type' => 'textfield',
+        '#title' => $this->t('Key module: key holding the API token'),
+        '#description' => $this->t('Machine name of a Key entity. Takes precedence over a token saved on this form.'),
+        '#default_value' => $config->get('api_token_key'),
+      ];
+      $form['advanced']['oauth_private_key_key'] = [
+        '#type' => 'textfield',
+        '#title' => $this->t('Key module: key holding the OAuth private key'),
+        '#default_value' => $config->get('oauth_private_key_key'),
+      ];
+      $form['advanced']['#open'] = $config->get('api_token_key') || $config->get('oauth_private_key_key');
+    }
     $form['test_email'] = [
       '#type' => 'email',
       '#title' => $this->t('Test your configuration (enter user email)'),
@@ -273,6 +287,12 @@ class SettingsForm extends ConfigFormBase {
       ->set('ca_file', trim((string) $form_state->getValue('ca_file')))
       ->set('test_email', trim((string) $form_state->getValue('test_email')))
       ->save();
+    if ($this->secrets->hasKeyModule()) {
+      $this->config('okta_user_sync.settings')
+        ->set('api_token_key', trim((string) $form_state->getValue('api_token_key')))
+        ->set('oauth_private_key_key', trim((string) $form_state->getValue('oauth_private_key_key')))
+        ->save();
+    }
     foreach (SecretStore::NAMES as $name) {
       $value = (string) $form_state->getValue($name);
       if (trim($value) !== '') {
