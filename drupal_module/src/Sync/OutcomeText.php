@@ -19,7 +19,7 @@ final class OutcomeText {
     return match ($action) {
       'failed' => 'failed: ' . OutcomeInterpreter::errorSummary(is_array($outcome['error'] ?? NULL) ? $outcome['error'] : []),
       'skipped' => 'skipped: ' . (string) ($outcome['reason'] ?? 'nothing to do'),
-      'planned' => 'would ' . (string) ($outcome['reason'] ?? 'change') . $where,
+      'planned' => 'would be ' . (string) ($outcome['planned_action'] ?? 'changed') . (empty($outcome['reason']) ? '' : ': ' . $outcome['reason']) . $where,
       'unchanged' => 'already up to date in Okta' . $where,
       'linked' => 'linked to an existing Okta user' . $where,
       default => $action . ' in Okta' . $where,

@@ -28,9 +28,9 @@ final class RunReport {
   private array $failures = [];
 
   /**
-   * Dry-run plan: list of [uid, reason].
+   * Dry-run plan: list of [uid, action, reason].
    *
-   * @var list<array{uid: int, reason: string}>
+   * @var list<array{uid: int, action: string, reason: string}>
    */
   private array $planned = [];
 
@@ -101,7 +101,12 @@ final class RunReport {
       $this->failures[$uid] = OutcomeInterpreter::errorSummary(is_array($outcome['error'] ?? NULL) ? $outcome['error'] : []);
     }
     elseif ($action === 'planned') {
-      $this->planned[] = ['uid' => $uid, 'reason' => (string) ($outcome['reason'] ?? '')];
+      // planned_action is what a real run would report; reason explains it.
+      $this->planned[] = [
+        'uid' => $uid,
+        'action' => (string) ($outcome['planned_action'] ?? ''),
+        'reason' => (string) ($outcome['reason'] ?? ''),
+      ];
     }
   }
 
@@ -153,12 +158,12 @@ final class RunReport {
   }
 
   /**
-   * Planned actions grouped by reason: reason => count.
+   * Planned actions grouped: planned action (or reason) => count.
    */
   public function plannedByReason(): array {
     $byReason = [];
     foreach ($this->planned as $item) {
-      $reason = $item['reason'] === '' ? 'change' : $item['reason'];
+      $reason = ($item['action'] ?? '') !== '' ? $item['action'] : ($item['reason'] === '' ? 'change' : $item['reason']);
       $byReason[$reason] = ($byReason[$reason] ?? 0) + 1;
     }
     ksort($byReason);

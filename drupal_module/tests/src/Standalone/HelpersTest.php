@@ -30,7 +30,8 @@ final class HelpersTest extends TestCase {
     $this->assertSame('created in Okta (00u1, STAGED)', OutcomeText::describe(['action' => 'created', 'okta_id' => '00u1', 'okta_status' => 'STAGED']));
     $this->assertSame('deactivated in Okta (00u1)', OutcomeText::describe(['action' => 'deactivated', 'okta_id' => '00u1']));
     $this->assertSame('already up to date in Okta', OutcomeText::describe(['action' => 'unchanged']));
-    $this->assertSame('would create', OutcomeText::describe(['action' => 'planned', 'reason' => 'create']));
+    $this->assertSame('would be created: no Okta user with this login', OutcomeText::describe(['action' => 'planned', 'planned_action' => 'created', 'reason' => 'no Okta user with this login']));
+    $this->assertSame('would be deactivated (00u1)', OutcomeText::describe(['action' => 'planned', 'planned_action' => 'deactivated', 'okta_id' => '00u1', 'reason' => NULL]));
     $this->assertSame('skipped: blocked', OutcomeText::describe(['action' => 'skipped', 'reason' => 'blocked']));
     $failed = ['action' => 'failed', 'error' => ['code' => 'E0000011', 'summary' => 'Invalid token provided', 'link' => 'E0000011']];
     $this->assertSame('failed: E0000011: Invalid token provided', OutcomeText::describe($failed));

@@ -35,13 +35,13 @@ final class RunReportTest extends TestCase {
     $report = new RunReport();
     $report->addResult([
       'outcomes' => [
-        ['uid' => 1, 'action' => 'planned', 'reason' => 'deactivate'],
-        ['uid' => 2, 'action' => 'planned', 'reason' => 'deactivate'],
+        ['uid' => 1, 'action' => 'planned', 'planned_action' => 'deactivated', 'reason' => 'blocked in Drupal'],
+        ['uid' => 2, 'action' => 'planned', 'planned_action' => 'deactivated', 'reason' => 'blocked in Drupal'],
         ['uid' => 3, 'action' => 'planned', 'reason' => 'create'],
       ],
       'guard' => ['would_remove' => 2, 'total' => 3, 'max_share' => 0.1, 'stopped' => TRUE],
     ]);
-    $this->assertSame(['create' => 1, 'deactivate' => 2], $report->plannedByReason());
+    $this->assertSame(['create' => 1, 'deactivated' => 2], $report->plannedByReason());
     $this->assertTrue($report->guardStopped());
     $this->assertSame(['Deletion guard stopped the run (would_remove: 2, total: 3, max_share: 0.1, stopped: yes).'], $report->guards());
     $this->assertSame('Deletion guard stopped the run: too many', RunReport::guardMessage(['message' => 'too many']));

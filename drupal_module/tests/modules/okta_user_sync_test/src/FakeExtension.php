@@ -92,7 +92,7 @@ class FakeExtension extends Extension {
     $uid = (int) ($user['uid'] ?? 0);
     $oktaId = $user['okta_id'] ?? ('00u' . str_pad((string) $uid, 17, '0', STR_PAD_LEFT));
     if ($dryRun) {
-      return ['uid' => $uid, 'action' => 'planned', 'reason' => isset($user['okta_id']) ? 'update' : 'create', 'okta_id' => $user['okta_id'] ?? NULL];
+      return ['uid' => $uid, 'action' => 'planned', 'planned_action' => isset($user['okta_id']) ? 'updated' : 'created', 'reason' => NULL, 'okta_id' => $user['okta_id'] ?? NULL, 'error' => NULL];
     }
     if (empty($user['status'])) {
       $default = ['action' => 'deactivated', 'okta_status' => 'DEPROVISIONED'];
@@ -103,11 +103,16 @@ class FakeExtension extends Extension {
     else {
       $default = isset($user['okta_id']) ? ['action' => 'updated', 'okta_status' => 'STAGED'] : ['action' => 'created', 'okta_status' => 'STAGED'];
     }
-    $default += ['uid' => $uid, 'okta_id' => $oktaId, 'profile_hash' => 'hash-' . $uid];
+    // Like the extension: every key present, error NULL on success.
+    $default += ['uid' => $uid, 'okta_id' => $oktaId, 'profile_hash' => 'hash-' . $uid, 'reason' => NULL, 'error' => NULL];
     $scripted = $this->state->get(self::OUTCOMES, []);
     if ($scripted !== []) {
       $next = array_shift($scripted);
       $this->state->set(self::OUTCOMES, $scripted);
+      if (($next['action'] ?? '') === 'failed') {
+        // Like the extension: no profile hash when not in sync.
+        $default['profile_hash'] = NULL;
+      }
       return array_replace($default, $next, ['uid' => $uid]);
     }
     return $default;
