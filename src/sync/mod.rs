@@ -1,1 +1,37 @@
-//! Provisioning engine.
+//! Provisioning engine (pure Rust; no PHP types).
+//!
+//! See the API section below; the PHP layer converts arrays to JSON values,
+//! calls these functions and converts the results back.
+
+// OktaError (the client's) is large; the engine passes it through without
+// boxing because every error becomes an outcome right away.
+#![allow(clippy::result_large_err)]
+
+mod error;
+mod event;
+mod execute;
+mod groups;
+mod hash;
+mod input;
+mod mapping;
+mod outcome;
+mod plan;
+mod push;
+mod settings;
+mod settings_parse;
+mod snapshot;
+
+#[cfg(test)]
+mod plan_tests;
+
+pub use error::error_info;
+pub use event::{sync_user, sync_user_with, Event};
+pub use hash::profile_hash;
+pub use input::FieldError;
+pub use mapping::{desired, Desired, MappingError};
+pub use outcome::{Action, ErrorInfo, Outcome};
+pub use plan::{GroupRef, Plan, Step};
+pub use settings::{
+    CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings, SettingsError,
+};
+pub use snapshot::{InputError, UserSnapshot};

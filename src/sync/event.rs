@@ -1,0 +1,70 @@
+//! Entry point for one user event (`okta_sync_user`).
+
+use serde::{Deserialize, Serialize};
+
+use super::error::error_info;
+use super::outcome::Outcome;
+use super::push::{delete_one, push_one};
+use super::settings::{Method, Settings};
+use super::snapshot::UserSnapshot;
+use crate::okta::OktaClient;
+
+/// What happened in Drupal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Event {
+    /// A new account (automatic provisioning): create, or link to an existing login.
+    Insert,
+    /// A changed account (automatic): update; no API call when the profile
+    /// hash passed back from the last outcome still matches.
+    Update,
+    /// A deleted account (automatic): deactivate or delete per `on_delete`.
+    Delete,
+    /// An admin asked to sync this account now (manual): always checks Okta.
+    Manual,
+}
+
+impl Event {
+    pub fn parse(s: &str) -> Option<Event> {
+        Some(match s {
+            "insert" => Event::Insert,
+            "update" => Event::Update,
+            "delete" => Event::Delete,
+            "manual" => Event::Manual,
+            _ => return None,
+        })
+    }
+
+    /// Whose operation list applies.
+    pub fn method(self) -> Method {
+        match self {
+            Event::Manual => Method::Manual,
+            _ => Method::Automatic,
+        }
+    }
+}
+
+/// Provisions one event for one user. Never panics on Okta failures: they
+/// become a `failed` outcome with the error details.
+pub fn sync_user(settings: &Settings, event: Event, user: &UserSnapshot) -> Outcome {
+    let client = match OktaClient::get(&settings.client) {
+        Ok(c) => c,
+        Err(e) => return Outcome::failed(user.uid, error_info(&e)),
+    };
+    sync_user_with(&client, settings, event, user)
+}
+
+/// [`sync_user`] with a given client (tests, or a caller holding one).
+pub fn sync_user_with(
+    client: &OktaClient,
+    settings: &Settings,
+    event: Event,
+    user: &UserSnapshot,
+) -> Outcome {
+    let method = event.method();
+    match event {
+        Event::Delete => delete_one(client, settings, method, user, false),
+        Event::Update => push_one(client, settings, method, user, true, false),
+        Event::Insert | Event::Manual => push_one(client, settings, method, user, false, false),
+    }
+}

@@ -1,0 +1,209 @@
+//! Provisioning settings: the typed form of the `$settings` array.
+//!
+//! Parsing lives in `settings_parse.rs`; this file holds the types and their
+//! defaults, so the shape of the configuration can be read in one place.
+
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::okta::ClientConfig;
+
+/// A setting that is missing, unknown or of the wrong type. `key` names it
+/// (dotted for nested entries, e.g. `operations.manual.2`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid setting '{key}': {message}")]
+pub struct SettingsError {
+    pub key: String,
+    pub message: String,
+}
+
+impl From<super::input::FieldError> for SettingsError {
+    fn from(e: super::input::FieldError) -> Self {
+        SettingsError {
+            key: e.key,
+            message: e.message,
+        }
+    }
+}
+
+/// Which way users flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    DrupalToOkta,
+    OktaToDrupal,
+    Both,
+}
+
+impl Direction {
+    pub fn pushes(self) -> bool {
+        matches!(self, Direction::DrupalToOkta | Direction::Both)
+    }
+    pub fn pulls(self) -> bool {
+        matches!(self, Direction::OktaToDrupal | Direction::Both)
+    }
+}
+
+/// How a sync was started; each method has its own allowed operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Manual,
+    Automatic,
+    Scheduled,
+}
+
+impl Method {
+    pub const ALL: [Method; 3] = [Method::Manual, Method::Automatic, Method::Scheduled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Manual => "manual",
+            Method::Automatic => "automatic",
+            Method::Scheduled => "scheduled",
+        }
+    }
+}
+
+/// Something the engine may do to Okta.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Look users up (get by id or login, list). Needed before any change
+    /// whose target is not already known by id.
+    Read,
+    Create,
+    /// Profile, password, group membership, and re-enabling (activate,
+    /// unsuspend) a user whose Drupal account was unblocked.
+    Update,
+    Deactivate,
+    Delete,
+}
+
+impl Operation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Read => "read",
+            Operation::Create => "create",
+            Operation::Update => "update",
+            Operation::Deactivate => "deactivate",
+            Operation::Delete => "delete",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Operation> {
+        Some(match s {
+            "read" => Operation::Read,
+            "create" => Operation::Create,
+            "update" => Operation::Update,
+            "deactivate" => Operation::Deactivate,
+            "delete" => Operation::Delete,
+            _ => return None,
+        })
+    }
+}
+
+/// What a new Okta user gets as credentials and status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CreateMode {
+    /// No credentials, STAGED.
+    Staged,
+    /// STAGED with the plaintext password a form submitted this request.
+    Password,
+    /// STAGED with Drupal's stored bcrypt hash imported as BCRYPT.
+    Hash,
+    /// STAGED with the password-import inline hook credential (Okta asks the
+    /// site to verify the password at first sign-in: legacy `$S$` hashes).
+    Hook,
+    /// Activated at once (PROVISIONED; activation email per `activation_email`).
+    Active,
+}
+
+impl CreateMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CreateMode::Staged => "staged",
+            CreateMode::Password => "password",
+            CreateMode::Hash => "hash",
+            CreateMode::Hook => "hook",
+            CreateMode::Active => "active",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginSource {
+    Mail,
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OnDelete {
+    Deactivate,
+    Delete,
+}
+
+/// The typed settings. Build with [`Settings::from_json`].
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Everything the Okta client needs (secrets stay inside `Secret`).
+    pub client: ClientConfig,
+    pub direction: Direction,
+    pub operations: BTreeMap<Method, BTreeSet<Operation>>,
+    pub create_mode: CreateMode,
+    pub activation_email: bool,
+    pub provision_blocked: bool,
+    pub password_sync: bool,
+    pub login_source: LoginSource,
+    pub login_suffix: String,
+    pub first_name_field: Option<String>,
+    pub last_name_field: Option<String>,
+    /// Okta attribute => Drupal field key.
+    pub attribute_map: BTreeMap<String, String>,
+    /// Drupal role => Okta group names.
+    pub group_map: BTreeMap<String, Vec<String>>,
+    pub on_delete: OnDelete,
+    pub guard_max_share: f64,
+    pub guard_max_count: u64,
+    pub import_active_statuses: Vec<String>,
+    /// Drupal field key => Okta attribute.
+    pub import_map: BTreeMap<String, String>,
+}
+
+/// Operations allowed when the settings do not say: everything but delete,
+/// which must be switched on deliberately.
+pub fn default_operations() -> BTreeSet<Operation> {
+    [
+        Operation::Read,
+        Operation::Create,
+        Operation::Update,
+        Operation::Deactivate,
+    ]
+    .into_iter()
+    .collect()
+}
+
+/// Okta statuses in which the person can (still) sign in or finish signing
+/// in: these make an active Drupal account on import.
+pub const DEFAULT_IMPORT_ACTIVE_STATUSES: &[&str] =
+    &["ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY"];
+
+pub const DEFAULT_GUARD_MAX_SHARE: f64 = 0.5;
+pub const DEFAULT_GUARD_MAX_COUNT: u64 = 500;
+
+impl Settings {
+    pub fn allows(&self, method: Method, op: Operation) -> bool {
+        self.operations
+            .get(&method)
+            .is_some_and(|ops| ops.contains(&op))
+    }
+
+    /// Every Okta group name some role maps to: the groups this module
+    /// manages (and may therefore remove a user from).
+    pub fn managed_groups(&self) -> BTreeSet<String> {
+        self.group_map.values().flatten().cloned().collect()
+    }
+}
