@@ -1,1 +1,32 @@
-pub fn placeholder() {}
+//! An Okta-compatible fake of the Management API for tests, the demo and
+//! benchmarks. Written from Okta's spec and `shared/okta/REFERENCE.md` only; it
+//! shares no code or types with the product's client. See README.md.
+
+mod auth;
+mod clock;
+mod config;
+mod control;
+mod errors;
+mod faults;
+mod filter;
+mod groups;
+mod hooks;
+mod http;
+mod ids;
+mod oauth;
+mod paging;
+mod pipeline;
+mod ratelimit;
+mod redact;
+mod render;
+mod router;
+mod running;
+mod server;
+mod shared;
+mod store;
+mod tls;
+mod users;
+mod validate;
+
+pub use config::{FakeConfig, Fault, FaultKind, Knobs, OAuthClient, PasswordPolicy, RateLimits};
+pub use running::RunningFake;

@@ -1,0 +1,327 @@
+//! The org's data: users, groups, memberships. Plain data plus indexes; the
+//! HTTP handlers hold the lock only while they touch it.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Instant;
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::clock;
+use crate::ids;
+
+/// Okta user statuses (`components.schemas.UserStatus`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Staged,
+    Provisioned,
+    Active,
+    Recovery,
+    PasswordExpired,
+    LockedOut,
+    Suspended,
+    Deprovisioned,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Staged => "STAGED",
+            Status::Provisioned => "PROVISIONED",
+            Status::Active => "ACTIVE",
+            Status::Recovery => "RECOVERY",
+            Status::PasswordExpired => "PASSWORD_EXPIRED",
+            Status::LockedOut => "LOCKED_OUT",
+            Status::Suspended => "SUSPENDED",
+            Status::Deprovisioned => "DEPROVISIONED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Some(match s {
+            "STAGED" => Status::Staged,
+            "PROVISIONED" => Status::Provisioned,
+            "ACTIVE" => Status::Active,
+            "RECOVERY" => Status::Recovery,
+            "PASSWORD_EXPIRED" => Status::PasswordExpired,
+            "LOCKED_OUT" => Status::LockedOut,
+            "SUSPENDED" => Status::Suspended,
+            "DEPROVISIONED" => Status::Deprovisioned,
+            _ => return None,
+        })
+    }
+}
+
+/// How (whether) a user's password is known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Password {
+    None,
+    /// Plaintext set through the API (kept so `/__fake/signin` can check it).
+    Plain(String),
+    /// Imported hash (the hash object as sent, minus nothing: it's not a secret
+    /// the fake could use).
+    Hash(Value),
+    /// Deferred to the password import inline hook.
+    Hook,
+}
+
+impl Password {
+    pub fn is_set(&self) -> bool {
+        !matches!(self, Password::None)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub id: String,
+    pub status: Status,
+    pub created: OffsetDateTime,
+    pub activated: Option<OffsetDateTime>,
+    pub status_changed: Option<OffsetDateTime>,
+    pub last_login: Option<OffsetDateTime>,
+    pub last_updated: OffsetDateTime,
+    pub password_changed: Option<OffsetDateTime>,
+    pub profile: Map<String, Value>,
+    pub password: Password,
+    pub provider_type: String,
+    pub provider_name: String,
+    pub recovery_question: Option<(String, String)>,
+    pub type_id: String,
+    /// Bumped on every change; the ETag.
+    pub version: u64,
+    /// When the fake created it (for the search-index lag).
+    pub created_at: Instant,
+}
+
+impl User {
+    pub fn login(&self) -> &str {
+        self.profile
+            .get("login")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    pub fn display_name(&self) -> String {
+        let part = |k: &str| {
+            self.profile
+                .get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        format!("{} {}", part("firstName"), part("lastName"))
+            .trim()
+            .to_string()
+    }
+
+    pub fn etag(&self) -> String {
+        format!("\"{}-{}\"", self.id, self.version)
+    }
+
+    /// Records a change: bumps lastUpdated and the version.
+    pub fn touch(&mut self, now: OffsetDateTime) {
+        self.last_updated = now;
+        self.version += 1;
+    }
+
+    pub fn set_status(&mut self, status: Status, now: OffsetDateTime) {
+        if self.status != status {
+            self.status = status;
+            self.status_changed = Some(now);
+        }
+        if status == Status::Active && self.activated.is_none() {
+            self.activated = Some(now);
+        }
+        self.touch(now);
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub id: String,
+    pub created: OffsetDateTime,
+    pub last_updated: OffsetDateTime,
+    pub last_membership_updated: OffsetDateTime,
+    pub profile: Map<String, Value>,
+}
+
+impl Group {
+    pub fn name(&self) -> &str {
+        self.profile
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+}
+
+/// Okta's login uniqueness ignores case and diacritics: `isáàc.bröck@x` clashes
+/// with `Isaac.Brock@x`.
+pub fn fold_login(login: &str) -> String {
+    login
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The id of the synthetic admin that owns the API token (`/users/me`).
+pub const ADMIN_ID: &str = "00uadmin0fake0000001";
+/// The default user type id every user gets.
+pub const DEFAULT_TYPE_ID: &str = "otydefault0fake00001";
+
+#[derive(Default)]
+pub struct Store {
+    pub users: BTreeMap<String, User>,
+    logins: HashMap<String, String>,
+    pub groups: BTreeMap<String, Group>,
+    /// group id → member user ids.
+    pub members: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Store {
+    pub fn user_by_login(&self, login: &str) -> Option<&User> {
+        self.logins
+            .get(&fold_login(login))
+            .and_then(|id| self.users.get(id))
+    }
+
+    /// Whether `login` is taken by someone other than `except_id`.
+    pub fn login_taken(&self, login: &str, except_id: Option<&str>) -> bool {
+        match self.logins.get(&fold_login(login)) {
+            Some(id) => Some(id.as_str()) != except_id,
+            None => false,
+        }
+    }
+
+    /// Resolves `{id}` as Okta does: id, then login, then an unambiguous shortname
+    /// (the part of the login before `@`).
+    pub fn resolve_user(&self, key: &str) -> Option<String> {
+        if self.users.contains_key(key) {
+            return Some(key.to_string());
+        }
+        if let Some(u) = self.user_by_login(key) {
+            return Some(u.id.clone());
+        }
+        if key.contains('@') {
+            return None;
+        }
+        let folded = fold_login(key);
+        let mut matches = self.users.values().filter(|u| {
+            fold_login(u.login())
+                .split('@')
+                .next()
+                .is_some_and(|short| short == folded)
+        });
+        let first = matches.next()?;
+        if matches.next().is_some() {
+            return None; // ambiguous
+        }
+        Some(first.id.clone())
+    }
+
+    pub fn insert_user(&mut self, user: User) {
+        self.logins
+            .insert(fold_login(user.login()), user.id.clone());
+        self.users.insert(user.id.clone(), user);
+    }
+
+    /// Re-indexes a login after a profile change.
+    pub fn reindex_login(&mut self, id: &str, old_login: &str) {
+        if let Some(user) = self.users.get(id) {
+            self.logins.remove(&fold_login(old_login));
+            self.logins.insert(fold_login(user.login()), id.to_string());
+        }
+    }
+
+    pub fn remove_user(&mut self, id: &str) -> Option<User> {
+        let user = self.users.remove(id)?;
+        self.logins.remove(&fold_login(user.login()));
+        for set in self.members.values_mut() {
+            set.remove(id);
+        }
+        Some(user)
+    }
+
+    pub fn groups_of(&self, user_id: &str) -> Vec<&Group> {
+        self.members
+            .iter()
+            .filter(|(_, m)| m.contains(user_id))
+            .filter_map(|(g, _)| self.groups.get(g))
+            .collect()
+    }
+
+    pub fn new_user(profile: Map<String, Value>, status: Status) -> User {
+        let now = clock::now();
+        User {
+            id: ids::user_id(),
+            status,
+            created: now,
+            activated: None,
+            status_changed: None,
+            last_login: None,
+            last_updated: now,
+            password_changed: None,
+            profile,
+            password: Password::None,
+            provider_type: "OKTA".to_string(),
+            provider_name: "OKTA".to_string(),
+            recovery_question: None,
+            type_id: DEFAULT_TYPE_ID.to_string(),
+            version: 1,
+            created_at: Instant::now(),
+        }
+    }
+
+    pub fn new_group(profile: Map<String, Value>) -> Group {
+        let now = clock::now();
+        Group {
+            id: ids::group_id(),
+            created: now,
+            last_updated: now,
+            last_membership_updated: now,
+            profile,
+        }
+    }
+
+    pub fn group_name_taken(&self, name: &str) -> bool {
+        let folded = name.to_lowercase();
+        self.groups
+            .values()
+            .any(|g| g.name().to_lowercase() == folded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn profile(login: &str) -> Map<String, Value> {
+        match json!({"login": login, "email": login, "firstName": "A", "lastName": "B"}) {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn login_folding_ignores_case_and_diacritics() {
+        assert_eq!(fold_login("Isáàc.Bröck@X.com"), "isaac.brock@x.com");
+        let mut s = Store::default();
+        s.insert_user(Store::new_user(
+            profile("isaac.brock@x.com"),
+            Status::Active,
+        ));
+        assert!(s.login_taken("ISÁÀC.brock@x.com", None));
+        assert!(s.resolve_user("isaac.brock").is_some(), "shortname lookup");
+    }
+
+    #[test]
+    fn ambiguous_shortname_resolves_to_nothing() {
+        let mut s = Store::default();
+        s.insert_user(Store::new_user(profile("sam@a.com"), Status::Active));
+        s.insert_user(Store::new_user(profile("sam@b.com"), Status::Active));
+        assert!(s.resolve_user("sam").is_none());
+        assert!(s.resolve_user("sam@b.com").is_some());
+    }
+}

@@ -1,0 +1,156 @@
+//! `GET /api/v1/users` with `q`, `filter`, `search`, `limit`, `after`
+//! (REFERENCE §4.3).
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::clock::iso;
+use crate::errors::ApiError;
+use crate::filter::{self, Expr, Mode};
+use crate::http::{HandlerResult, Req, Resp};
+use crate::paging;
+use crate::render;
+use crate::shared::Shared;
+use crate::store::{Status, User};
+
+const MAX_LIMIT: usize = 200;
+const DEFAULT_LIMIT: usize = 200;
+const Q_DEFAULT_LIMIT: usize = 10;
+
+/// A user attribute as the expression language names it.
+pub fn attribute(u: &User, attr: &str) -> Value {
+    let t =
+        |x: Option<time::OffsetDateTime>| x.map(|t| Value::String(iso(t))).unwrap_or(Value::Null);
+    match attr {
+        "id" => Value::String(u.id.clone()),
+        "status" => Value::String(u.status.as_str().to_string()),
+        "created" => Value::String(iso(u.created)),
+        "activated" => t(u.activated),
+        "statusChanged" => t(u.status_changed),
+        "lastUpdated" => Value::String(iso(u.last_updated)),
+        "lastLogin" => t(u.last_login),
+        "passwordChanged" => t(u.password_changed),
+        "type.id" => Value::String(u.type_id.clone()),
+        _ => match attr.strip_prefix("profile.") {
+            Some(p) => u.profile.get(p).cloned().unwrap_or(Value::Null),
+            None => Value::Null,
+        },
+    }
+}
+
+enum Query {
+    All,
+    Q(String),
+    Filter(Expr),
+    Search(Expr),
+}
+
+pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
+    let query = if let Some(s) = req.q("search").filter(|s| !s.is_empty()) {
+        Query::Search(filter::parse(s, Mode::UserSearch).map_err(|e| ApiError::invalid_search(&e))?)
+    } else if let Some(f) = req.q("filter").filter(|s| !s.is_empty()) {
+        Query::Filter(filter::parse(f, Mode::UserFilter).map_err(|e| ApiError::invalid_search(&e))?)
+    } else if let Some(q) = req.q("q").filter(|s| !s.is_empty()) {
+        Query::Q(q.to_lowercase())
+    } else {
+        Query::All
+    };
+    let limit = match query {
+        Query::Q(_) => paging::limit(req, Q_DEFAULT_LIMIT, MAX_LIMIT)?,
+        _ => paging::limit(req, DEFAULT_LIMIT, MAX_LIMIT)?,
+    };
+    let lag = Duration::from_millis(shared.knobs.read().search_lag_ms);
+    let matches = |u: &User| -> bool {
+        match &query {
+            Query::All => u.status != Status::Deprovisioned,
+            Query::Q(q) => {
+                u.status != Status::Deprovisioned
+                    && ["firstName", "lastName", "email"].iter().any(|f| {
+                        u.profile
+                            .get(*f)
+                            .and_then(Value::as_str)
+                            .is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
+                    })
+            }
+            Query::Filter(e) => filter::eval(e, &|a| attribute(u, a), false),
+            Query::Search(e) => {
+                u.created_at.elapsed() >= lag && filter::eval(e, &|a| attribute(u, a), true)
+            }
+        }
+    };
+
+    let store = shared.store.lock();
+    let sort_by = req.q("sortBy").filter(|s| !s.is_empty());
+    if let (Query::Search(_), Some(sort_by)) = (&query, sort_by) {
+        // Sorted search: the cursor is an offset into the sorted result.
+        let mut all: Vec<&User> = store.users.values().filter(|u| matches(u)).collect();
+        all.sort_by_cached_key(|u| attribute(u, sort_by).to_string());
+        if req
+            .q("sortOrder")
+            .is_some_and(|o| o.eq_ignore_ascii_case("desc"))
+        {
+            all.reverse();
+        }
+        let offset: usize = req
+            .q("after")
+            .and_then(|a| a.strip_prefix("offset-"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let page: Vec<Value> = all
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|u| render::user(&shared.base_url, u, false))
+            .collect();
+        let next = (offset + limit < all.len()).then(|| format!("offset-{}", offset + limit));
+        drop(store);
+        let resp = Resp::ok(Value::Array(page));
+        return Ok(paging::links(
+            resp,
+            &shared.base_url,
+            req,
+            next.as_deref(),
+            limit,
+        ));
+    }
+
+    let after = req.q("after").filter(|a| !a.is_empty()).map(str::to_string);
+    let range = match &after {
+        Some(a) => store
+            .users
+            .range::<String, _>((std::ops::Bound::Excluded(a), std::ops::Bound::Unbounded)),
+        None => store.users.range::<String, _>(..),
+    };
+    let mut page: Vec<&User> = Vec::with_capacity(limit);
+    let mut more = false;
+    for (_, u) in range {
+        if !matches(u) {
+            continue;
+        }
+        if page.len() == limit {
+            more = true;
+            break;
+        }
+        page.push(u);
+    }
+    // `q` has no pagination.
+    let next = match (&query, more, page.last()) {
+        (Query::Q(_), _, _) => None,
+        (_, true, Some(last)) => Some(last.id.clone()),
+        _ => None,
+    };
+    let body: Vec<Value> = page
+        .iter()
+        .map(|u| render::user(&shared.base_url, u, false))
+        .collect();
+    drop(store);
+    let resp = Resp::ok(Value::Array(body));
+    Ok(paging::links(
+        resp,
+        &shared.base_url,
+        req,
+        next.as_deref(),
+        limit,
+    ))
+}
