@@ -179,7 +179,11 @@ impl Auth {
             .append_pair("client_assertion", &assertion)
             .finish();
 
-        let bucket_key = format!("{} POST /oauth2/v1/token", inner.org.as_str());
+        let bucket_key = format!(
+            "{} {}",
+            inner.org.as_str(),
+            ratelimit::bucket("POST", "/oauth2/v1/token")
+        );
         ratelimit::acquire(&bucket_key);
         stats::count_request();
         let sent_at = Instant::now();

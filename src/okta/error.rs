@@ -139,6 +139,7 @@ impl OktaError {
             error_causes: Vec<Cause>,
             // OAuth token endpoint errors (RFC 6749).
             error: Option<String>,
+            #[serde(rename = "error_description")]
             error_description: Option<String>,
         }
         #[derive(Deserialize)]

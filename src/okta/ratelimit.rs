@@ -218,22 +218,36 @@ pub(crate) fn block(key: &str, headers: &RateHeaders) -> Duration {
     wait
 }
 
-/// The rate-limit bucket of a request: method + path with ids replaced,
-/// e.g. `GET /api/v1/users/{id}`. Queries are not part of the bucket.
+/// The rate-limit bucket of a request, named "method path-class". The
+/// classes follow Okta's published buckets (REFERENCE §7), which are coarser
+/// than paths: `GET|POST /api/v1/users` share one, every write below
+/// `/api/v1/users/{id}` (lifecycle included) shares one, and everything
+/// below `/api/v1/groups/{id}` shares one. Being coarser than Okta is safe
+/// (we only wait more); being finer would send into a closed bucket.
 pub(crate) fn bucket(method: &str, path: &str) -> String {
     let path = path.split(['?', '#']).next().unwrap_or("");
-    let segs: Vec<&str> = path.split('/').collect();
-    let mut out: Vec<&str> = Vec::with_capacity(segs.len());
-    for (i, seg) in segs.iter().enumerate() {
-        let after_collection = i > 0 && matches!(segs[i - 1], "users" | "groups" | "apps");
-        // "/users/me" and "/users/{id}" share Okta's bucket.
-        if after_collection && i >= 4 && !seg.is_empty() {
-            out.push("{id}");
-        } else {
-            out.push(seg);
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match segs.as_slice() {
+        ["oauth2", "v1", "token"] => "POST /oauth2/v1/token".into(),
+        ["api", "v1", "users"] => "GET|POST /api/v1/users".into(),
+        ["api", "v1", "users", _, ..] if method == "GET" => "GET /api/v1/users/{id}".into(),
+        ["api", "v1", "users", _, ..] => "POST|PUT|DELETE /api/v1/users/{id}".into(),
+        ["api", "v1", "groups"] => "* /api/v1/groups".into(),
+        ["api", "v1", "groups", _, ..] => "* /api/v1/groups/{id}".into(),
+        _ => {
+            // Other endpoints: method + path with ids after collections replaced.
+            let mut out: Vec<&str> = Vec::with_capacity(segs.len());
+            for (i, seg) in segs.iter().enumerate() {
+                let after_collection = i > 0 && matches!(segs[i - 1], "users" | "groups" | "apps");
+                out.push(if after_collection && !seg.is_empty() {
+                    "{id}"
+                } else {
+                    seg
+                });
+            }
+            format!("{method} /{}", out.join("/"))
         }
     }
-    format!("{method} {}", out.join("/"))
 }
 
 #[cfg(test)]
@@ -243,27 +257,29 @@ mod tests {
 
     #[test]
     fn buckets() {
-        assert_eq!(bucket("GET", "/api/v1/users"), "GET /api/v1/users");
-        assert_eq!(
-            bucket("GET", "/api/v1/users?search=x%2Fy"),
-            "GET /api/v1/users"
-        );
-        assert_eq!(
-            bucket("GET", "/api/v1/users/00u1"),
-            "GET /api/v1/users/{id}"
-        );
-        assert_eq!(bucket("GET", "/api/v1/users/me"), "GET /api/v1/users/{id}");
+        let users = "GET|POST /api/v1/users";
+        assert_eq!(bucket("GET", "/api/v1/users"), users);
+        assert_eq!(bucket("POST", "/api/v1/users?activate=true"), users);
+        assert_eq!(bucket("GET", "/api/v1/users?search=x%2Fy"), users);
+        let get = "GET /api/v1/users/{id}";
+        assert_eq!(bucket("GET", "/api/v1/users/00u1"), get);
+        assert_eq!(bucket("GET", "/api/v1/users/me"), get);
+        assert_eq!(bucket("GET", "/api/v1/users/00u1/groups"), get);
+        let write = "POST|PUT|DELETE /api/v1/users/{id}";
         assert_eq!(
             bucket("POST", "/api/v1/users/a%40b/lifecycle/activate"),
-            "POST /api/v1/users/{id}/lifecycle/activate"
+            write
         );
+        assert_eq!(bucket("DELETE", "/api/v1/users/00u1"), write);
         assert_eq!(
             bucket("PUT", "/api/v1/groups/00g1/users/00u1"),
-            "PUT /api/v1/groups/{id}/users/{id}"
+            "* /api/v1/groups/{id}"
         );
+        assert_eq!(bucket("GET", "/api/v1/groups?q=x"), "* /api/v1/groups");
+        assert_eq!(bucket("POST", "/oauth2/v1/token"), "POST /oauth2/v1/token");
         assert_eq!(
-            bucket("GET", "/api/v1/users/00u1/groups"),
-            "GET /api/v1/users/{id}/groups"
+            bucket("GET", "/api/v1/apps/0oa1/users"),
+            "GET /api/v1/apps/{id}/users"
         );
     }
 
