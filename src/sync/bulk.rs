@@ -1,0 +1,321 @@
+//! Bulk push and reconcile (`okta_sync_users`): plan every user, check the
+//! safety guard, then act — concurrently, outcomes in input order.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use super::error::{error_info, local_error};
+use super::execute::execute;
+use super::guard::{self, GuardInfo};
+use super::input;
+use super::outcome::{Action, Outcome};
+use super::parallel;
+use super::plan::{Ctx, Plan};
+use super::push::{lookup, plan_push, planned, prepare, unchanged_by_hash};
+use super::reconcile;
+use super::settings::{Method, Operation, Settings};
+use super::snapshot::{InputError, UserSnapshot};
+use crate::okta::{stats, OktaClient, User};
+
+/// Default worker threads: enough to hide latency, few enough to stay well
+/// inside Okta's concurrency limit (75 per org, shared with everyone else).
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Per-user lookups (with the profile-hash shortcut).
+    Push,
+    /// One paged listing of Okta, diffed against the given users.
+    Reconcile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BulkOptions {
+    pub method: Method,
+    pub mode: Mode,
+    pub dry_run: bool,
+    pub concurrency: usize,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            method: Method::Manual,
+            mode: Mode::Push,
+            dry_run: false,
+            concurrency: DEFAULT_CONCURRENCY,
+        }
+    }
+}
+
+impl BulkOptions {
+    /// Parses the `$options` array: method, mode, dry_run, concurrency.
+    pub fn from_json(v: &Value) -> Result<BulkOptions, InputError> {
+        let mut o = BulkOptions::default();
+        let Some(m) = input::as_map("options", v)? else {
+            return Ok(o);
+        };
+        input::reject_unknown("options", m, &["method", "mode", "dry_run", "concurrency"])?;
+        let bad = |key: &str, msg: &str| InputError {
+            key: format!("options.{key}"),
+            message: msg.to_owned(),
+        };
+        if let Some(s) = input::opt_string(m, "method")? {
+            o.method = match s.as_str() {
+                "manual" => Method::Manual,
+                "scheduled" => Method::Scheduled,
+                "automatic" => Method::Automatic,
+                _ => return Err(bad("method", "must be manual, scheduled or automatic")),
+            };
+        }
+        if let Some(s) = input::opt_string(m, "mode")? {
+            o.mode = match s.as_str() {
+                "push" => Mode::Push,
+                "reconcile" => Mode::Reconcile,
+                _ => return Err(bad("mode", "must be push or reconcile")),
+            };
+        }
+        o.dry_run = input::opt_bool(m, "dry_run")?.unwrap_or(false);
+        if let Some(n) = input::opt_u64(m, "concurrency")? {
+            if n == 0 || n as usize > parallel::MAX_WORKERS {
+                return Err(bad("concurrency", "must be between 1 and 32"));
+            }
+            o.concurrency = n as usize;
+        }
+        Ok(o)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct BulkStats {
+    pub users: u64,
+    /// Outcomes per action.
+    pub actions: BTreeMap<String, u64>,
+    /// HTTP requests sent by this process during the run (every attempt).
+    pub requests: u64,
+    pub retries: u64,
+    /// 429 responses received.
+    pub rate_limited: u64,
+    pub throttled_ms: u64,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BulkResult {
+    /// One per input user, in input order.
+    pub outcomes: Vec<Outcome>,
+    pub stats: BulkStats,
+    /// Set when the safety guard stopped the run (or would, in a dry run).
+    pub guard: Option<GuardInfo>,
+}
+
+impl BulkResult {
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// A user after planning: either finished (skipped, unchanged, failed
+/// lookup) or waiting for its plan to run.
+pub enum Stage {
+    Done(Outcome),
+    Todo {
+        plan: Plan,
+        /// The Okta user the plan was made against, profile dropped.
+        okta: Option<User>,
+        hash: String,
+    },
+}
+
+fn slim(mut u: User) -> User {
+    u.profile = Default::default();
+    u
+}
+
+/// Turns a plan into a stage: plans with nothing to run finish here.
+pub fn stage(plan: Plan, okta: Option<User>, hash: String, uid: i64) -> Stage {
+    if plan.action == Action::Skipped {
+        return Stage::Done(planned(uid, &plan, okta.as_ref()));
+    }
+    Stage::Todo {
+        plan,
+        okta: okta.map(slim),
+        hash,
+    }
+}
+
+/// Push mode planning for one user: per-user lookups.
+fn plan_one(
+    client: &OktaClient,
+    settings: &Settings,
+    method: Method,
+    user: &UserSnapshot,
+) -> Stage {
+    let p = match prepare(settings, user) {
+        Ok(p) => p,
+        Err(o) => return Stage::Done(o),
+    };
+    if let Some(o) = unchanged_by_hash(settings, user, &p) {
+        return Stage::Done(o);
+    }
+    if !settings.allows(method, Operation::Read) {
+        return Stage::Done(Outcome::skipped(
+            user.uid,
+            super::plan::not_allowed(Operation::Read, method),
+        ));
+    }
+    let ctx = Ctx {
+        settings,
+        method,
+        user,
+        desired: &p.desired,
+    };
+    let okta = match lookup(client, user, &p.desired.login) {
+        Ok(u) => u,
+        Err(e) => return Stage::Done(Outcome::failed(user.uid, error_info(&e))),
+    };
+    match plan_push(client, &ctx, okta.as_ref(), true) {
+        Ok(plan) => stage(plan, okta, p.hash, user.uid),
+        Err(e) => Stage::Done(Outcome::failed(user.uid, error_info(&e))),
+    }
+}
+
+/// Runs one staged user (or reports it, for dry runs and guard stops).
+fn act(
+    client: &OktaClient,
+    settings: &Settings,
+    opts: &BulkOptions,
+    guard: Option<&GuardInfo>,
+    user: &UserSnapshot,
+    stage: Stage,
+) -> Outcome {
+    let (plan, okta, hash) = match stage {
+        Stage::Done(o) => return o,
+        Stage::Todo { plan, okta, hash } => (plan, okta, hash),
+    };
+    if opts.dry_run {
+        return planned(user.uid, &plan, okta.as_ref());
+    }
+    if let Some(g) = guard {
+        let mut o = Outcome::skipped(user.uid, format!("safety guard: {}", g.message));
+        o.okta_id = okta.as_ref().map(|u| u.id.clone());
+        o.okta_status = okta.as_ref().map(|u| u.status.as_str().to_owned());
+        return o;
+    }
+    // The mapping succeeded during planning and is deterministic.
+    let desired = match super::mapping::desired(settings, user) {
+        Ok(d) => d,
+        Err(e) => return Outcome::skipped(user.uid, e.to_string()),
+    };
+    let ctx = Ctx {
+        settings,
+        method: opts.method,
+        user,
+        desired: &desired,
+    };
+    execute(client, &ctx, &hash, okta.as_ref(), &plan)
+}
+
+fn panicked(uid: i64) -> Outcome {
+    Outcome::failed(
+        uid,
+        local_error(
+            "internal",
+            "internal error while syncing this user (see the PHP error log)",
+        ),
+    )
+}
+
+/// Pushes or reconciles many users. Okta failures never abort the run: each
+/// user gets its own outcome.
+pub fn sync_users(settings: &Settings, users: &[UserSnapshot], opts: &BulkOptions) -> BulkResult {
+    match OktaClient::get(&settings.client) {
+        Ok(c) => sync_users_with(&c, settings, users, opts),
+        Err(e) => {
+            let info = error_info(&e);
+            let outcomes = users
+                .iter()
+                .map(|u| Outcome::failed(u.uid, info.clone()))
+                .collect();
+            finish_result(outcomes, None, stats::snapshot(), Instant::now())
+        }
+    }
+}
+
+/// [`sync_users`] with a given client.
+pub fn sync_users_with(
+    client: &OktaClient,
+    settings: &Settings,
+    users: &[UserSnapshot],
+    opts: &BulkOptions,
+) -> BulkResult {
+    let before = stats::snapshot();
+    let started = Instant::now();
+    let stages: Vec<Stage> = match opts.mode {
+        Mode::Push => parallel::map(
+            users,
+            opts.concurrency,
+            |_, u| plan_one(client, settings, opts.method, u),
+            |_, u| Stage::Done(panicked(u.uid)),
+        ),
+        Mode::Reconcile => reconcile::plan_all(client, settings, opts, users),
+    };
+    let destructive = stages
+        .iter()
+        .filter(|s| matches!(s, Stage::Todo { plan, .. } if plan.is_destructive()))
+        .count();
+    let mut guard = guard::check(settings, destructive, users.len());
+    if let Some(g) = guard.as_mut().filter(|_| opts.dry_run) {
+        // A dry run touches nobody anyway; it reports that a real run would stop.
+        g.stopped = false;
+        g.message = format!("a real run would stop: {}", g.message);
+    }
+    // Pair each user with its stage; the workers take ownership of stages.
+    let work: Vec<(usize, parking_lot::Mutex<Option<Stage>>)> = stages
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (i, parking_lot::Mutex::new(Some(s))))
+        .collect();
+    let outcomes = parallel::map(
+        &work,
+        opts.concurrency,
+        |_, (i, slot)| {
+            let user = &users[*i];
+            match slot.lock().take() {
+                Some(stage) => act(client, settings, opts, guard.as_ref(), user, stage),
+                None => panicked(user.uid),
+            }
+        },
+        |_, (i, _)| panicked(users[*i].uid),
+    );
+    finish_result(outcomes, guard, before, started)
+}
+
+fn finish_result(
+    outcomes: Vec<Outcome>,
+    guard: Option<GuardInfo>,
+    before: stats::Stats,
+    started: Instant,
+) -> BulkResult {
+    let after = stats::snapshot();
+    let mut actions = BTreeMap::new();
+    for o in &outcomes {
+        *actions.entry(o.action.as_str().to_owned()).or_insert(0) += 1;
+    }
+    BulkResult {
+        stats: BulkStats {
+            users: outcomes.len() as u64,
+            actions,
+            requests: after.requests.saturating_sub(before.requests),
+            retries: after.retries.saturating_sub(before.retries),
+            rate_limited: after.rate_limited.saturating_sub(before.rate_limited),
+            throttled_ms: after.throttled_ms.saturating_sub(before.throttled_ms),
+            elapsed_ms: started.elapsed().as_millis() as u64,
+        },
+        outcomes,
+        guard,
+    }
+}

@@ -1,0 +1,320 @@
+//! Okta → Drupal (`okta_sync_pull`): list users changed since a watermark
+//! (or all), a few pages per call, resumable from an opaque cursor.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+use super::error::error_info;
+use super::input;
+use super::outcome::ErrorInfo;
+use super::settings::Settings;
+use super::snapshot::InputError;
+use crate::okta::{ListUsers, OktaClient, OktaError, User};
+
+const MAX_PAGE: u32 = 200;
+const DEFAULT_MAX_PAGES: u32 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PullOptions {
+    /// Only users with lastUpdated after this instant (RFC 3339).
+    pub since: Option<String>,
+    /// Resume point from a previous call's `cursor`.
+    pub cursor: Option<String>,
+    pub limit: u32,
+    pub max_pages: u32,
+}
+
+impl PullOptions {
+    /// Parses the `$options` array: since, cursor, limit, max_pages.
+    pub fn from_json(v: &Value) -> Result<PullOptions, InputError> {
+        let mut o = PullOptions {
+            limit: MAX_PAGE,
+            max_pages: DEFAULT_MAX_PAGES,
+            ..Default::default()
+        };
+        let Some(m) = input::as_map("options", v)? else {
+            return Ok(o);
+        };
+        input::reject_unknown("options", m, &["since", "cursor", "limit", "max_pages"])?;
+        let bad = |key: &str, msg: &str| InputError {
+            key: format!("options.{key}"),
+            message: msg.to_owned(),
+        };
+        o.since = input::opt_nonempty(m, "since")?;
+        if let Some(s) = &o.since {
+            okta_time(s).ok_or_else(|| {
+                bad(
+                    "since",
+                    "must be an ISO-8601 instant like 2024-01-01T00:00:00.000Z",
+                )
+            })?;
+        }
+        o.cursor = input::opt_nonempty(m, "cursor")?;
+        if let Some(c) = &o.cursor {
+            Cursor::decode(c)
+                .ok_or_else(|| bad("cursor", "not a cursor returned by okta_sync_pull"))?;
+        }
+        if let Some(n) = input::opt_u64(m, "limit")? {
+            o.limit = u32::try_from(n)
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| bad("limit", "must be between 1 and 200"))?;
+        }
+        if let Some(n) = input::opt_u64(m, "max_pages")? {
+            o.max_pages = u32::try_from(n)
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| bad("max_pages", "must be at least 1"))?;
+        }
+        Ok(o)
+    }
+}
+
+/// One Okta user, normalised for import.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PullRecord {
+    pub id: String,
+    pub login: String,
+    pub email: String,
+    pub status: String,
+    /// Whether the status is one of `import_active_statuses`.
+    pub active: bool,
+    /// Drupal field key => value, per `import_map` (null when Okta has none).
+    pub fields: Map<String, Value>,
+    pub last_updated: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PullResult {
+    pub users: Vec<PullRecord>,
+    /// Pass back as `cursor` to continue; None when the listing is complete.
+    pub cursor: Option<String>,
+    /// The latest lastUpdated seen in this run (or `since` when nothing
+    /// newer): store it as the next `since` once `cursor` is None.
+    pub watermark: Option<String>,
+    pub pages: u32,
+    /// Set when a page failed after others succeeded: the users so far are
+    /// returned and `cursor` resumes at the failed page.
+    pub error: Option<ErrorInfo>,
+}
+
+impl PullResult {
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    #[error("pulling from Okta is off: direction is drupal_to_okta")]
+    DirectionOff,
+    #[error(transparent)]
+    Okta(#[from] OktaError),
+}
+
+/// What the cursor carries: Okta's `after`, the `since` of the run (so the
+/// filter stays the same when resuming) and the highest lastUpdated so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    after: String,
+    since: Option<String>,
+    max: Option<String>,
+}
+
+impl Cursor {
+    fn encode(&self) -> String {
+        hex::encode(serde_json::to_vec(self).unwrap_or_default())
+    }
+
+    fn decode(s: &str) -> Option<Cursor> {
+        serde_json::from_slice(&hex::decode(s.trim()).ok()?).ok()
+    }
+}
+
+fn okta_time(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s.trim(), &Rfc3339).ok()
+}
+
+/// Okta's filter format: UTC with milliseconds.
+fn filter_time(t: OffsetDateTime) -> String {
+    let fmt =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&fmt)
+        .unwrap_or_default()
+}
+
+/// The later of two instants (unparsable values lose).
+fn later(a: Option<String>, b: Option<&str>) -> Option<String> {
+    match (a, b) {
+        (None, b) => b.filter(|s| okta_time(s).is_some()).map(str::to_owned),
+        (Some(a), None) => Some(a),
+        (Some(a), Some(b)) => match (okta_time(&a), okta_time(b)) {
+            (Some(x), Some(y)) if y > x => Some(b.to_owned()),
+            (None, Some(_)) => Some(b.to_owned()),
+            _ => Some(a),
+        },
+    }
+}
+
+fn record(settings: &Settings, u: User) -> PullRecord {
+    let text = |k: &str| {
+        u.profile
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let fields = settings
+        .import_map
+        .iter()
+        .map(|(field, attr)| {
+            (
+                field.clone(),
+                u.profile.get(attr).cloned().unwrap_or(Value::Null),
+            )
+        })
+        .collect();
+    PullRecord {
+        login: text("login"),
+        email: text("email"),
+        status: u.status.as_str().to_owned(),
+        active: settings
+            .import_active_statuses
+            .iter()
+            .any(|s| s == u.status.as_str()),
+        fields,
+        last_updated: u.last_updated.clone(),
+        id: u.id,
+    }
+}
+
+/// Lists the next pages. With `since`, the filter `lastUpdated gt "…"`
+/// (which includes DEPROVISIONED users, so deactivations reach Drupal);
+/// without, every user but DEPROVISIONED ones.
+pub fn pull(settings: &Settings, opts: &PullOptions) -> Result<PullResult, PullError> {
+    if !settings.direction.pulls() {
+        return Err(PullError::DirectionOff);
+    }
+    let client = OktaClient::get(&settings.client)?;
+    pull_with(&client, settings, opts)
+}
+
+/// [`pull`] with a given client.
+pub fn pull_with(
+    client: &OktaClient,
+    settings: &Settings,
+    opts: &PullOptions,
+) -> Result<PullResult, PullError> {
+    if !settings.direction.pulls() {
+        return Err(PullError::DirectionOff);
+    }
+    let resumed = opts.cursor.as_deref().and_then(Cursor::decode);
+    let since = match &resumed {
+        Some(c) => c.since.clone(),
+        None => opts.since.clone(),
+    };
+    let filter = since
+        .as_deref()
+        .and_then(okta_time)
+        .map(|t| format!("lastUpdated gt \"{}\"", filter_time(t)));
+    let mut watermark = later(
+        resumed.as_ref().and_then(|c| c.max.clone()),
+        since.as_deref(),
+    );
+    let mut pages = client.list_users(&ListUsers {
+        filter,
+        search: None,
+        limit: if opts.limit == 0 {
+            MAX_PAGE
+        } else {
+            opts.limit.min(MAX_PAGE)
+        },
+        after: resumed.map(|c| c.after),
+    });
+    let mut users = Vec::new();
+    let mut fetched = 0u32;
+    let mut error = None;
+    let mut resume_at = None;
+    while fetched < opts.max_pages.max(1) {
+        let before = pages.next_cursor();
+        match pages.next() {
+            None => break,
+            Some(Ok(page)) => {
+                fetched += 1;
+                for u in page {
+                    watermark = later(watermark, u.last_updated.as_deref());
+                    users.push(record(settings, u));
+                }
+            }
+            Some(Err(e)) if users.is_empty() => return Err(e.into()),
+            Some(Err(e)) => {
+                error = Some(error_info(&e));
+                resume_at = before;
+                break;
+            }
+        }
+    }
+    let after = if error.is_some() {
+        resume_at
+    } else {
+        pages.next_cursor()
+    };
+    Ok(PullResult {
+        users,
+        cursor: after.map(|after| {
+            Cursor {
+                after,
+                since: since.clone(),
+                max: watermark.clone(),
+            }
+            .encode()
+        }),
+        watermark,
+        pages: fetched,
+        error,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn later_compares_instants_not_strings() {
+        let a = Some("2024-01-01T10:00:00.000Z".to_owned());
+        assert_eq!(later(a.clone(), Some("2024-01-01T09:00:00Z")), a);
+        assert_eq!(
+            later(a, Some("2024-01-01T11:00:00+01:00")).as_deref(),
+            Some("2024-01-01T10:00:00.000Z")
+        );
+        assert_eq!(later(None, Some("junk")), None);
+    }
+
+    #[test]
+    fn filter_time_is_utc_with_millis() {
+        let t = okta_time("2024-03-01T12:00:00+02:00").expect("parses");
+        assert_eq!(filter_time(t), "2024-03-01T10:00:00.000Z");
+    }
+
+    #[test]
+    fn cursor_round_trip_and_rejects_garbage() {
+        let c = Cursor {
+            after: "00u1".into(),
+            since: None,
+            max: Some("x".into()),
+        };
+        assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        assert_eq!(Cursor::decode("zz"), None);
+        let e = PullOptions::from_json(&json!({"cursor": "abc"})).expect_err("bad cursor");
+        assert_eq!(e.key, "options.cursor");
+        let e = PullOptions::from_json(&json!({"since": "yesterday"})).expect_err("bad since");
+        assert_eq!(e.key, "options.since");
+        let e = PullOptions::from_json(&json!({"limit": 500})).expect_err("limit");
+        assert_eq!(e.key, "options.limit");
+    }
+}
