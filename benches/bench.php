@@ -32,11 +32,11 @@ $cfg = [
   // bench fits in minutes.
   'window_s' => 6,
   'limits' => [
-    'users_collection' => 600,
+    'users' => 600,
     'user_get' => 2000,
     'user_write' => 600,
-    'groups_collection' => 500,
-    'group_item' => 1000,
+    'groups' => 500,
+    'group' => 1000,
     'other' => 1200,
   ],
   'concurrency_limit' => 75,
@@ -47,7 +47,7 @@ $cfg = [
   'reconcile_n' => $env('BENCH_RECONCILE_N', 20000),
   'drift_every' => 100,
   'naive_reconcile_sample' => $env('BENCH_NAIVE_RECONCILE_SAMPLE', 200),
-  'events_n' => $env('BENCH_EVENTS_N', 200),
+  'events_n' => $env('BENCH_EVENTS_N', 100),
 ];
 
 $fake = FakeOkta::fromEnv();

@@ -13,4 +13,4 @@ ext="$root/target/release/libokta_sync.so"
 
 export OKTA_SYNC_EXT="$ext"
 "$root/benches/lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
-  "$php" -n "$root/benches/bench.php"
+  "$php" -n -d memory_limit=-1 "$root/benches/bench.php"

@@ -17,8 +17,7 @@ final class Report {
     return [
       'latency_ms' => $cfg['latency_ms'],
       'jitter_ms' => $cfg['jitter_ms'],
-      'rate_limit_window_s' => $cfg['window_s'],
-      'rate_limits' => $cfg['limits'],
+      'rate_limits' => ['window_secs' => $cfg['window_s']] + $cfg['limits'],
       'concurrency_limit' => $cfg['concurrency_limit'],
     ];
   }
@@ -27,7 +26,7 @@ final class Report {
    * Builds the report from the raw scenario results.
    */
   public static function build(array $cfg, array $bulkExt, array $bulkNaive, array $recExt, array $recNaive, array $events, array $bulkSmall): array {
-    $allowedRate = $cfg['limits']['users_collection'] / $cfg['window_s'];
+    $allowedRate = $cfg['limits']['users'] / $cfg['window_s'];
     $n = $cfg['bulk_n'];
     $ideal = $n / $allowedRate;
     $scale = $n / max(1, $bulkNaive['n']);

@@ -30,6 +30,13 @@ $bulkSize = max(1, (int) (getenv('DEMO_USERS') ?: 3000));
 $chunkSize = 250;
 $failures = 0;
 
+// Okta's per-minute limits (REFERENCE.md §7) counted per 6 s window: the same
+// shape at ten times the pace, so the bulk part shows throttling in seconds.
+$fake->knobs([
+  'rate_limits' => ['window_secs' => 6, 'users' => 600, 'user_get' => 2000, 'user_write' => 600],
+  'concurrency_limit' => 75,
+]);
+
 /**
  * Prints one step: a check mark when the result is what the guide expects.
  */
