@@ -156,7 +156,8 @@ $actions = [];
 $started = microtime(TRUE);
 for ($from = 0; $from < $bulkSize; $from += $chunkSize) {
   $chunk = iterator_to_array(Users::range($from, min($from + $chunkSize, $bulkSize), $run), FALSE);
-  $result = okta_sync_users($settings, $chunk, ['method' => 'manual', 'mode' => 'push']);
+  // 16 workers share the extension's one rate budget (the default is 4).
+  $result = okta_sync_users($settings, $chunk, ['method' => 'manual', 'mode' => 'push', 'concurrency' => 16]);
   foreach ($result['outcomes'] ?? [] as $outcome) {
     $actions[$outcome['action'] ?? '?'] = ($actions[$outcome['action'] ?? '?'] ?? 0) + 1;
   }
