@@ -2,10 +2,28 @@
 //!
 //! Layout (see DESIGN.md): `okta` is the HTTP client for Okta's Management
 //! API, `sync` is the provisioning engine, `php` converts between PHP and Rust
-//! and registers the `okta_sync_*` functions. This file only wires them up.
+//! and holds the `okta_sync_*` functions. This file only registers them.
 
 pub mod okta;
 pub mod sync;
 
 #[cfg(feature = "php")]
 mod php;
+
+#[cfg(feature = "php")]
+mod module {
+    use crate::php::startup::startup as minit;
+    use crate::php::{functions, info};
+    use ext_php_rs::prelude::*;
+
+    /// Functions, INI entries and exception classes (registered by
+    /// `minit`)), and the phpinfo section.
+    #[php_module]
+    #[php(startup = minit)]
+    pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+        functions::all().into_iter().fold(
+            module.info_function(info::module_info),
+            ModuleBuilder::function,
+        )
+    }
+}

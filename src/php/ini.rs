@@ -1,0 +1,120 @@
+//! The extension's INI settings, declared in one place.
+//!
+//! They are process-wide defaults; a key of the same name in a call's settings
+//! array wins (see `apply_defaults`).
+
+use ext_php_rs::ffi::zend_ini_entry;
+use ext_php_rs::flags::IniEntryPermission;
+use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
+use serde_json::{Map, Number, Value};
+
+use super::exceptions::BindingError;
+
+/// One INI setting: its name, default, and the settings-array key it feeds.
+pub struct IniSetting {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub key: &'static str,
+    pub kind: IniKind,
+}
+
+/// How an INI string becomes a settings value.
+#[derive(Clone, Copy)]
+pub enum IniKind {
+    /// Seconds, > 0.
+    Seconds,
+    /// A string; empty means "not set".
+    Text,
+}
+
+/// Every INI setting, in `php --ri` order. Keep in sync with `INI_TABLE`.
+pub const SETTINGS: [IniSetting; 4] = [
+    IniSetting {
+        name: "okta_sync.connect_timeout",
+        default: "10",
+        key: "connect_timeout",
+        kind: IniKind::Seconds,
+    },
+    IniSetting {
+        name: "okta_sync.request_timeout",
+        default: "30",
+        key: "request_timeout",
+        kind: IniKind::Seconds,
+    },
+    IniSetting {
+        name: "okta_sync.ca_file",
+        default: "",
+        key: "ca_file",
+        kind: IniKind::Text,
+    },
+    IniSetting {
+        name: "okta_sync.user_agent_suffix",
+        default: "",
+        key: "user_agent_suffix",
+        kind: IniKind::Text,
+    },
+];
+
+/// The table handed to the engine (it must be `'static`, `CStr`s, and end
+/// with `end()`); `SETTINGS` above is the readable view of the same entries.
+static INI_TABLE: IniEntryDefs<5> = IniEntryDefs::new([
+    IniEntryDef::new(c"okta_sync.connect_timeout", c"10", IniEntryPermission::All),
+    IniEntryDef::new(c"okta_sync.request_timeout", c"30", IniEntryPermission::All),
+    IniEntryDef::new(c"okta_sync.ca_file", c"", IniEntryPermission::All),
+    IniEntryDef::new(c"okta_sync.user_agent_suffix", c"", IniEntryPermission::All),
+    IniEntryDef::end(),
+]);
+
+/// Registers the INI entries. Runs in MINIT; infallible.
+pub fn register(module_number: i32) {
+    IniEntryDef::register(INI_TABLE.as_slice(), module_number);
+}
+
+/// The current value of one INI setting (after php.ini, -d and ini_set), or
+/// its default when the engine does not know it.
+pub fn current(setting: &IniSetting) -> String {
+    let globals = ExecutorGlobals::get();
+    // SAFETY: `ini_directives` is set at engine startup and lives as long as
+    // the process; every entry is a `zend_ini_entry` pointer.
+    let value = unsafe { globals.ini_directives.as_ref() }
+        .and_then(|table| table.get(setting.name))
+        .and_then(|zval| unsafe { zval.ptr::<zend_ini_entry>() })
+        .and_then(|entry| unsafe { entry.as_ref() })
+        .and_then(|entry| unsafe { entry.value.as_ref() })
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    value.unwrap_or_else(|| setting.default.to_owned())
+}
+
+/// Fills each settings key that the caller left out with its INI value, so
+/// "settings array, else INI, else built-in default" holds for every call.
+pub fn apply_defaults(settings: &mut Map<String, Value>) -> Result<(), BindingError> {
+    for setting in &SETTINGS {
+        if settings.contains_key(setting.key) {
+            continue;
+        }
+        if let Some(value) = parse(setting, &current(setting))? {
+            settings.insert(setting.key.to_owned(), value);
+        }
+    }
+    Ok(())
+}
+
+fn parse(setting: &IniSetting, raw: &str) -> Result<Option<Value>, BindingError> {
+    let raw = raw.trim();
+    match setting.kind {
+        IniKind::Text if raw.is_empty() => Ok(None),
+        IniKind::Text => Ok(Some(Value::String(raw.to_owned()))),
+        IniKind::Seconds => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .and_then(Number::from_f64)
+            .map(|n| Some(Value::Number(n)))
+            .ok_or_else(|| {
+                BindingError::Config(format!(
+                    "INI {}: expected a number of seconds > 0, got \"{raw}\"",
+                    setting.name
+                ))
+            }),
+    }
+}
