@@ -130,6 +130,12 @@ final class ImportRunner {
 
     if ($run['cursor'] !== NULL) {
       $this->state->setRun($run);
+      $error = $response['error'] ?? NULL;
+      if (is_array($error)) {
+        // A later page failed: the users before it are imported and the
+        // cursor points at the failed page, so stop here and resume later.
+        throw new ImportException('Listing Okta users failed part-way: ' . (string) ($error['summary'] ?? $error['code'] ?? 'unknown error'));
+      }
       return $run;
     }
     return $this->finish($run, $force);
