@@ -50,6 +50,60 @@ test: build
 test-rust:
 	$(CARGO) test --release --workspace --no-default-features
 
+# phpt suite (tests/php) against the freshly built extension; each test that
+# needs Okta starts its own fake (target/release/okta-fake). Fails on any
+# failed, borked or leaking test.
+# (php8.2-dev ships the runner in the extension dir's build/ folder.)
+PHPT_RUNNER = $(shell $(PHP_CONFIG) --extension-dir 2>/dev/null)/build/run-tests.php
+PHPT_ARGS = -q -p $(shell command -v $(PHP)) -n -d extension=$(EXT) --show-diff --set-timeout 300
+test-php:
+	@test -f $(EXT) -a -x $(FAKE) || { echo "run make build first"; exit 1; }
+	OKTA_FAKE_BIN=$(FAKE) NO_INTERACTION=1 $(PHP) -n $(PHPT_RUNNER) $(PHPT_ARGS) tests/php \
+		| tee target/test-php.log; \
+	test $${PIPESTATUS[0]} -eq 0 && ! grep -qE '^(FAIL|BORK|LEAK)' target/test-php.log
+
+# The same suite under valgrind memcheck (run-tests -m; it sets
+# USE_ZEND_ALLOC=0). A test with invalid reads/writes or leaks fails.
+test-valgrind:
+	@test -f $(EXT) -a -x $(FAKE) || { echo "run make build first"; exit 1; }
+	time (OKTA_FAKE_BIN=$(FAKE) NO_INTERACTION=1 USE_ZEND_ALLOC=0 $(PHP) -n $(PHPT_RUNNER) $(PHPT_ARGS) -m tests/php \
+		| tee target/test-valgrind.log; \
+	test $${PIPESTATUS[0]} -eq 0 && ! grep -qE '^(FAIL|BORK|LEAK)' target/test-valgrind.log)
+
+# Install the built extension for the system PHP: the .so into the extension
+# dir, and an ini enabled for every SAPI present (cli, fpm, apache2), the
+# Debian way (mods-available + conf.d symlinks) when mods-available exists.
+# PHP_EXTENSION_DIR / PHP_ETC_DIR override the targets (packaging, tests).
+PHP_EXTENSION_DIR ?= $(shell $(PHP_CONFIG) --extension-dir 2>/dev/null)
+PHP_ETC_DIR ?= /etc/php/$(shell $(PHP) -n -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;')
+OKTA_INI := okta_sync.ini
+install:
+	@test -f $(EXT) || { echo "run make build first"; exit 1; }
+	install -D -m 0644 $(EXT) $(DESTDIR)$(PHP_EXTENSION_DIR)/okta_sync.so
+	@set -e; etc=$(DESTDIR)$(PHP_ETC_DIR); \
+	ini="; okta_sync: provisions Drupal users into Okta (see php --ri okta_sync)\n; priority=20\nextension=okta_sync.so\n"; \
+	if [ -d $$etc/mods-available ]; then \
+		printf "$$ini" > $$etc/mods-available/$(OKTA_INI); \
+		echo "wrote $$etc/mods-available/$(OKTA_INI)"; \
+	fi; \
+	for sapi in cli fpm apache2 cgi; do \
+		[ -d $$etc/$$sapi/conf.d ] || continue; \
+		if [ -f $$etc/mods-available/$(OKTA_INI) ]; then \
+			ln -sf ../../mods-available/$(OKTA_INI) $$etc/$$sapi/conf.d/20-$(OKTA_INI); \
+		else \
+			printf "$$ini" > $$etc/$$sapi/conf.d/20-$(OKTA_INI); \
+		fi; \
+		echo "enabled for $$sapi: $$etc/$$sapi/conf.d/20-$(OKTA_INI)"; \
+	done
+	@echo "installed; check with: php --ri okta_sync (restart php-fpm to load it there)"
+
+uninstall:
+	@set -e; etc=$(DESTDIR)$(PHP_ETC_DIR); \
+	for sapi in cli fpm apache2 cgi; do \
+		rm -fv $$etc/$$sapi/conf.d/20-$(OKTA_INI); \
+	done; \
+	rm -fv $$etc/mods-available/$(OKTA_INI) $(DESTDIR)$(PHP_EXTENSION_DIR)/okta_sync.so
+
 # Drupal module: framework-free classes against the real extension and the
 # fake Okta, plus the wiring test (routes, services, hooks, config schema).
 # Not -n: PHPUnit needs the distribution's dom/xml/mbstring modules.

@@ -3,7 +3,9 @@
 //! They are process-wide defaults; a key of the same name in a call's settings
 //! array wins (see `apply_defaults`).
 
-use ext_php_rs::ffi::zend_ini_entry;
+use std::ffi::{c_int, c_void};
+
+use ext_php_rs::ffi::{zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::zend::{ExecutorGlobals, IniEntryDef, IniEntryDefs};
 use serde_json::{Map, Number, Value};
@@ -58,12 +60,86 @@ pub const SETTINGS: [IniSetting; 4] = [
 /// The table handed to the engine (it must be `'static`, `CStr`s, and end
 /// with `end()`); `SETTINGS` above is the readable view of the same entries.
 static INI_TABLE: IniEntryDefs<5> = IniEntryDefs::new([
-    IniEntryDef::new(c"okta_sync.connect_timeout", c"10", IniEntryPermission::All),
-    IniEntryDef::new(c"okta_sync.request_timeout", c"30", IniEntryPermission::All),
-    IniEntryDef::new(c"okta_sync.ca_file", c"", IniEntryPermission::All),
-    IniEntryDef::new(c"okta_sync.user_agent_suffix", c"", IniEntryPermission::All),
+    with_handler(
+        IniEntryDef::new(c"okta_sync.connect_timeout", c"10", IniEntryPermission::All),
+        on_modify_seconds,
+    ),
+    with_handler(
+        IniEntryDef::new(c"okta_sync.request_timeout", c"30", IniEntryPermission::All),
+        on_modify_seconds,
+    ),
+    with_handler(
+        IniEntryDef::new(c"okta_sync.ca_file", c"", IniEntryPermission::All),
+        on_modify_text,
+    ),
+    with_handler(
+        IniEntryDef::new(c"okta_sync.user_agent_suffix", c"", IniEntryPermission::All),
+        on_modify_text,
+    ),
     IniEntryDef::end(),
 ]);
+
+type OnModify = unsafe extern "C" fn(
+    *mut zend_ini_entry,
+    *mut zend_string,
+    *mut c_void,
+    *mut c_void,
+    *mut c_void,
+    c_int,
+) -> c_int;
+
+const SUCCESS: c_int = 0;
+const FAILURE: c_int = -1;
+
+/// Every entry needs an `on_modify` handler: without one the engine stores
+/// `ini_set` values but `ini_restore` (and the end-of-request reset of
+/// `ini_set` values) fails for the entry.
+const fn with_handler(mut def: IniEntryDef, handler: OnModify) -> IniEntryDef {
+    def.on_modify = Some(handler);
+    def
+}
+
+/// Accepts a positive, finite number of seconds; anything else is refused
+/// (`ini_set` returns false, a bad php.ini value falls back to the default).
+unsafe extern "C" fn on_modify_seconds(
+    _entry: *mut zend_ini_entry,
+    new_value: *mut zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    _stage: c_int,
+) -> c_int {
+    // SAFETY: the engine passes the new value as a valid zend_string (or null).
+    let Some(value) = (unsafe { new_value.as_ref() }) else {
+        return FAILURE;
+    };
+    let text = String::from_utf8_lossy(value.as_bytes());
+    if parse_seconds(&text).is_some() {
+        SUCCESS
+    } else {
+        FAILURE
+    }
+}
+
+/// Any string is a valid path or suffix (checked when used).
+unsafe extern "C" fn on_modify_text(
+    _entry: *mut zend_ini_entry,
+    _new_value: *mut zend_string,
+    _arg1: *mut c_void,
+    _arg2: *mut c_void,
+    _arg3: *mut c_void,
+    _stage: c_int,
+) -> c_int {
+    SUCCESS
+}
+
+fn parse_seconds(raw: &str) -> Option<Number> {
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .and_then(Number::from_f64)
+}
 
 /// Registers the INI entries. Runs in MINIT; infallible.
 pub fn register(module_number: i32) {
@@ -104,11 +180,7 @@ fn parse(setting: &IniSetting, raw: &str) -> Result<Option<Value>, BindingError>
     match setting.kind {
         IniKind::Text if raw.is_empty() => Ok(None),
         IniKind::Text => Ok(Some(Value::String(raw.to_owned()))),
-        IniKind::Seconds => raw
-            .parse::<f64>()
-            .ok()
-            .filter(|s| s.is_finite() && *s > 0.0)
-            .and_then(Number::from_f64)
+        IniKind::Seconds => parse_seconds(raw)
             .map(|n| Some(Value::Number(n)))
             .ok_or_else(|| {
                 BindingError::Config(format!(
