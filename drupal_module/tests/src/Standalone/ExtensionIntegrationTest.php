@@ -52,6 +52,15 @@ final class ExtensionIntegrationTest extends TestCase {
     return ['first_name_field' => 'field_first_name', 'last_name_field' => 'field_last_name'] + $config;
   }
 
+  /**
+   * What an Okta admin does with a staged user: activate it.
+   */
+  private function activateInOkta(string $oktaId): void {
+    $this->fake->api('POST', '/api/v1/users/' . $oktaId . '/lifecycle/activate?sendEmail=false');
+    // Without a password Okta activates into PROVISIONED (activation pending).
+    $this->assertContains($this->fake->api('GET', '/api/v1/users/' . $oktaId)['status'], ['ACTIVE', 'PROVISIONED']);
+  }
+
   private function interpreter(): OutcomeInterpreter {
     return new OutcomeInterpreter(new BackoffPolicy(60, 3600, 5));
   }
@@ -91,6 +100,8 @@ final class ExtensionIntegrationTest extends TestCase {
     $again = $this->extension->syncUser($settings, 'update', $this->snapshot(21, TRUE, ['okta_id' => $row['okta_id'], 'profile_hash' => $row['profile_hash'] ?? '', 'okta_status' => $row['okta_status']]));
     $this->assertSame('unchanged', $again['action'], OutcomeText::describe($again));
 
+    // An Okta admin activates the staged user; then Drupal blocks the account.
+    $this->activateInOkta($row['okta_id']);
     $blocked = $this->extension->syncUser($settings, 'manual', $this->snapshot(21, FALSE, ['okta_id' => $row['okta_id']]));
     $this->assertSame('deactivated', $blocked['action'], OutcomeText::describe($blocked));
     $okta = $this->fake->api('GET', '/api/v1/users/' . $row['okta_id']);
@@ -110,16 +121,27 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertStringNotContainsString('Plaintext-Secret-1', json_encode($outcome) . $decision->row['last_error']);
   }
 
-  public function testDuplicateLoginIsPermanentFailure(): void {
-    $settings = $this->settings($this->withFieldNames(['operations' => ['automatic' => ['create'], 'manual' => [], 'scheduled' => []]]));
-    $this->assertSame('created', $this->extension->syncUser($settings, 'insert', $this->snapshot(41))['action']);
-    // Another Drupal account with the same email; "read" is off, so the
-    // extension cannot link and Okta refuses the duplicate login.
-    $dup = $this->extension->syncUser($settings, 'insert', $this->snapshot(42, TRUE, ['mail' => 'user41@example.com']));
-    $this->assertSame('failed', $dup['action'], OutcomeText::describe($dup));
-    $decision = $this->interpreter()->interpret($dup);
+  public function testInvalidTokenIsPermanentFailureWithoutSecret(): void {
+    $token = 'revoked-token-0123456789-SECRET';
+    $outcome = $this->extension->syncUser($this->settings($this->withFieldNames(), $token), 'insert', $this->snapshot(41));
+    $this->assertSame('failed', $outcome['action']);
+    $this->assertFalse($outcome['error']['retryable']);
+    $decision = $this->interpreter()->interpret($outcome);
     $this->assertFalse($decision->requeue);
-    $this->assertStringContainsString('E0000001', $decision->row['last_error']);
+    $this->assertSame('error', $decision->logLevel);
+    $this->assertStringContainsString('E0000011', $decision->row['last_error']);
+    $this->assertStringNotContainsString($token, json_encode($outcome) . $decision->row['last_error']);
+  }
+
+  public function testWeakPasswordIsRecordedAsStagedWithTheReason(): void {
+    $settings = $this->settings($this->withFieldNames(['create_mode' => 'password']));
+    $outcome = $this->extension->syncUser($settings, 'insert', $this->snapshot(42, TRUE, ['password' => 'abc']));
+    $this->assertSame('created', $outcome['action'], OutcomeText::describe($outcome));
+    $this->assertSame('STAGED', $outcome['okta_status']);
+    $this->assertStringContainsString('password', (string) $outcome['reason']);
+    $this->assertStringNotContainsString('abc"', json_encode($outcome));
+    $strong = $this->extension->syncUser($settings, 'insert', $this->snapshot(43, TRUE, ['password' => 'Str0ng-Passw0rd!xyz']));
+    $this->assertSame('password', $strong['create_mode']);
   }
 
   public function testDryRunPlansAndChangesNothing(): void {
@@ -143,6 +165,7 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame(6, count(array_filter($first['outcomes'], fn(array $o) => $o['action'] === 'created')), json_encode($first['outcomes']));
     $blocked = [];
     foreach ($first['outcomes'] as $i => $outcome) {
+      $this->activateInOkta($outcome['okta_id']);
       $blocked[] = array_replace($users[$i], ['status' => FALSE, 'okta_id' => $outcome['okta_id']]);
     }
     $result = $this->extension->syncUsers($settings, $blocked, ['method' => 'manual']);
