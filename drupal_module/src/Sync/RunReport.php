@@ -41,6 +41,11 @@ final class RunReport {
    */
   private array $guards = [];
 
+  /**
+   * Whether a guard actually stopped a run (dry runs only warn).
+   */
+  private bool $stopped = FALSE;
+
   private int $requests = 0;
 
   private int $elapsedMs = 0;
@@ -56,6 +61,7 @@ final class RunReport {
     $report->guards = array_values(array_map('strval', (array) ($data['guards'] ?? [])));
     $report->requests = (int) ($data['requests'] ?? 0);
     $report->elapsedMs = (int) ($data['elapsed_ms'] ?? 0);
+    $report->stopped = (bool) ($data['stopped'] ?? FALSE);
     return $report;
   }
 
@@ -70,6 +76,7 @@ final class RunReport {
       'guards' => $this->guards,
       'requests' => $this->requests,
       'elapsed_ms' => $this->elapsedMs,
+      'stopped' => $this->stopped,
     ];
   }
 
@@ -87,6 +94,8 @@ final class RunReport {
     $this->elapsedMs += (int) ($stats['elapsed_ms'] ?? 0);
     if (!empty($result['guard']) && is_array($result['guard'])) {
       $this->guards[] = self::guardMessage($result['guard']);
+      // A dry run reports the guard with stopped FALSE: "a real run would stop".
+      $this->stopped = $this->stopped || ($result['guard']['stopped'] ?? TRUE) !== FALSE;
     }
   }
 
@@ -144,10 +153,10 @@ final class RunReport {
   }
 
   /**
-   * Whether the deletion guard stopped (part of) the run.
+   * Whether the deletion guard stopped (part of) a real run.
    */
   public function guardStopped(): bool {
-    return $this->guards !== [];
+    return $this->stopped;
   }
 
   /**
@@ -194,8 +203,9 @@ final class RunReport {
    * listed as key: value so nothing is hidden.
    */
   public static function guardMessage(array $guard): string {
+    $stopped = ($guard['stopped'] ?? TRUE) !== FALSE;
     if (isset($guard['message']) && is_string($guard['message'])) {
-      return 'Deletion guard stopped the run: ' . $guard['message'];
+      return ($stopped ? 'Deletion guard stopped the run: ' : 'Deletion guard: ') . $guard['message'];
     }
     $details = [];
     foreach ($guard as $key => $value) {
@@ -203,7 +213,7 @@ final class RunReport {
         $details[] = $key . ': ' . (is_bool($value) ? ($value ? 'yes' : 'no') : $value);
       }
     }
-    return 'Deletion guard stopped the run' . ($details === [] ? '.' : ' (' . implode(', ', $details) . ').');
+    return ($stopped ? 'Deletion guard stopped the run' : 'Deletion guard warning') . ($details === [] ? '.' : ' (' . implode(', ', $details) . ').');
   }
 
 }

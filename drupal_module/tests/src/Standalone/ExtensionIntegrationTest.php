@@ -168,6 +168,13 @@ final class ExtensionIntegrationTest extends TestCase {
       $this->activateInOkta($outcome['okta_id']);
       $blocked[] = array_replace($users[$i], ['status' => FALSE, 'okta_id' => $outcome['okta_id']]);
     }
+    // The preview warns, without stopping anything.
+    $preview = new RunReport();
+    $preview->addResult($this->extension->syncUsers($settings, $blocked, ['method' => 'manual', 'dry_run' => TRUE]));
+    $this->assertFalse($preview->guardStopped());
+    $this->assertStringStartsWith('Deletion guard: ', $preview->guards()[0] ?? '');
+    $this->assertSame(['deactivated' => 6], $preview->plannedByReason());
+
     $result = $this->extension->syncUsers($settings, $blocked, ['method' => 'manual']);
     $report = new RunReport();
     $report->addResult($result);

@@ -45,6 +45,12 @@ final class RunReportTest extends TestCase {
     $this->assertTrue($report->guardStopped());
     $this->assertSame(['Deletion guard stopped the run (would_remove: 2, total: 3, max_share: 0.1, stopped: yes).'], $report->guards());
     $this->assertSame('Deletion guard stopped the run: too many', RunReport::guardMessage(['message' => 'too many']));
+    // A dry run warns without stopping.
+    $preview = new RunReport();
+    $preview->addResult(['outcomes' => [], 'guard' => ['stopped' => FALSE, 'message' => 'a real run would stop']]);
+    $this->assertFalse($preview->guardStopped());
+    $this->assertSame(['Deletion guard: a real run would stop'], $preview->guards());
+    $this->assertSame(['Deletion guard: a real run would stop'], RunReport::fromArray($preview->toArray())->guards());
     $this->assertSame('0 users.', (new RunReport())->summary());
   }
 
