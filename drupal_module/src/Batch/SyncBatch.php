@@ -28,11 +28,13 @@ class SyncBatch {
 
   public const PREVIEW_STATE = 'okta_user_sync.last_preview';
 
+  // Not readonly: DependencySerializationTrait re-injects the services when
+  // the batch is unserialized.
   public function __construct(
-    private readonly BulkSync $bulkSync,
-    private readonly MessengerInterface $messenger,
-    private readonly StateInterface $state,
-    private readonly TimeInterface $time,
+    protected BulkSync $bulkSync,
+    protected MessengerInterface $messenger,
+    protected StateInterface $state,
+    protected TimeInterface $time,
   ) {}
 
   /**

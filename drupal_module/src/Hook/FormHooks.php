@@ -18,7 +18,9 @@ class FormHooks {
 
   use DependencySerializationTrait;
 
-  public function __construct(private readonly PasswordCapture $passwordCapture) {}
+  // Not readonly: DependencySerializationTrait re-injects it when a cached
+  // form is unserialized.
+  public function __construct(protected PasswordCapture $passwordCapture) {}
 
   /**
    * Implements hook_form_FORM_ID_alter() for user_form and user_register_form.

@@ -108,6 +108,27 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame('DEPROVISIONED', $okta['status']);
   }
 
+  public function testMappingsFromConfigPairsReachOkta(): void {
+    $this->fake->api('POST', '/api/v1/groups', ['profile' => ['name' => 'Editors']]);
+    $settings = $this->settings($this->withFieldNames([
+      'attribute_map' => [['okta' => 'city', 'drupal' => 'field_city']],
+      'group_map' => [['role' => 'editor', 'groups' => ['Editors']]],
+    ]));
+    $snapshot = (new SnapshotBuilder())->build(71, 'user71', 'user71@example.com', TRUE, ['authenticated', 'editor'], [
+      'field_first_name' => [['value' => 'Ada']],
+      'field_last_name' => [['value' => 'Lovelace']],
+      'field_city' => [['value' => 'Paris']],
+    ]);
+    $outcome = $this->extension->syncUser($settings, 'insert', $snapshot);
+    $this->assertSame('created', $outcome['action'], OutcomeText::describe($outcome));
+    $this->assertSame(['Editors'], $outcome['groups_added']);
+    $okta = $this->fake->api('GET', '/api/v1/users/' . $outcome['okta_id']);
+    $this->assertSame('Paris', $okta['profile']['city']);
+    $this->assertSame('Ada', $okta['profile']['firstName']);
+    $groups = $this->fake->api('GET', '/api/v1/users/' . $outcome['okta_id'] . '/groups');
+    $this->assertContains('Editors', array_map(fn(array $g) => $g['profile']['name'] ?? '', $groups));
+  }
+
   public function testNetworkFailureIsRetryableAndRequeued(): void {
     // Nothing listens on port 9 of loopback: connection refused.
     $config = array_replace(SettingsAssemblerTest::defaults(), $this->withFieldNames(['org_url' => 'http://127.0.0.1:9']));
