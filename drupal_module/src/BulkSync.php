@@ -61,8 +61,11 @@ class BulkSync {
    */
   public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report): void {
     $snapshots = [];
-    foreach ($this->loadAccounts($uids) as $account) {
-      $snapshots[] = $this->snapshotFactory->fromAccount($account, FALSE);
+    $accounts = $this->loadAccounts($uids);
+    // One query for the chunk's status rows instead of one per user.
+    $rows = $this->statusStorage->loadMultiple(array_map(fn(UserInterface $account) => (int) $account->id(), $accounts));
+    foreach ($accounts as $account) {
+      $snapshots[] = $this->snapshotFactory->fromAccount($account, FALSE, $rows[(int) $account->id()] ?? NULL);
     }
     if ($snapshots === []) {
       return;

@@ -34,8 +34,11 @@ class SnapshotFactory {
    * @param bool $withPassword
    *   Include a password captured from a form in this request (automatic
    *   provisioning); bulk runs never have one.
+   * @param array|false|null $status
+   *   The user's status row when the caller already loaded it (bulk runs
+   *   load a chunk's rows in one query; NULL = no row); FALSE = load it here.
    */
-  public function fromAccount(UserInterface $account, bool $withPassword = TRUE): array {
+  public function fromAccount(UserInterface $account, bool $withPassword = TRUE, array|false|null $status = FALSE): array {
     $uid = (int) $account->id();
     $config = $this->configFactory->get('okta_user_sync.settings');
     $createMode = (string) $config->get('create_mode');
@@ -49,7 +52,7 @@ class SnapshotFactory {
       $withPassword ? $this->passwordCapture->get($account) : NULL,
       // Drupal's hash only matters when users are created with it.
       $createMode === 'hash' ? $account->getPassword() : NULL,
-      $uid > 0 ? $this->statusStorage->load($uid) : NULL,
+      $status !== FALSE ? $status : ($uid > 0 ? $this->statusStorage->load($uid) : NULL),
     );
   }
 
