@@ -244,7 +244,7 @@ final class ImportRunner {
   }
 
   /**
-   * The later of two ISO-8601 UTC timestamps (NULL-tolerant).
+   * The later of two ISO-8601 timestamps (NULL-tolerant, millisecond-exact).
    */
   private static function later(?string $a, mixed $b): ?string {
     if (!is_string($b) || $b === '') {
@@ -253,13 +253,13 @@ final class ImportRunner {
     if ($a === NULL) {
       return $b;
     }
-    $ta = strtotime($a);
-    $tb = strtotime($b);
-    if ($ta === FALSE || $tb === FALSE) {
-      return strcmp($a, $b) >= 0 ? $a : $b;
+    try {
+      return new \DateTimeImmutable($b) > new \DateTimeImmutable($a) ? $b : $a;
     }
-    // Same second: keep the longer (more precise) string's order by strcmp.
-    return $tb > $ta || ($tb === $ta && strcmp($b, $a) > 0) ? $b : $a;
+    catch (\Exception) {
+      return strcmp($b, $a) > 0 ? $b : $a;
+    }
   }
+
 
 }
