@@ -261,5 +261,4 @@ final class ImportRunner {
     }
   }
 
-
 }
