@@ -15,7 +15,9 @@ use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\PullClientInterface;
 use Drupal\okta_user_sync\Sync\PushBuffer;
+use Drupal\okta_user_sync\Import\EventHookHandler;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\FlakyPullClient;
+use Drupal\Tests\okta_user_sync\Standalone\Import\Support\HookFixtureServer;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryImportState;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\SpyEchoGuard;
@@ -288,6 +290,39 @@ final class ImportPullTest extends TestCase {
     $this->assertSame(1, $run['counts']['updated'] ?? 0, json_encode($run['counts']));
     $byMail = array_column($this->store->accounts, NULL, 'mail');
     $this->assertSame('Queued', $byMail['imp5@example.com']['fields']['field_city']);
+  }
+
+  /**
+   * End to end: an Okta change reaches the event hook over HTTP, is queued,
+   * and the queue processor imports it.
+   */
+  public function testEventHookToImport(): void {
+    $this->seed(1, 10);
+    $this->runner()->run($this->connection(), ImportRunner::FULL);
+    $hooks = HookFixtureServer::start(['event_secret' => 'Bearer e2e']);
+    try {
+      $this->okta->control('POST', '/__fake/event-hooks', ['uri' => $hooks->url . '/event-hook', 'auth_header_value' => 'Bearer e2e']);
+      $id = $this->oktaIds()['imp4@example.com'];
+      usleep(20000);
+      $this->okta->api('POST', "/api/v1/users/$id/lifecycle/suspend");
+      $deadline = microtime(TRUE) + 8;
+      while ($hooks->json('queue') === [] && microtime(TRUE) < $deadline) {
+        usleep(100000);
+      }
+      $items = $hooks->json('queue');
+      $this->assertSame([$id], array_column($items, 'okta_id'));
+      $this->assertContains($items[0]['event_type'], EventHookHandler::USER_EVENTS);
+
+      $importer = new Importer($this->store, $this->guard, $this->settings, AttributeAuthority::fromSettings($this->settings));
+      $run = (new ImportQueueProcessor($this->runner(), $importer, $this->store))->process($items, $this->connection());
+      $this->assertSame(['blocked' => 1], $run['counts']);
+      $this->assertFalse($this->store->byOktaId($id)['active']);
+      $this->assertSame(0, $this->buffer->count());
+    }
+    finally {
+      $this->okta->control('DELETE', '/__fake/event-hooks');
+      $hooks->stop();
+    }
   }
 
 }
