@@ -29,11 +29,15 @@ final class ImportForm extends FormBase {
 
   /**
    * Constructs the form.
+   *
+   * Not readonly: forms are serialized with the form state and
+   * DependencySerializationTrait re-injects services from FormBase's scope,
+   * which cannot initialize a readonly property of this class.
    */
   public function __construct(
     ConfigFactoryInterface $configFactory,
-    private readonly HookSecrets $hookSecrets,
-    private readonly ImportService $import,
+    protected HookSecrets $hookSecrets,
+    protected ImportService $import,
   ) {
     $this->configFactory = $configFactory;
   }
