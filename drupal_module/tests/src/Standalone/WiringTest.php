@@ -272,6 +272,29 @@ final class WiringTest extends TestCase {
     $this->assertTrue($check, "$path: value does not match type $type");
   }
 
+  public function testReferencedServicesAndRoutesExist(): void {
+    $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
+    $routes = self::yaml('okta_user_sync.routing.yml');
+    $checked = 0;
+    foreach (self::files(['.php', '.module', '.install']) as $file) {
+      if (str_contains($file, '/tests/')) {
+        continue;
+      }
+      $source = (string) file_get_contents($file);
+      preg_match_all("/(?:container->get|Drupal::service)\\('(okta_user_sync\\.[a-z0-9_.]+)'\\)/", $source, $m);
+      foreach ($m[1] as $id) {
+        $this->assertArrayHasKey($id, $services, basename($file) . " uses unknown service $id");
+        $checked++;
+      }
+      preg_match_all("/(?:fromRoute|setRedirect)\\('(okta_user_sync\\.[a-z0-9_.]+)'/", $source, $m);
+      foreach ($m[1] as $route) {
+        $this->assertArrayHasKey($route, $routes, basename($file) . " uses unknown route $route");
+        $checked++;
+      }
+    }
+    $this->assertGreaterThan(10, $checked);
+  }
+
   public function testQueueWorkerMatchesQueueName(): void {
     $source = self::classSource(self::NS . 'Plugin\\QueueWorker\\SyncQueueWorker');
     $this->assertNotNull($source, 'queue worker plugin missing');
