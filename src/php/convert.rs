@@ -14,20 +14,47 @@ use serde_json::{Map, Number, Value};
 /// and no setting or user snapshot is anywhere near this deep.
 const MAX_DEPTH: usize = 32;
 
-/// Why a PHP value could not become JSON. `path` names the element.
+/// Why a PHP value could not become JSON: `path` names the element
+/// (`fields.age`, dotted from the argument's root), `problem` says what is
+/// wrong with it.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ConvertError {
-    #[error("{path}: {kind} values are not supported (use scalars and arrays)")]
-    Unsupported { path: String, kind: &'static str },
-    #[error("{path}: string is not valid UTF-8")]
-    NotUtf8 { path: String },
-    #[error("{path}: float must be finite")]
-    NotFinite { path: String },
-    #[error("{path}: arrays nested deeper than {MAX_DEPTH} levels")]
-    TooDeep { path: String },
+#[error("{path}: {problem}")]
+pub struct ConvertError {
+    pub path: String,
+    pub problem: Problem,
 }
 
-/// Converts a PHP array into JSON. A list (keys 0..n in order) becomes a JSON
+/// What is wrong with a value.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum Problem {
+    #[error("{0} values are not supported (use scalars and arrays)")]
+    Unsupported(&'static str),
+    #[error("string is not valid UTF-8")]
+    NotUtf8,
+    #[error("float must be finite")]
+    NotFinite,
+    #[error("arrays nested deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+}
+
+fn fail(path: &str, problem: Problem) -> ConvertError {
+    ConvertError {
+        path: path.to_owned(),
+        problem,
+    }
+}
+
+/// `parent.key`, or just `key` at the root.
+fn child(parent: &str, key: &dyn std::fmt::Display) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Converts a PHP array into JSON; error paths start at `root` ("" for
+/// none). A list (keys 0..n in order) becomes a JSON
 /// array, anything else a JSON object with string keys; an empty PHP array
 /// becomes an empty JSON array (PHP cannot tell `[]` the list from `[]` the
 /// map, so the engine accepts either for an empty map).
@@ -37,19 +64,19 @@ pub fn array_to_json(array: &ZendHashTable, root: &str) -> Result<Value, Convert
 
 fn table_to_json(array: &ZendHashTable, path: &str, depth: usize) -> Result<Value, ConvertError> {
     if depth >= MAX_DEPTH {
-        return Err(ConvertError::TooDeep { path: path.into() });
+        return Err(fail(path, Problem::TooDeep));
     }
     if is_list(array) {
         let mut out = Vec::with_capacity(array.len());
         for (index, value) in array.values().enumerate() {
-            out.push(zval_to_json(value, &format!("{path}.{index}"), depth + 1)?);
+            out.push(zval_to_json(value, &child(path, &index), depth + 1)?);
         }
         return Ok(Value::Array(out));
     }
     let mut out = Map::new();
     for (key, value) in array.iter() {
         let key = key_to_string(&key, path)?;
-        let value = zval_to_json(value, &format!("{path}.{key}"), depth + 1)?;
+        let value = zval_to_json(value, &child(path, &key), depth + 1)?;
         out.insert(key, value);
     }
     Ok(Value::Object(out))
@@ -67,13 +94,10 @@ fn key_to_string(key: &ArrayKey<'_>, path: &str) -> Result<String, ConvertError>
         ArrayKey::Long(k) => Ok(k.to_string()),
         ArrayKey::String(s) => Ok(s.clone()),
         ArrayKey::Str(s) => Ok((*s).to_owned()),
-        ArrayKey::ZendString(s) => {
-            s.as_str()
-                .map(str::to_owned)
-                .map_err(|_| ConvertError::NotUtf8 {
-                    path: format!("{path}.<key>"),
-                })
-        }
+        ArrayKey::ZendString(s) => s
+            .as_str()
+            .map(str::to_owned)
+            .map_err(|_| fail(&child(path, &"<key>"), Problem::NotUtf8)),
     }
 }
 
@@ -89,27 +113,21 @@ fn zval_to_json(zval: &Zval, path: &str, depth: usize) -> Result<Value, ConvertE
             let f = zval.double().unwrap_or(f64::NAN);
             Number::from_f64(f)
                 .map(Value::Number)
-                .ok_or_else(|| ConvertError::NotFinite { path: path.into() })
+                .ok_or_else(|| fail(path, Problem::NotFinite))
         }
         DataType::String => zval
             .str()
             .map(|s| Value::String(s.to_owned()))
-            .ok_or_else(|| ConvertError::NotUtf8 { path: path.into() }),
+            .ok_or_else(|| fail(path, Problem::NotUtf8)),
         DataType::Array => match zval.array() {
             Some(inner) => table_to_json(inner, path, depth),
-            None => Err(ConvertError::Unsupported {
-                path: path.into(),
-                kind: "array",
-            }),
+            None => Err(fail(path, Problem::Unsupported("array"))),
         },
-        other => Err(ConvertError::Unsupported {
-            path: path.into(),
-            kind: type_name(other),
-        }),
+        other => Err(fail(path, Problem::Unsupported(type_name(&other)))),
     }
 }
 
-fn type_name(ty: DataType) -> &'static str {
+fn type_name(ty: &DataType) -> &'static str {
     match ty {
         DataType::Object(_) => "object",
         DataType::Resource => "resource",

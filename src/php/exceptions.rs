@@ -35,6 +35,10 @@ pub enum BindingError {
     /// Anything else the extension cannot do. `\OktaSync\Exception`.
     #[error("{0}")]
     Extension(String),
+    /// Okta or the network failed where no outcome can carry it.
+    /// `\OktaSync\Exception` with the HTTP status (0: none) as its code.
+    #[error("{message}")]
+    Okta { message: String, status: i32 },
 }
 
 impl From<BindingError> for PhpException {
@@ -45,6 +49,9 @@ impl From<BindingError> for PhpException {
             }
             BindingError::Value(message) => PhpException::new(message, 0, ce::value_error()),
             BindingError::Extension(message) => PhpException::new(message, 0, class(&EXCEPTION_CE)),
+            BindingError::Okta { message, status } => {
+                PhpException::new(message, status, class(&EXCEPTION_CE))
+            }
         }
     }
 }

@@ -5,13 +5,15 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::builders::FunctionBuilder;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::args::OptionalArray;
 use super::convert::{array_to_json, json_to_array};
 use super::exceptions::BindingError;
 use super::ini;
 use super::panic::guard;
+use crate::okta::{stats, OktaError};
+use crate::sync::{self, BulkOptions, Event, PullError, PullOptions, Settings, UserSnapshot};
 
 type ArrayResult = Result<ZBox<ZendHashTable>, BindingError>;
 
@@ -38,9 +40,8 @@ pub fn okta_sync_version() -> &'static str {
 #[php_function]
 pub fn okta_sync_test(settings: &ZendHashTable, login: &str) -> ArrayResult {
     guard(|| {
-        let _settings = settings_json(settings)?;
-        let _ = login;
-        Err(not_ready("okta_sync_test"))
+        let settings = parse_settings(settings)?;
+        to_php(&sync::test_connection(&settings, login).to_json())
     })
 }
 
@@ -48,10 +49,17 @@ pub fn okta_sync_test(settings: &ZendHashTable, login: &str) -> ArrayResult {
 #[php_function]
 pub fn okta_sync_user(settings: &ZendHashTable, event: &str, user: &ZendHashTable) -> ArrayResult {
     guard(|| {
-        let _settings = settings_json(settings)?;
-        let _user = arg_json(user, 3, "user")?;
-        let _ = event;
-        Err(not_ready("okta_sync_user"))
+        let settings = parse_settings(settings)?;
+        let event = Event::parse(event).ok_or_else(|| {
+            arg_error(
+                2,
+                "event",
+                "must be one of 'insert', 'update', 'delete', 'manual'",
+            )
+        })?;
+        let user = UserSnapshot::from_json(&arg_json(user, 3, "user")?)
+            .map_err(|e| arg_invalid(3, "user", &e))?;
+        to_php(&sync::sync_user(&settings, event, &user).to_json())
     })
 }
 
@@ -64,12 +72,26 @@ pub fn okta_sync_users(
     options: OptionalArray,
 ) -> ArrayResult {
     guard(|| {
-        let _settings = settings_json(settings)?;
-        let _users = arg_json(users, 2, "users")?;
-        let _options = options
+        let settings = parse_settings(settings)?;
+        let users = match arg_json(users, 2, "users")? {
+            Value::Array(list) => list,
+            Value::Object(_) => {
+                return Err(arg_error(2, "users", "must be a list of user arrays"));
+            }
+            _ => Vec::new(),
+        };
+        let users = users
+            .iter()
+            .map(UserSnapshot::from_json)
+            .enumerate()
+            .map(|(i, r)| r.map_err(|e| arg_invalid(2, "users", &format!("users.{i}: {e}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = options
             .to_json("options")
-            .map_err(|e| arg_error(3, "options", &e.to_string()))?;
-        Err(not_ready("okta_sync_users"))
+            .map_err(|e| arg_invalid(3, "options", &e))?;
+        let options =
+            BulkOptions::from_json(&options).map_err(|e| arg_invalid(3, "options", &e))?;
+        to_php(&sync::sync_users(&settings, &users, &options).to_json())
     })
 }
 
@@ -77,53 +99,83 @@ pub fn okta_sync_users(
 #[php_function]
 pub fn okta_sync_pull(settings: &ZendHashTable, options: &ZendHashTable) -> ArrayResult {
     guard(|| {
-        let _settings = settings_json(settings)?;
-        let _options = arg_json(options, 2, "options")?;
-        Err(not_ready("okta_sync_pull"))
+        let settings = parse_settings(settings)?;
+        let options = PullOptions::from_json(&arg_json(options, 2, "options")?)
+            .map_err(|e| arg_invalid(2, "options", &e))?;
+        match sync::pull(&settings, &options) {
+            Ok(result) => to_php(&result.to_json()),
+            Err(PullError::DirectionOff) => Err(BindingError::Config(
+                "invalid setting 'direction': pulling needs okta_to_drupal or both".into(),
+            )),
+            Err(PullError::Okta(e)) => Err(okta_failure(&e)),
+        }
     })
 }
 
 /// This process's counters.
 #[php_function]
 pub fn okta_sync_stats() -> ArrayResult {
-    guard(|| Err(not_ready("okta_sync_stats")))
+    guard(|| {
+        let s = stats::snapshot();
+        to_php(&json!({
+            "requests": s.requests,
+            "retries": s.retries,
+            "rate_limited": s.rate_limited,
+            "throttled_ms": s.throttled_ms,
+            "clients": s.clients,
+        }))
+    })
 }
 
-fn not_ready(function: &str) -> BindingError {
-    BindingError::Extension(format!("{function}() is not available in this build"))
-}
-
-/// The settings array as JSON, with INI defaults filled in for absent keys.
-/// A value PHP cannot express as JSON is a settings error naming its key.
-fn settings_json(settings: &ZendHashTable) -> Result<Value, BindingError> {
-    let value = array_to_json(settings, "settings")
-        .map_err(|e| BindingError::Config(format!("invalid setting: {e}")))?;
+/// The settings array, with INI defaults filled in for absent keys, parsed
+/// by the engine. Every problem is a `ConfigException` naming the key.
+fn parse_settings(settings: &ZendHashTable) -> Result<Settings, BindingError> {
+    // Same wording as the engine's own settings errors.
+    let value = array_to_json(settings, "").map_err(|e| {
+        BindingError::Config(format!("invalid setting '{}': {}", e.path, e.problem))
+    })?;
     let mut map = match value {
         Value::Object(map) => map,
         Value::Array(list) if list.is_empty() => serde_json::Map::new(),
-        Value::Array(_) => {
+        _ => {
             return Err(BindingError::Config(
                 "invalid settings: expected an array keyed by setting name, got a list".into(),
             ))
         }
-        _ => serde_json::Map::new(),
     };
     ini::apply_defaults(&mut map)?;
-    Ok(Value::Object(map))
+    Settings::from_json(&Value::Object(map)).map_err(|e| BindingError::Config(e.to_string()))
 }
 
 /// A non-settings array argument as JSON; failures are `\ValueError`s in the
 /// same words PHP uses for its own functions.
 fn arg_json(array: &ZendHashTable, position: u8, name: &str) -> Result<Value, BindingError> {
-    array_to_json(array, name).map_err(|e| arg_error(position, name, &e.to_string()))
+    array_to_json(array, name).map_err(|e| arg_invalid(position, name, &e))
 }
 
+/// `problem` completes "Argument #N ($name) ...", as in PHP's own messages.
 fn arg_error(position: u8, name: &str, problem: &str) -> BindingError {
-    BindingError::Value(format!("Argument #{position} (${name}): {problem}"))
+    BindingError::Value(format!("Argument #{position} (${name}) {problem}"))
+}
+
+/// An argument the engine or the conversion refused; `detail` names the key.
+fn arg_invalid(position: u8, name: &str, detail: &dyn std::fmt::Display) -> BindingError {
+    arg_error(position, name, &format!("is invalid: {detail}"))
+}
+
+/// An Okta failure that cannot be reported as data (pull's first page): the
+/// exception carries Okta's summary and, as its code, the HTTP status.
+fn okta_failure(e: &OktaError) -> BindingError {
+    if let OktaError::InvalidConfig { .. } = e {
+        return BindingError::Config(e.to_string());
+    }
+    BindingError::Okta {
+        message: e.to_string(),
+        status: e.status().map_or(0, i32::from),
+    }
 }
 
 /// Result back to PHP.
-#[allow(dead_code)]
 fn to_php(value: &Value) -> ArrayResult {
     json_to_array(value).map_err(|e| BindingError::Extension(e.to_string()))
 }

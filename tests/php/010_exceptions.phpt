@@ -48,4 +48,4 @@ bool(true)
 bool(true)
 string(%d) "010_exceptions.php"
 bool(true)
-invalid setting: settings.org_url: object values are not supported (use scalars and arrays)
+invalid setting 'org_url': object values are not supported (use scalars and arrays)
