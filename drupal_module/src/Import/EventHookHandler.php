@@ -97,8 +97,9 @@ final class EventHookHandler {
       return HookResponse::error(400, 'Missing x-okta-verification-challenge header.');
     }
     // Okta's verification call may or may not carry the auth header; a wrong
-    // one is still refused.
-    if ($this->secret->present($headers) && !$this->secret->matches($headers)) {
+    // one is refused, and so is any verification while no secret is set
+    // (every delivery would be refused, so the hook must not look verified).
+    if (!$this->secret->configured() || ($this->secret->present($headers) && !$this->secret->matches($headers))) {
       return HookResponse::error(401, 'Unauthorized.');
     }
     return HookResponse::json(200, ['verification' => $challenge]);

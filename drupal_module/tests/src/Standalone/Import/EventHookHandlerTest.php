@@ -87,9 +87,10 @@ final class EventHookHandlerTest extends TestCase {
     $this->assertSame(400, $this->handler->handle('POST', ['Authorization' => self::SECRET], '{"data":{}}')->status);
     $this->assertSame([], $this->ledger->queue);
 
-    // No secret configured: every delivery is refused.
+    // No secret configured: every delivery, and verification, is refused.
     $open = new EventHookHandler(new SecretCheck(NULL), $this->ledger, $this->ledger);
     $this->assertSame(401, $open->handle('POST', ['Authorization' => ''], $body)->status);
+    $this->assertSame(401, $open->handle('GET', ['x-okta-verification-challenge' => 'abc'], '')->status);
   }
 
   /**
