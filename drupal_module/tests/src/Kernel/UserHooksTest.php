@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\okta_user_sync\OutcomeRecorder;
+use Drupal\user\Entity\User;
 
 /**
  * Automatic provisioning: user hooks, collector, recorder.
@@ -103,6 +104,22 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->createAccount('hugo');
     $this->flush();
     $this->assertSame([], $this->calls());
+  }
+
+  public function testRegisterAndEditFormsCaptureThePasswordBeforeSave(): void {
+    $this->installConfig(['user']);
+    $this->container->get('current_user')->setAccount($this->container->get('entity_type.manager')->getStorage('user')->load(1));
+    $formBuilder = $this->container->get('entity.form_builder');
+    foreach (['register' => User::create(), 'default' => User::load(1)] as $operation => $account) {
+      $form = $formBuilder->getForm($account, $operation);
+      $handlers = $form['actions']['submit']['#submit'];
+      $position = array_search('::submitForm', $handlers, TRUE);
+      $this->assertIsInt($position, $operation);
+      $capture = $handlers[$position + 1];
+      $this->assertIsArray($capture, "$operation: capture handler right after ::submitForm");
+      $this->assertSame('capturePassword', $capture[1]);
+      $this->assertSame('::save', $handlers[$position + 2]);
+    }
   }
 
   public function testInlineModePushesAtOnceWithShortTimeout(): void {
