@@ -107,7 +107,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
   }
 
   public function testRegisterAndEditFormsCaptureThePasswordBeforeSave(): void {
-    $this->installConfig(['user']);
+    $this->installConfig(['system', 'user']);
+    // The account forms link to user routes.
+    $this->container->get('router.builder')->rebuild();
     $this->container->get('current_user')->setAccount($this->container->get('entity_type.manager')->getStorage('user')->load(1));
     $formBuilder = $this->container->get('entity.form_builder');
     foreach (['register' => User::create(), 'default' => User::load(1)] as $operation => $account) {
