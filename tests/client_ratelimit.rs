@@ -84,9 +84,14 @@ fn gives_up_after_max_retries_with_retry_after() {
         "no retry"
     );
     // The bucket stays closed for every client in the process: a second
-    // client with retries would wait, so a zero-retry call does not even send.
+    // client (with retries) waits for the reset instead of sending.
     let other = client(&fake);
-    let h = std::thread::spawn(move || other.current_user().map(|u| u.id));
+    let h = std::thread::spawn(move || {
+        other
+            .current_user()
+            .map(|u| u.id)
+            .map_err(|e| e.to_string())
+    });
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
         api_log(&fake, None, "/api/v1/users/me").len(),
@@ -129,7 +134,7 @@ fn concurrency_429_backs_off_and_retries() {
     let handles: Vec<_> = (0..3)
         .map(|_| {
             let c = c.clone();
-            std::thread::spawn(move || c.current_user().map(|u| u.id))
+            std::thread::spawn(move || c.current_user().map(|u| u.id).map_err(|e| e.to_string()))
         })
         .collect();
     for h in handles {

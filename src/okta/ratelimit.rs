@@ -212,7 +212,7 @@ pub(crate) fn block(key: &str, headers: &RateHeaders) -> Duration {
     b.record(headers, now);
     b.remaining = Some(0);
     let until = now + wait;
-    if b.blocked_until.is_none_or(|u| u < until) {
+    if b.blocked_until.map_or(true, |u| u < until) {
         b.blocked_until = Some(until);
     }
     wait

@@ -62,7 +62,7 @@ pub fn api_log(fake: &RunningFake, method: Option<&str>, path_prefix: &str) -> V
         .into_iter()
         .filter(|e| {
             let p = e["path"].as_str().unwrap_or("");
-            p.starts_with(path_prefix) && method.is_none_or(|m| e["method"].as_str() == Some(m))
+            p.starts_with(path_prefix) && method.map_or(true, |m| e["method"].as_str() == Some(m))
         })
         .collect()
 }
