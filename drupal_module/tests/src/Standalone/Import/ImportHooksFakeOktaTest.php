@@ -205,4 +205,20 @@ final class ImportHooksFakeOktaTest extends TestCase {
     $this->assertSame('VERIFIED', $fast['result'], json_encode($fast));
   }
 
+  /**
+   * Repeated wrong passwords trip the flood limit: even the right password
+   * is then UNVERIFIED, and Okta's sign-in fails.
+   */
+  public function testPasswordHookFlood(): void {
+    $this->seedHookedUser();
+    $this->okta->control('POST', '/__fake/password-hook', ['uri' => $this->hooks->url . '/password-import', 'auth_header_value' => self::PASSWORD_SECRET]);
+    for ($i = 0; $i < 5; $i++) {
+      $guess = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => "guess-$i"]);
+      $this->assertSame('UNVERIFIED', $guess['result']);
+    }
+    $blocked = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $this->assertSame('UNVERIFIED', $blocked['result'], json_encode($blocked));
+    $this->assertSame(5, $this->hooks->json('flood')['login:hooked@example.com'] ?? NULL);
+  }
+
 }

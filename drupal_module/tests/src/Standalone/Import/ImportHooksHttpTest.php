@@ -86,4 +86,18 @@ final class ImportHooksHttpTest extends TestCase {
     }
   }
 
+  /**
+   * Out of order over HTTP: an older event for the same user is not queued.
+   */
+  public function testOutOfOrderOverHttp(): void {
+    $server = self::$server;
+    $headers = ['Authorization' => self::EVENT_SECRET, 'Content-Type' => 'application/json'];
+    $newer = EventHookHandlerTest::delivery('evt-ooo-2', [EventHookHandlerTest::event('ooo-2', 'user.lifecycle.suspend', '00uOOO', '2026-02-01T00:00:05.000Z')]);
+    $older = EventHookHandlerTest::delivery('evt-ooo-1', [EventHookHandlerTest::event('ooo-1', 'user.lifecycle.activate', '00uOOO', '2026-02-01T00:00:01.000Z')]);
+    $this->assertSame(204, $server->request('POST', '/event-hook', $headers, $newer)['status']);
+    $this->assertSame(204, $server->request('POST', '/event-hook', $headers, $older)['status']);
+    $queued = array_values(array_filter($server->json('queue'), fn (array $i): bool => $i['okta_id'] === '00uOOO'));
+    $this->assertSame(['ooo-2'], array_column($queued, 'uuid'));
+  }
+
 }
