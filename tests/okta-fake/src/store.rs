@@ -119,9 +119,12 @@ impl User {
         format!("\"{}-{}\"", self.id, self.version)
     }
 
-    /// Records a change: bumps lastUpdated and the version.
+    /// Records a change: bumps lastUpdated and the version. lastUpdated has
+    /// millisecond resolution on the wire; keep it strictly increasing per user so
+    /// two changes within one millisecond still read as two changes.
     pub fn touch(&mut self, now: OffsetDateTime) {
-        self.last_updated = now;
+        let floor = self.last_updated + time::Duration::milliseconds(1);
+        self.last_updated = if now < floor { floor } else { now };
         self.version += 1;
     }
 

@@ -105,10 +105,10 @@ pub fn profile(p: &Map<String, Value>, problems: &mut Problems) {
                 }
             }
             Value::Null | Value::Bool(_) | Value::Number(_) | Value::Array(_) => {
-                if REQUIRED.contains(&field.as_str()) || max_len(field).is_some() {
-                    if !value.is_null() {
-                        problems.add(field, "The field must be a string");
-                    }
+                if (REQUIRED.contains(&field.as_str()) || max_len(field).is_some())
+                    && !value.is_null()
+                {
+                    problems.add(field, "The field must be a string");
                 }
             }
             Value::Object(_) => problems.add(field, "Nested objects are not supported"),

@@ -9,7 +9,7 @@ use crate::render;
 use crate::shared::Shared;
 
 pub fn get(shared: &Shared, _req: &Req, who: &Principal, key: &str) -> HandlerResult {
-    if key == "me" {
+    if key == "me" || key == crate::store::ADMIN_ID {
         // The API token belongs to an admin; a service app has no user.
         return match who {
             Principal::ApiToken => Ok(Resp::ok(render::admin(&shared.base_url))),
