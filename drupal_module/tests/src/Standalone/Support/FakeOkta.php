@@ -42,6 +42,15 @@ final class FakeOkta {
   }
 
   /**
+   * Starts a separate fake with extra command-line arguments.
+   *
+   * The caller stops it (stop()); e.g. ['--oauth-client', 'ID=/path/key.pem'].
+   */
+  public static function startWith(array $arguments): self {
+    return self::start($arguments);
+  }
+
+  /**
    * The fake's base URL, e.g. http://127.0.0.1:41234.
    */
   public function url(): string {
@@ -127,7 +136,7 @@ final class FakeOkta {
   /**
    * Starts the binary and waits for its "listening on" line.
    */
-  private static function start(): self {
+  private static function start(array $arguments = []): self {
     $bin = getenv('OKTA_FAKE_BIN') ?: dirname(__DIR__, 5) . '/target/release/okta-fake';
     if (!is_executable($bin)) {
       throw new \RuntimeException("Fake Okta binary not found at $bin: run `make build` first.");
@@ -137,7 +146,7 @@ final class FakeOkta {
     $log = tempnam(sys_get_temp_dir(), 'okta-fake-');
     $pipes = [];
     $process = proc_open(
-      [$bin, '--listen', '127.0.0.1:0', '--token', self::TOKEN],
+      array_merge([$bin, '--listen', '127.0.0.1:0', '--token', self::TOKEN], $arguments),
       [0 => ['pipe', 'r'], 1 => ['file', $log, 'w'], 2 => ['file', $log . '.err', 'w']],
       $pipes,
     );
