@@ -224,10 +224,48 @@ impl Auth {
                 ),
             });
         }
-        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3600));
         Ok(CachedToken {
             header: Secret::new(format!("Bearer {}", token.access_token)),
-            renew_at: sent_at + lifetime.saturating_sub(EARLY_RENEWAL),
+            renew_at: renew_at(sent_at, token.expires_in),
         })
+    }
+}
+
+/// When to mint again: 60 s before expiry (measured from when we asked, so
+/// network time only shortens our use), but never before half the lifetime
+/// so that an unusually short-lived token does not mean a mint per call.
+fn renew_at(sent_at: Instant, expires_in: Option<u64>) -> Instant {
+    let lifetime = Duration::from_secs(expires_in.unwrap_or(3600));
+    sent_at + lifetime.saturating_sub(EARLY_RENEWAL).max(lifetime / 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renews_a_minute_early() {
+        let t = Instant::now();
+        assert_eq!(renew_at(t, Some(3600)), t + Duration::from_secs(3540));
+        assert_eq!(renew_at(t, None), t + Duration::from_secs(3540));
+        assert_eq!(renew_at(t, Some(80)), t + Duration::from_secs(40));
+        assert_eq!(renew_at(t, Some(0)), t);
+    }
+
+    #[test]
+    fn rejects_garbage_keys_without_echoing_them() {
+        let org = OrgUrl::parse("https://example.okta.com").expect("url");
+        let creds = Credentials::OAuth {
+            client_id: "0oa1".into(),
+            private_key_pem: Secret::new(
+                "-----BEGIN PRIVATE KEY-----\nTOPSECRETBYTES\n-----END PRIVATE KEY-----",
+            ),
+            key_id: None,
+            scopes: vec![],
+        };
+        match Auth::new(&creds, &org) {
+            Err(e) => assert!(!format!("{e} {e:?}").contains("TOPSECRETBYTES")),
+            Ok(_) => panic!("garbage key accepted"),
+        }
     }
 }
