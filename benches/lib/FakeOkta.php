@@ -124,12 +124,27 @@ final class FakeOkta {
   }
 
   /**
-   * One control call; throws with the fake's answer when it is not a 2xx.
+   * Activates a user as an Okta admin would in the Admin Console.
+   *
+   * This is the Okta API itself (authenticated, rate limited), not the
+   * control API: the demo uses it for the guide's "the admin activates the
+   * STAGED user" step, which happens on the Okta side, not in Drupal.
    */
-  private function call(string $method, string $path, mixed $body = NULL): array {
+  public function adminActivate(string $oktaId): array {
+    return $this->call('POST', '/api/v1/users/' . rawurlencode($oktaId) . '/lifecycle/activate?sendEmail=false', '', "Authorization: SSWS {$this->token}\r\n");
+  }
+
+  /**
+   * One HTTP call; throws with the fake's answer when it is not a 2xx.
+   */
+  private function call(string $method, string $path, mixed $body = NULL, string $headers = ''): array {
     $options = ['method' => $method, 'ignore_errors' => TRUE, 'timeout' => 120];
-    $options['header'] = "Accept: application/json\r\n";
-    if ($body !== NULL) {
+    $options['header'] = "Accept: application/json\r\n" . $headers;
+    if ($body === '') {
+      // Okta answers 411 to a bodiless POST without Content-Length.
+      $options['header'] .= "Content-Length: 0\r\n";
+    }
+    elseif ($body !== NULL) {
       $options['header'] .= "Content-Type: application/json\r\n";
       $options['content'] = json_encode($body, JSON_THROW_ON_ERROR);
     }

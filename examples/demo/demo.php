@@ -45,7 +45,9 @@ function step(string $title, bool $ok, string $detail): void {
   if (!$ok) {
     $failures++;
   }
-  printf("  %s %-34s %s\n", $ok ? '✔' : '✘', $title, $detail);
+  // Pad by characters, not bytes: titles contain arrows (no mbstring with -n).
+  $pad = max(0, 36 - preg_match_all('/./u', $title));
+  printf("  %s %s%s %s\n", $ok ? '✔' : '✘', $title, str_repeat(' ', $pad), $detail);
 }
 
 /**
@@ -135,6 +137,12 @@ $out = okta_sync_user($settings, 'update', $user);
 $user = remember($user, $out);
 $sent = requestsSent() - $before;
 step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $sent === 0, describe($out) . " requests=$sent");
+
+// The guide: "The admin has to activate the user" — done in Okta's console.
+// (The extension leaves a blocked user alone while Okta has it STAGED:
+// nobody can sign in with it yet.)
+$fake->adminActivate((string) $user['okta_id']);
+step('admin activates it in Okta', oktaStatus($fake, $login) === 'PROVISIONED', 'Okta status now ' . oktaStatus($fake, $login));
 
 $user['status'] = FALSE;
 $out = okta_sync_user($settings, 'update', $user);
