@@ -176,6 +176,8 @@ async fn register_event_hook(shared: &Shared, v: &Value) -> Resp {
         id: id.clone(),
         uri: uri.to_string(),
         auth,
+        duplicate: v["duplicate"].as_bool().unwrap_or(false),
+        reverse: v["reverse"].as_bool().unwrap_or(false),
     });
     Resp::ok(json!({ "id": id, "uri": uri, "status": "ACTIVE", "verificationStatus": "VERIFIED" }))
 }

@@ -25,6 +25,10 @@ pub struct EventHook {
     pub uri: String,
     /// Sent verbatim as `Authorization`; a secret, never shown.
     pub auth: String,
+    /// Deliver every batch twice (Okta delivers at least once).
+    pub duplicate: bool,
+    /// Send a batch's events newest first (Okta may deliver out of order).
+    pub reverse: bool,
 }
 
 #[derive(Clone)]
@@ -240,6 +244,10 @@ fn describe(e: reqwest::Error) -> String {
 }
 
 async fn deliver(http: &reqwest::Client, shared: &Shared, hook: &EventHook, events: &[Value]) {
+    let mut events = events.to_vec();
+    if hook.reverse {
+        events.reverse();
+    }
     let envelope = json!({
         "eventType": "com.okta.event_hook",
         "eventTypeVersion": "1.0",
@@ -250,21 +258,24 @@ async fn deliver(http: &reqwest::Client, shared: &Shared, hook: &EventHook, even
         "contentType": "application/json",
         "data": { "events": events },
     });
-    let (result, attempts) = post_with_retry(http, &hook.uri, &hook.auth, &envelope).await;
-    let (status, error) = match result {
-        Ok(r) => (Some(r.status().as_u16()), None),
-        Err(e) => (None, Some(e)),
-    };
-    shared.hooks.deliveries.lock().push(json!({
-        "kind": "event_hook",
-        "hook_id": hook.id,
-        "eventId": envelope["eventId"],
-        "event_types": events.iter().map(|e| e["eventType"].clone()).collect::<Vec<_>>(),
-        "status": status,
-        "error": error,
-        "attempts": attempts,
-        "time": clock::iso(clock::now()),
-    }));
+    let copies = if hook.duplicate { 2 } else { 1 };
+    for _ in 0..copies {
+        let (result, attempts) = post_with_retry(http, &hook.uri, &hook.auth, &envelope).await;
+        let (status, error) = match result {
+            Ok(r) => (Some(r.status().as_u16()), None),
+            Err(e) => (None, Some(e)),
+        };
+        shared.hooks.deliveries.lock().push(json!({
+            "kind": "event_hook",
+            "hook_id": hook.id,
+            "eventId": envelope["eventId"],
+            "event_types": events.iter().map(|e| e["eventType"].clone()).collect::<Vec<_>>(),
+            "status": status,
+            "error": error,
+            "attempts": attempts,
+            "time": clock::iso(clock::now()),
+        }));
+    }
 }
 
 /// Okta's one-time verification GET: echo the challenge within 3 s (one retry).

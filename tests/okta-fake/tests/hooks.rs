@@ -366,3 +366,51 @@ fn password_hook_timeout_is_an_error_after_one_retry() {
     assert_eq!(r["attempts"], 2);
     assert!(t.elapsed() >= Duration::from_secs(6) && t.elapsed() < Duration::from_secs(9));
 }
+
+#[test]
+fn duplicate_and_reversed_deliveries_on_request() {
+    let api = Api::start();
+    let hook = Receiver::start(echoing());
+    let (status, _) = control(
+        &api,
+        "POST",
+        "/__fake/event-hooks",
+        json!({"uri": hook.url, "verify": false, "duplicate": true, "reverse": true}),
+    );
+    assert_eq!(status, 200);
+    let u = api.create("dup@example.com", "", None);
+    let id = u["id"].as_str().expect("id");
+    api.call(
+        "POST",
+        &format!("/api/v1/users/{id}/lifecycle/deactivate"),
+        None,
+    );
+    let got = hook.wait_for(|g| g.iter().filter(|r| r.method == "POST").count() >= 2);
+    let posts: Vec<Value> = got
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| serde_json::from_str(&r.body).expect("json"))
+        .collect();
+    assert!(posts.len() >= 2 && posts.len() % 2 == 0, "{posts:?}");
+    assert_eq!(
+        posts[0]["eventId"], posts[1]["eventId"],
+        "same delivery twice"
+    );
+    let first_batch: Vec<&str> = posts[0]["data"]["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| e["eventType"].as_str().unwrap_or_default())
+        .collect();
+    // create then activate are emitted by one request, so they share a batch.
+    let create = first_batch
+        .iter()
+        .position(|t| *t == "user.lifecycle.create");
+    let activate = first_batch
+        .iter()
+        .position(|t| *t == "user.lifecycle.activate");
+    assert!(
+        matches!((activate, create), (Some(a), Some(c)) if a < c),
+        "reversed batch expected, got {first_batch:?}"
+    );
+}
