@@ -391,7 +391,10 @@ fn duplicate_and_reversed_deliveries_on_request() {
         .filter(|r| r.method == "POST")
         .map(|r| serde_json::from_str(&r.body).expect("json"))
         .collect();
-    assert!(posts.len() >= 2 && posts.len() % 2 == 0, "{posts:?}");
+    assert!(
+        posts.len() >= 2 && posts.len().is_multiple_of(2),
+        "{posts:?}"
+    );
     assert_eq!(
         posts[0]["eventId"], posts[1]["eventId"],
         "same delivery twice"
