@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
-require_once __DIR__ . '/autoload.php';
-
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\HookFixtureServer;
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use PHPUnit\Framework\TestCase;

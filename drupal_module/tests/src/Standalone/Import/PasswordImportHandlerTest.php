@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
-require_once __DIR__ . '/autoload.php';
-
 use Drupal\okta_user_sync\Import\PasswordCheckerInterface;
 use Drupal\okta_user_sync\Import\PasswordImportHandler;
 use Drupal\okta_user_sync\Import\SecretCheck;
