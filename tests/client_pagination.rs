@@ -140,3 +140,76 @@ fn filter_and_search_values_are_encoded() {
     assert!(bad.next().is_none());
     assert_eq!(fake.request_log().len(), before);
 }
+
+/// A one-response-per-connection HTTP server that always answers the same
+/// page with the given `Link` header; counts requests. For paging bugs the
+/// fake cannot produce (a repeated cursor, a link to another host).
+fn canned_server(
+    link: impl Fn(&str) -> String + Send + 'static,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{Read, Write};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let (thread_base, thread_hits) = (base.clone(), hits.clone());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { return };
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                match s.read(&mut chunk) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+            }
+            thread_hits.fetch_add(1, Ordering::SeqCst);
+            let body = r#"[{"id":"00u1","status":"ACTIVE","profile":{"login":"a@example.com"}}]"#;
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nLink: {}\r\nConnection: close\r\n\r\n{}",
+                body.len(),
+                link(&thread_base),
+                body
+            );
+            let _ = s.write_all(resp.as_bytes());
+        }
+    });
+    (base, hits)
+}
+
+fn canned_client(base: &str) -> okta_sync::okta::OktaClient {
+    use okta_sync::okta::{ClientConfig, Credentials, OktaClient, OrgUrl, Secret};
+    OktaClient::build(&ClientConfig::new(
+        OrgUrl::parse(base).expect("url"),
+        Credentials::ApiToken(Secret::new("t")),
+    ))
+    .expect("client")
+}
+
+#[test]
+fn a_repeated_cursor_stops_the_listing() {
+    let (base, hits) =
+        canned_server(|b| format!("<{b}/api/v1/users?after=00u1&limit=200>; rel=\"next\""));
+    let pages: Vec<_> = canned_client(&base)
+        .list_users(&ListUsers::default())
+        .collect::<Result<Vec<_>, _>>()
+        .expect("pages");
+    assert_eq!(pages.len(), 2, "first page, then the cursor page once");
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_next_link_to_another_host_is_not_followed() {
+    let (base, hits) = canned_server(|_| {
+        "<https://evil.example.com/api/v1/users?after=x>; rel=\"next\"".to_owned()
+    });
+    let mut pages = canned_client(&base).list_users(&ListUsers::default());
+    assert!(matches!(pages.next(), Some(Ok(p)) if p.len() == 1));
+    assert!(matches!(
+        pages.next(),
+        Some(Err(okta_sync::okta::OktaError::Decode { .. }))
+    ));
+    assert!(pages.next().is_none());
+    assert_eq!(hits.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
