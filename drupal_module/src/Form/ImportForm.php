@@ -97,7 +97,7 @@ final class ImportForm extends FormBase {
       '#type' => 'textarea',
       '#title' => $this->t('Attribute owners (both directions)'),
       '#default_value' => self::lines($settings->authority),
-      '#description' => $this->t('With both directions on, the owner of an attribute wins conflicts: the import never writes a Drupal-owned field and the push never sends an Okta-owned one. One per line: <code>drupal_field|okta</code> or <code>drupal_field|drupal</code>; also <code>mail</code> and <code>status</code>. Unlisted fields belong to Drupal.'),
+      '#description' => $this->t('With both directions on, the owner of an attribute wins conflicts: the import never writes a Drupal-owned field and the push never sends an Okta-owned one. One per line: <code>drupal_field|okta</code> or <code>drupal_field|drupal</code>; also <code>mail</code> and <code>status</code>. Unlisted fields belong to Drupal. The push always sends the login, email, first and last name and follows the Drupal account status: for those the owner applies to the import only.'),
     ];
     $form['settings']['import_block_missing'] = [
       '#type' => 'checkbox',

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Sync;
 
+use Drupal\okta_user_sync\Import\AttributeAuthority;
+use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
 
 /**
@@ -129,7 +131,7 @@ final class SettingsAssembler {
         $settings[$key] = trim((string) $config[$key]);
       }
     }
-    $settings['attribute_map'] = $this->attributeMap($config['attribute_map'] ?? []);
+    $settings['attribute_map'] = $this->pushableAttributes($config, $this->attributeMap($config['attribute_map'] ?? []));
     $settings['group_map'] = $this->groupMap($config['group_map'] ?? []);
     if (isset($config['guard_max_share'])) {
       $settings['guard_max_share'] = min(1.0, max(0.0, (float) $config['guard_max_share']));
@@ -156,6 +158,33 @@ final class SettingsAssembler {
       }
     }
     return $map;
+  }
+
+  /**
+   * The attribute map without the attributes Okta owns.
+   *
+   * With both directions on, a push must never send an attribute whose
+   * Drupal field Okta owns (attribute_authority): it would overwrite the
+   * value the import brings in. With one direction the map is sent as is:
+   * drupal_to_okta means Drupal owns everything, and okta_to_drupal never
+   * pushes.
+   *
+   * The extension always sends login, email, firstName and lastName; their
+   * ownership cannot be expressed through attribute_map (see README).
+   *
+   * @param array $config
+   *   The okta_user_sync.settings config data.
+   * @param array<string, string> $map
+   *   Okta attribute => Drupal field key.
+   *
+   * @return array<string, string>
+   *   The attributes the push may send.
+   */
+  private function pushableAttributes(array $config, array $map): array {
+    if (($config['direction'] ?? '') !== 'both') {
+      return $map;
+    }
+    return AttributeAuthority::fromSettings(ImportSettings::fromConfig($config))->filterPushMap($map);
   }
 
   /**

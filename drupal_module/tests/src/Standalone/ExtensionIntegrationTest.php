@@ -129,6 +129,44 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertContains('Editors', array_map(fn(array $g) => $g['profile']['name'] ?? '', $groups));
   }
 
+  /**
+   * Both directions: an Okta-owned attribute changed in Okta survives a push.
+   */
+  public function testOktaOwnedAttributeIsNotOverwrittenByThePush(): void {
+    $settings = $this->settings($this->withFieldNames([
+      'direction' => 'both',
+      'attribute_map' => [
+        ['okta' => 'city', 'drupal' => 'field_city'],
+        ['okta' => 'department', 'drupal' => 'field_department'],
+      ],
+      'attribute_authority' => [['field' => 'field_city', 'owner' => 'okta']],
+    ]));
+    $fields = [
+      'field_first_name' => [['value' => 'Ada']],
+      'field_last_name' => [['value' => 'Lovelace']],
+      'field_city' => [['value' => 'Paris']],
+      'field_department' => [['value' => 'Maths']],
+    ];
+    $snapshot = (new SnapshotBuilder())->build(72, 'user72', 'user72@example.com', TRUE, ['authenticated'], $fields);
+    $created = $this->extension->syncUser($settings, 'insert', $snapshot);
+    $this->assertSame('created', $created['action'], OutcomeText::describe($created));
+    $okta = $this->fake->api('GET', '/api/v1/users/' . $created['okta_id']);
+    $this->assertArrayNotHasKey('city', array_filter($okta['profile'], fn($v) => $v !== NULL), 'Okta owns city: never pushed');
+    $this->assertSame('Maths', $okta['profile']['department']);
+
+    // Okta's admin sets the city; Drupal changes its own copy and the
+    // department. The push updates the department only.
+    $this->fake->api('POST', '/api/v1/users/' . $created['okta_id'], ['profile' => ['city' => 'Lyon']]);
+    $fields['field_city'] = [['value' => 'Nice']];
+    $fields['field_department'] = [['value' => 'Physics']];
+    $changed = (new SnapshotBuilder())->build(72, 'user72', 'user72@example.com', TRUE, ['authenticated'], $fields);
+    $updated = $this->extension->syncUser($settings, 'update', array_replace($changed, ['okta_id' => $created['okta_id'], 'profile_hash' => $created['profile_hash'] ?? NULL]));
+    $this->assertSame('updated', $updated['action'], OutcomeText::describe($updated));
+    $okta = $this->fake->api('GET', '/api/v1/users/' . $created['okta_id']);
+    $this->assertSame('Lyon', $okta['profile']['city']);
+    $this->assertSame('Physics', $okta['profile']['department']);
+  }
+
   public function testNetworkFailureIsRetryableAndRequeued(): void {
     // Nothing listens on port 9 of loopback: connection refused.
     $config = array_replace(SettingsAssemblerTest::defaults(), $this->withFieldNames(['org_url' => 'http://127.0.0.1:9']));

@@ -96,6 +96,38 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertSame([], $settings['operations']['automatic']);
   }
 
+  /**
+   * With both directions on, Okta-owned attributes are never pushed.
+   */
+  public function testBothDirectionsDropOktaOwnedAttributesFromThePush(): void {
+    $config = [
+      'org_url' => 'https://x.okta.com',
+      'direction' => 'both',
+      'attribute_map' => [
+        ['okta' => 'city', 'drupal' => 'field_city'],
+        ['okta' => 'department', 'drupal' => 'field_department'],
+        ['okta' => 'mobilePhone', 'drupal' => 'field_phone'],
+        ['okta' => 'title', 'drupal' => 'field_title'],
+      ],
+      'attribute_authority' => [
+        ['field' => 'field_city', 'owner' => 'okta'],
+        ['field' => 'field_department', 'owner' => 'drupal'],
+        ['field' => 'field_title', 'owner' => 'okta'],
+        // Not an owner: ignored, so the field keeps the default (Drupal).
+        ['field' => 'field_phone', 'owner' => 'nobody'],
+      ],
+    ];
+    $assembler = new SettingsAssembler();
+    $settings = $assembler->assemble($config, ['api_token' => 't']);
+    $this->assertSame(['department' => 'field_department', 'mobilePhone' => 'field_phone'], $settings['attribute_map']);
+
+    // One direction: the owners do not apply, the whole map is pushed.
+    $settings = $assembler->assemble(['direction' => 'drupal_to_okta'] + $config, ['api_token' => 't']);
+    $this->assertSame(['city', 'department', 'mobilePhone', 'title'], array_keys($settings['attribute_map']));
+    $settings = $assembler->assemble(array_diff_key($config, ['direction' => TRUE]), ['api_token' => 't']);
+    $this->assertCount(4, $settings['attribute_map'], 'no direction configured means drupal_to_okta');
+  }
+
   public function testOverridesWin(): void {
     $settings = (new SettingsAssembler())->assemble(['org_url' => 'https://x.okta.com', 'request_timeout' => 20], ['api_token' => 't'], ['request_timeout' => 3.0, 'max_retries' => 0]);
     $this->assertSame(3.0, $settings['request_timeout']);
