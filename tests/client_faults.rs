@@ -96,16 +96,44 @@ fn create_after_connection_reset_is_recovered() {
 }
 
 #[test]
-fn lifecycle_calls_are_not_repeated_after_ambiguous_failures() {
+fn lifecycle_calls_are_verified_not_blindly_repeated() {
     let fake = start(FakeConfig::default());
     let c = client(&fake);
     let u = c
         .create_user(&create_req("deact@example.com"))
         .expect("create");
+    let lifecycle_posts = |fake: &okta_fake::RunningFake| {
+        api_log(
+            fake,
+            Some("POST"),
+            &format!("/api/v1/users/{}/lifecycle/", u.id),
+        )
+        .len()
+    };
+
+    // Applied, then answered 500: read back, DEPROVISIONED, done — one POST.
+    fake.set_knobs(json!({"faults": {"status": 500, "next": 1, "phase": "after", "path_prefix": "/api/v1/users/", "method": "POST"}}));
+    c.deactivate(&u.id)
+        .expect("verified by reading the user back");
+    assert_eq!(lifecycle_posts(&fake), 1);
+    assert_eq!(
+        c.get_user(&u.id).expect("get").status,
+        okta_sync::okta::UserStatus::Deprovisioned
+    );
+
+    // Refused with 503 before applying: read back, still DEPROVISIONED → send again.
+    fake.set_knobs(json!({"faults": {"status": 503, "next": 1, "path_prefix": "/api/v1/users/", "method": "POST"}}));
+    c.activate(&u.id, false)
+        .expect("activated on the second POST");
+    assert_eq!(lifecycle_posts(&fake), 3);
+
+    // Reactivate has no visible effect to check: not repeated.
     fake.set_knobs(json!({"faults": {"status": 500, "next": 1, "path_prefix": "/api/v1/users/", "method": "POST"}}));
-    let e = c.deactivate(&u.id).expect_err("500");
+    let e = c.reactivate(&u.id).expect_err("500");
     assert!(e.retryable(), "the caller may retry later");
-    assert_eq!(api_log(&fake, Some("POST"), "/api/v1/users/").len(), 1);
+    assert_eq!(lifecycle_posts(&fake), 4);
+
+    // DELETE is never repeated: a repeat could turn a deactivation into a deletion.
     fake.set_knobs(json!({"faults": {"status": 503, "next": 1, "path_prefix": "/api/v1/users/", "method": "DELETE"}}));
     assert!(c.delete_user(&u.id).is_err());
     assert_eq!(

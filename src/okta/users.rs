@@ -12,7 +12,7 @@ use super::input::{check_id, check_profile, check_text};
 use super::pagination::{ListUsers, UserPages};
 use super::password::{CreateUser, PasswordInput};
 use super::url::{query, segment};
-use super::user::User;
+use super::user::{User, UserStatus};
 
 /// Okta's documented maximum page size for users.
 const MAX_PAGE: u32 = 200;
@@ -181,36 +181,76 @@ impl OktaClient {
         self.call(Method::POST, &path, Some(&body), true)?.json()
     }
 
-    fn lifecycle(&self, id: &str, op: &str, send_email: Option<bool>) -> Result<(), OktaError> {
+    /// A lifecycle POST. These change state, so they are never repeated
+    /// blindly: after an ambiguous failure the user is read back, and if it
+    /// already reached (or is transitioning to) one of `done` the call
+    /// succeeded; otherwise it is sent again, within `max_retries`.
+    fn lifecycle(
+        &self,
+        id: &str,
+        op: &str,
+        send_email: Option<bool>,
+        done: &[UserStatus],
+    ) -> Result<(), OktaError> {
         check_id("user id", id)?;
         let q = match send_email {
             Some(b) => query(&[("sendEmail", b.to_string())]),
             None => String::new(),
         };
         let path = format!("/api/v1/users/{}/lifecycle/{op}{q}", segment(id));
-        // Lifecycle calls change state: not repeated after ambiguous failures.
-        self.call(Method::POST, &path, None, false).map(|_| ())
+        let mut attempt = 0u32;
+        loop {
+            let err = match self.call(Method::POST, &path, None, false) {
+                Ok(_) => return Ok(()),
+                Err(e) if e.is_ambiguous() && !done.is_empty() => e,
+                Err(e) => return Err(e),
+            };
+            let Ok(user) = self.get_user(id) else {
+                return Err(err);
+            };
+            let reached = done.contains(&user.status)
+                || user
+                    .transitioning_to_status
+                    .as_deref()
+                    .is_some_and(|t| done.contains(&UserStatus::parse(t)));
+            if reached {
+                return Ok(());
+            }
+            if attempt >= self.inner.max_retries {
+                return Err(err);
+            }
+            std::thread::sleep(backoff(attempt));
+            attempt += 1;
+        }
     }
 
+    /// STAGED/DEPROVISIONED → ACTIVE (has a password) or PROVISIONED.
     pub fn activate(&self, id: &str, send_email: bool) -> Result<(), OktaError> {
-        self.lifecycle(id, "activate", Some(send_email))
+        self.lifecycle(
+            id,
+            "activate",
+            Some(send_email),
+            &[UserStatus::Active, UserStatus::Provisioned],
+        )
     }
 
     pub fn deactivate(&self, id: &str) -> Result<(), OktaError> {
-        self.lifecycle(id, "deactivate", Some(false))
+        self.lifecycle(id, "deactivate", Some(false), &[UserStatus::Deprovisioned])
     }
 
     /// Restarts activation for PROVISIONED/RECOVERY users, without email.
+    /// Its effect (a new token) is invisible in the status, so it is never
+    /// repeated after an ambiguous failure.
     pub fn reactivate(&self, id: &str) -> Result<(), OktaError> {
-        self.lifecycle(id, "reactivate", Some(false))
+        self.lifecycle(id, "reactivate", Some(false), &[])
     }
 
     pub fn suspend(&self, id: &str) -> Result<(), OktaError> {
-        self.lifecycle(id, "suspend", None)
+        self.lifecycle(id, "suspend", None, &[UserStatus::Suspended])
     }
 
     pub fn unsuspend(&self, id: &str) -> Result<(), OktaError> {
-        self.lifecycle(id, "unsuspend", None)
+        self.lifecycle(id, "unsuspend", None, &[UserStatus::Active])
     }
 
     /// One `DELETE /api/v1/users/{id}`: deactivates a non-DEPROVISIONED user,
