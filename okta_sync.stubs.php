@@ -8,7 +8,28 @@
  * the loaded extension's reflection (`php --re okta_sync`) and fails on drift.
  *
  * Settings array (every function taking `array $settings`): unknown keys and
- * wrong types raise \OktaSync\ConfigException naming the key.
+ * wrong types raise \OktaSync\ConfigException naming the key
+ * ("invalid setting 'operations.manual.1': ..."); the message never contains
+ * a secret. An empty PHP array is accepted wherever a map is expected.
+ *
+ * Errors, by class:
+ *  - \TypeError / \ArgumentCountError: wrong PHP argument types or count.
+ *  - \OktaSync\ConfigException (extends \InvalidArgumentException): bad
+ *    settings, including bad INI values at call time.
+ *  - \ValueError: any other bad argument value: an unknown $event, a bad
+ *    $user snapshot, bad $users or $options ("Argument #3 ($user) is invalid:
+ *    invalid user data 'uid': required").
+ *  - \OktaSync\Exception (extends \Exception): anything else, including an
+ *    internal error (a Rust panic: "okta_sync internal error: ...", the
+ *    process keeps running) and okta_sync_pull()'s first page failing
+ *    (getCode() is the HTTP status, 0 for network errors).
+ *  - Okta and network failures of okta_sync_test/user/users come back as
+ *    data (`ok` false or action 'failed', with `error`), never as exceptions.
+ *
+ * INI (php.ini, -d, ini_set; a settings key of the same name wins):
+ * okta_sync.connect_timeout (10), okta_sync.request_timeout (30) in seconds
+ * (> 0; an invalid value is refused), okta_sync.ca_file (""),
+ * okta_sync.user_agent_suffix (""). `php --ri okta_sync` shows them.
  *
  * Connection:
  *  - org_url (string, required): https://example.okta.com (http only for
@@ -19,6 +40,7 @@
  *    optional; default: okta.users.manage okta.groups.manage).
  *  - ca_file (string, optional): PEM bundle to trust in addition to the system.
  *  - connect_timeout, request_timeout (float seconds, optional; INI defaults).
+ *  - user_agent_suffix (string, optional; INI default).
  *  - max_retries (int, optional, default 3).
  *
  * Provisioning (see README "Settings"):
@@ -45,10 +67,11 @@
  *
  * Outcome array: uid, action ('created', 'linked', 'updated', 'unchanged',
  * 'deactivated', 'reactivated', 'activated', 'deleted', 'skipped', 'failed',
- * 'planned'), okta_id, okta_status, profile_hash, reason (for skipped and
- * planned), create_mode (what was used), groups_added, groups_removed, and
- * error => [code, summary, causes, link, http_status, request_id, retryable,
- * retry_after] on failure.
+ * 'planned'), planned_action (for 'planned'), okta_id, okta_status,
+ * profile_hash, reason (for skipped and planned), create_mode (what was
+ * used), groups_added, groups_removed, and error => [code, summary, causes,
+ * link, http_status, request_id, retryable, retry_after] on failure (NULL
+ * otherwise). Every key is always present (NULL when not applicable).
  */
 
 namespace {
@@ -70,6 +93,8 @@ namespace {
 
   /**
    * Provisions one user event: 'insert', 'update', 'delete' or 'manual'.
+   *
+   * Any other $event is a \ValueError.
    *
    * @return array
    *   One outcome array.
@@ -95,7 +120,14 @@ namespace {
    * limit (page size, max 200), max_pages (int).
    *
    * @return array
-   *   users (normalised records), cursor (null when done), watermark.
+   *   users (normalised records: id, login, email, status, active, fields,
+   *   last_updated), cursor (null when done), watermark, pages, and error
+   *   when a later page failed (users so far are kept, cursor resumes).
+   *
+   * @throws \OktaSync\Exception
+   *   When the first page fails (code: HTTP status).
+   * @throws \OktaSync\ConfigException
+   *   Also when `direction` does not pull ('drupal_to_okta').
    */
   function okta_sync_pull(array $settings, array $options): array {}
 
