@@ -187,6 +187,12 @@ fn awkward_logins_are_encoded() {
             "{login}"
         );
     }
+    // Okta's login uniqueness ignores case, Unicode included.
+    let upper = c
+        .find_user("JÜRGEN.MÜLLER@example.com")
+        .expect("find upper-case")
+        .expect("same user");
+    assert_eq!(upper.login(), "jürgen.müller@example.com");
     let paths: Vec<String> = api_log(&fake, Some("GET"), "/api/v1/users/")
         .iter()
         .map(|e| e["path"].as_str().unwrap_or("").to_owned())

@@ -19,6 +19,11 @@ const MAX_PAGE: u32 = 200;
 /// Okta refuses more than 20 groupIds on create (E0000093).
 const MAX_CREATE_GROUPS: usize = 20;
 
+/// Okta logins are unique regardless of case (Unicode case, not just ASCII).
+fn same_login(a: &str, b: &str) -> bool {
+    a == b || a.to_lowercase() == b.to_lowercase()
+}
+
 impl OktaClient {
     fn call(
         &self,
@@ -66,7 +71,7 @@ impl OktaClient {
             return self.search_login(login);
         }
         match self.get_user(login) {
-            Ok(u) if u.login().eq_ignore_ascii_case(login) => Ok(Some(u)),
+            Ok(u) if same_login(u.login(), login) => Ok(Some(u)),
             Ok(_) => Ok(None),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
@@ -83,9 +88,7 @@ impl OktaClient {
         match pages.next() {
             None => Ok(None),
             Some(Err(e)) => Err(e),
-            Some(Ok(users)) => Ok(users
-                .into_iter()
-                .find(|u| u.login().eq_ignore_ascii_case(login))),
+            Some(Ok(users)) => Ok(users.into_iter().find(|u| same_login(u.login(), login))),
         }
     }
 
@@ -284,5 +287,17 @@ impl OktaClient {
         }
         let url = self.inner.url(&format!("/api/v1/users{}", query(&pairs)));
         UserPages::new(self.clone(), url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_login;
+
+    #[test]
+    fn logins_compare_case_insensitively() {
+        assert!(same_login("A@Example.com", "a@example.com"));
+        assert!(same_login("JÜRGEN@example.com", "jürgen@example.com"));
+        assert!(!same_login("bob", "bob@example.com"));
     }
 }
