@@ -132,3 +132,20 @@ fn config_debug_never_shows_the_key() {
     let c = OktaClient::build(&cfg).expect("client");
     assert!(!format!("{c:?}").contains("PRIVATE"));
 }
+
+#[test]
+fn token_endpoint_5xx_is_retried() {
+    let fake = oauth_fake();
+    fake.set_knobs(
+        json!({"faults": {"status": 503, "next": 2, "path_prefix": "/oauth2/v1/token"}}),
+    );
+    let c = OktaClient::build(&oauth_config(&fake, "client_test_oauth_key.pem", CLIENT_ID))
+        .expect("client");
+    c.find_user("a@example.com")
+        .expect("token minted on the third try");
+    let statuses: Vec<u64> = api_log(&fake, Some("POST"), "/oauth2/v1/token")
+        .iter()
+        .map(|e| e["status"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(statuses, vec![503, 503, 200]);
+}

@@ -128,7 +128,16 @@ impl Inner {
         let mut retry_for: Option<String> = None;
         let mut token_refreshed = false;
         loop {
-            let auth = self.auth.header(self)?;
+            let auth = match self.auth.header(self) {
+                Ok(a) => a,
+                // Minting a token is safe to repeat (5xx, 429, network).
+                Err(e) if e.retryable() && attempt < self.max_retries => {
+                    std::thread::sleep(backoff(attempt));
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             ratelimit::acquire(&key);
             stats::count_request();
             if attempt > 0 {
