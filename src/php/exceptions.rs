@@ -13,6 +13,8 @@ use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::exception::PhpException;
 use ext_php_rs::zend::{ce, ClassEntry};
 
+pub use super::error::BindingError;
+
 /// PHP name of the base exception class.
 pub const EXCEPTION_CLASS: &str = "OktaSync\\Exception";
 /// PHP name of the bad-settings exception class.
@@ -21,25 +23,6 @@ pub const CONFIG_EXCEPTION_CLASS: &str = "OktaSync\\ConfigException";
 static EXCEPTION_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
 static CONFIG_EXCEPTION_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
 static INVALID_ARGUMENT_CE: AtomicPtr<ClassEntry> = AtomicPtr::new(ptr::null_mut());
-
-/// Every error the binding layer throws, by PHP class.
-#[derive(Debug, thiserror::Error)]
-pub enum BindingError {
-    /// Bad settings: the message names the key. `\OktaSync\ConfigException`.
-    #[error("{0}")]
-    Config(String),
-    /// A bad argument value other than settings (event name, user snapshot,
-    /// options). PHP's own `\ValueError`, as for built-in functions.
-    #[error("{0}")]
-    Value(String),
-    /// Anything else the extension cannot do. `\OktaSync\Exception`.
-    #[error("{0}")]
-    Extension(String),
-    /// Okta or the network failed where no outcome can carry it.
-    /// `\OktaSync\Exception` with the HTTP status (0: none) as its code.
-    #[error("{message}")]
-    Okta { message: String, status: i32 },
-}
 
 impl From<BindingError> for PhpException {
     fn from(error: BindingError) -> Self {
