@@ -61,11 +61,16 @@ final class FakeOkta {
    *
    * @param array $users
    *   List of ['profile' => [...], 'status' => 'ACTIVE', ...].
+   *
+   * @return array
+   *   The users as Okta now has them (with their ids).
    */
-  public function seed(array $users): void {
+  public function seed(array $users): array {
+    $created = [];
     foreach (array_chunk($users, 2000) as $chunk) {
-      $this->call('POST', '/__fake/users', $chunk);
+      array_push($created, ...$this->call('POST', '/__fake/users', $chunk));
     }
+    return $created;
   }
 
   /**

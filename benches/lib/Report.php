@@ -17,16 +17,33 @@ final class Report {
     return [
       'latency_ms' => $cfg['latency_ms'],
       'jitter_ms' => $cfg['jitter_ms'],
-      'rate_limits' => ['window_secs' => $cfg['window_s']] + $cfg['limits'],
+      'rate_limits' => ['window_secs' => $cfg['window_s']] + self::limits($cfg),
       'concurrency_limit' => $cfg['concurrency_limit'],
     ];
   }
 
   /**
+   * Requests allowed per window and bucket: Okta's per-minute figures times
+   * the multiplier, pro rata for the window.
+   *
+   * @return array<string, int>
+   */
+  public static function limits(array $cfg): array {
+    return array_map(fn(int $perMinute): int => (int) round($perMinute * $cfg['multiplier'] * $cfg['window_s'] / 60), $cfg['per_minute']);
+  }
+
+  /**
+   * Creates per second the 'users' bucket allows (independent of the window).
+   */
+  public static function allowedCreateRate(array $cfg): float {
+    return $cfg['per_minute']['users'] * $cfg['multiplier'] / 60;
+  }
+
+  /**
    * Builds the report from the raw scenario results.
    */
-  public static function build(array $cfg, array $bulkExt, array $bulkNaive, array $recExt, array $recNaive, array $events, array $bulkSmall): array {
-    $allowedRate = $cfg['limits']['users'] / $cfg['window_s'];
+  public static function build(array $cfg, array $bulkExt, array $bulkNaive, array $bulkShort, array $recExt, array $recNaive, array $events, array $bulkSmall): array {
+    $allowedRate = self::allowedCreateRate($cfg);
     $n = $cfg['bulk_n'];
     $ideal = $n / $allowedRate;
     $scale = $n / max(1, $bulkNaive['n']);
@@ -54,6 +71,14 @@ final class Report {
         'lost_in_sample' => $bulkNaive['lost'],
       ],
       'speedup' => round($naiveWall / max(0.001, $bulkExt['wall_s']), 1),
+      'extension_short_windows' => [
+        'window_s' => $cfg['short_window_s'],
+        'wall_s' => $bulkShort['wall_s'],
+        'requests' => $bulkShort['fake']['requests'],
+        'rate_limited_429' => $bulkShort['fake']['rate_limited'],
+        'efficiency' => round($ideal / max(0.001, $bulkShort['wall_s']), 3),
+        'lost' => $bulkShort['lost'],
+      ],
     ];
 
     $rn = $cfg['reconcile_n'];
@@ -84,16 +109,19 @@ final class Report {
     $reconcile['call_ratio'] = round($reconcile['baseline']['api_calls'] / max(1, $reconcile['extension']['api_calls']), 1);
 
     $perEvent = [];
-    foreach (['insert', 'update'] as $phase) {
-      $row = [];
-      foreach (['ext' => 'extension', 'naive' => 'baseline_fresh_handle', 'naive_reuse' => 'baseline_reused_handle'] as $impl => $key) {
-        $row[$key] = $events[$impl]['phases'][$phase];
+    $impls = ['ext' => 'extension', 'naive' => 'baseline_fresh_handle', 'naive_reuse' => 'baseline_reused_handle'];
+    foreach (['' => 'with_latency', '_0ms' => 'zero_latency'] as $suffix => $variant) {
+      foreach (['insert', 'update'] as $phase) {
+        $row = [];
+        foreach ($impls as $impl => $key) {
+          $row[$key] = $events[$impl . $suffix]['phases'][$phase];
+        }
+        $row['ratio_fresh_handle'] = round($row['baseline_fresh_handle']['mean_ms'] / max(0.001, $row['extension']['mean_ms']), 2);
+        $row['ratio_reused_handle'] = round($row['baseline_reused_handle']['mean_ms'] / max(0.001, $row['extension']['mean_ms']), 2);
+        $perEvent[$variant][$phase] = $row;
       }
-      $row['ratio_fresh_handle'] = round($row['baseline_fresh_handle']['mean_ms'] / max(0.001, $row['extension']['mean_ms']), 2);
-      $row['ratio_reused_handle'] = round($row['baseline_reused_handle']['mean_ms'] / max(0.001, $row['extension']['mean_ms']), 2);
-      $perEvent[$phase] = $row;
     }
-    foreach (['ext' => 'extension', 'naive' => 'baseline_fresh_handle', 'naive_reuse' => 'baseline_reused_handle'] as $impl => $key) {
+    foreach ($impls as $impl => $key) {
       $perEvent['requests_per_event'][$key] = round($events[$impl]['fake']['requests'] / max(1, 2 * $events[$impl]['n']), 2);
     }
 
@@ -106,7 +134,7 @@ final class Report {
       ['bulk create efficiency >= 0.9', $bulk['extension']['efficiency'], $bulk['extension']['efficiency'] >= 0.9],
       ['bulk create: zero users lost', $bulk['extension']['lost'], $bulk['extension']['lost'] === 0],
       ["reconcile API calls <= {$reconcile['call_target']}", $reconcile['extension']['api_calls'], $reconcile['extension']['api_calls'] <= $reconcile['call_target']],
-      ['reconcile: every drifted user updated', $recExt['actions']['updated'] ?? 0, ($recExt['actions']['updated'] ?? 0) === $drift],
+      ['reconcile: drifted users updated, others unchanged', $recExt['actions'], ($recExt['actions']['updated'] ?? 0) === $drift && ($recExt['actions']['unchanged'] ?? 0) === $rn - $drift],
       ['baseline reconcile API calls >= 2N', $reconcile['baseline']['api_calls'], $reconcile['baseline']['api_calls'] >= 2 * $rn],
     ];
     return [
@@ -118,7 +146,7 @@ final class Report {
       'peak_memory' => $memory,
       'targets' => array_map(fn($t) => ['target' => $t[0], 'value' => $t[1], 'met' => $t[2]], $targets),
       'all_targets_met' => !in_array(FALSE, array_column($targets, 2), TRUE),
-      'raw' => compact('bulkExt', 'bulkNaive', 'recExt', 'recNaive', 'events', 'bulkSmall'),
+      'raw' => compact('bulkExt', 'bulkNaive', 'bulkShort', 'recExt', 'recNaive', 'events', 'bulkSmall'),
     ];
   }
 
@@ -132,8 +160,9 @@ final class Report {
     $row = fn(string $metric, mixed $ext, mixed $base, string $ratio = '') => printf("  %-38s %16s %16s %10s\n", $metric, $ext, $base, $ratio);
     $mib = fn(?int $bytes): string => $bytes === NULL ? 'n/a' : sprintf('%.1f MiB', $bytes / 1048576);
 
-    printf("\nFake Okta: %d-%d ms per request, Okta per-minute limits counted per %d s window, concurrency cap %d.\n",
-      $r['config']['latency_ms'], $r['config']['latency_ms'] + $r['config']['jitter_ms'], $r['config']['window_s'], $r['config']['concurrency_limit']);
+    $cfg = $r['config'];
+    printf("\nFake Okta: %d-%d ms per request; Okta's per-minute limits x%d, counted per %d s window; concurrency cap %d.\n",
+      $cfg['latency_ms'], $cfg['latency_ms'] + $cfg['jitter_ms'], $cfg['multiplier'], $cfg['window_s'], $cfg['concurrency_limit']);
     printf("  %-38s %16s %16s %10s\n", '', 'extension', 'baseline', 'ratio');
 
     printf("Bulk create, N=%d (allowed %.0f creates/s, ideal %.1f s)\n", $b['n'], $b['allowed_create_rate_per_s'], $b['ideal_wall_s']);
@@ -142,6 +171,8 @@ final class Report {
     $row('429 responses', $b['extension']['rate_limited_429'], $b['baseline']['rate_limited_429'] . '*');
     $row('efficiency (target >= 0.9)', $b['extension']['efficiency'], $b['baseline']['efficiency'] . '*');
     $row('users lost', $b['extension']['lost'], $b['baseline']['lost_in_sample'] . ' (sample)');
+    $row("same, {$b['extension_short_windows']['window_s']} s windows: wall (s)", $b['extension_short_windows']['wall_s'], '', '');
+    $row("same, {$b['extension_short_windows']['window_s']} s windows: efficiency", $b['extension_short_windows']['efficiency'], '', '');
     echo "  * baseline {$b['baseline']['note']}\n";
 
     printf("Reconcile, N=%d with %d drifted\n", $c['n'], $c['drift']);
@@ -149,12 +180,14 @@ final class Report {
     $row('wall time (s)', $c['extension']['wall_s'], $c['baseline']['wall_s'] . '*', $c['wall_ratio'] . 'x');
     echo "  * baseline {$c['baseline']['note']}\n";
 
-    echo "Per-event latency, one PHP process (mean / p95 ms; baseline: fresh curl handle | reused handle)\n";
-    foreach (['insert', 'update'] as $phase) {
-      $x = $e[$phase];
-      $fmt = fn(array $l): string => sprintf('%.1f / %.1f', $l['mean_ms'], $l['p95_ms']);
-      $row("$phase event", $fmt($x['extension']), $fmt($x['baseline_fresh_handle']), $x['ratio_fresh_handle'] . 'x');
-      $row('', '', $fmt($x['baseline_reused_handle']) . ' (reuse)', $x['ratio_reused_handle'] . 'x');
+    $fmt = fn(array $l): string => sprintf('%.1f / %.1f', $l['mean_ms'], $l['p95_ms']);
+    foreach (['with_latency' => 'fake latency 50-100 ms', 'zero_latency' => 'no fake latency: the cost of each implementation'] as $variant => $title) {
+      echo "Per-event latency, one PHP process, $title (mean / p95 ms; baseline: fresh curl handle, then reused handle)\n";
+      foreach (['insert', 'update'] as $phase) {
+        $x = $e[$variant][$phase];
+        $row("$phase event", $fmt($x['extension']), $fmt($x['baseline_fresh_handle']), $x['ratio_fresh_handle'] . 'x');
+        $row('', '', $fmt($x['baseline_reused_handle']) . ' reuse', $x['ratio_reused_handle'] . 'x');
+      }
     }
     $q = $e['requests_per_event'];
     $row('requests per event', $q['extension'], $q['baseline_fresh_handle']);

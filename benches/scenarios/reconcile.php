@@ -22,9 +22,14 @@ return function (array $args, FakeOkta $fake): array {
   $impl = $args['impl'] ?? 'ext';
   $count = $impl === 'ext' ? $n : min($n, (int) ($args['sample'] ?? 200));
 
+  // Okta ids by login, as a Drupal site that synced before stores them.
+  $ids = isset($args['ids']) ? json_decode((string) file_get_contents($args['ids']), TRUE) : [];
   $users = [];
   for ($i = 0; $i < $count; $i++) {
     $user = Users::snapshot($i, $run);
+    if (isset($ids[$user['mail']])) {
+      $user['okta_id'] = $ids[$user['mail']];
+    }
     if ($i % $every === 0) {
       $user['fields']['field_last_name'] = 'Drifted';
     }
