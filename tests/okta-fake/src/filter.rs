@@ -219,8 +219,16 @@ fn check(e: &Expr, mode: Mode) -> Result<(), String> {
             check(a, mode)?;
             check(b, mode)
         }
-        Expr::Cmp { attr, op, .. } => {
+        Expr::Cmp { attr, op, value } => {
             let a = attr.as_str();
+            if DATE_ATTRS.contains(&a) && *op != Op::Pr {
+                let valid = value.as_str().and_then(clock::parse_iso).is_some();
+                if !valid {
+                    return Err(format!(
+                        "`{a}` needs an ISO-8601 timestamp in double quotes"
+                    ));
+                }
+            }
             let ok = match mode {
                 Mode::UserFilter => match a {
                     "status" | "id" | "profile.login" | "profile.email" | "profile.firstName"
@@ -386,6 +394,7 @@ mod tests {
         assert!(parse("status sw \"A\"", Mode::UserFilter).is_err());
         assert!(parse("status eq ACTIVE", Mode::UserFilter).is_err());
         assert!(parse("status eq \"ACTIVE\" and", Mode::UserFilter).is_err());
+        assert!(parse("lastUpdated gt \"yesterday\"", Mode::UserFilter).is_err());
     }
 
     #[test]

@@ -168,6 +168,14 @@ pub fn fold_login(login: &str) -> String {
         .to_lowercase()
 }
 
+fn shortname(folded_login: &str) -> String {
+    folded_login
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The id of the synthetic admin that owns the API token (`/users/me`).
 pub const ADMIN_ID: &str = "00uadmin0fake0000001";
 /// The default user type id every user gets.
@@ -177,6 +185,8 @@ pub const DEFAULT_TYPE_ID: &str = "otydefault0fake00001";
 pub struct Store {
     pub users: BTreeMap<String, User>,
     logins: HashMap<String, String>,
+    /// Folded shortname (login before `@`) → ids, for `GET /users/{shortname}`.
+    shortnames: HashMap<String, BTreeSet<String>>,
     pub groups: BTreeMap<String, Group>,
     /// group id → member user ids.
     pub members: BTreeMap<String, BTreeSet<String>>,
@@ -325,6 +335,24 @@ mod tests {
         s.insert_user(Store::new_user(profile("sam@a.com"), Status::Active));
         s.insert_user(Store::new_user(profile("sam@b.com"), Status::Active));
         assert!(s.resolve_user("sam").is_none());
-        assert!(s.resolve_user("sam@b.com").is_some());
+        let b = s.resolve_user("sam@b.com").expect("by login");
+        s.remove_user(&b);
+        assert!(s.resolve_user("sam").is_some(), "unambiguous again");
+    }
+
+    #[test]
+    fn renaming_moves_the_indexes() {
+        let mut s = Store::default();
+        let u = Store::new_user(profile("old@a.com"), Status::Active);
+        let id = u.id.clone();
+        s.insert_user(u);
+        if let Some(u) = s.users.get_mut(&id) {
+            u.profile = profile("new@a.com");
+        }
+        s.reindex_login(&id, "old@a.com");
+        assert!(!s.login_taken("old@a.com", None));
+        assert!(s.login_taken("NEW@a.com", None));
+        assert_eq!(s.resolve_user("new"), Some(id));
+        assert!(s.resolve_user("old").is_none());
     }
 }
