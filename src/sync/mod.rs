@@ -1,7 +1,47 @@
-//! Provisioning engine (pure Rust; no PHP types).
+//! Provisioning engine: pure Rust, no PHP types. The PHP layer (`src/php`)
+//! turns PHP arrays into `serde_json::Value`s, calls the functions below, and
+//! turns their `to_json()` results back into arrays. The contract with PHP
+//! is `okta_sync.stubs.php`.
 //!
-//! See the API section below; the PHP layer converts arrays to JSON values,
-//! calls these functions and converts the results back.
+//! # API
+//!
+//! Input (each parser rejects unknown keys and wrong types, naming the key):
+//! - [`Settings::from_json`] → [`Settings`] or [`SettingsError`] (`key`,
+//!   `message`; PHP: `ConfigException`). `org_url` and credentials are
+//!   required; every other key has a default (see `settings.rs`).
+//! - [`UserSnapshot::from_json`], [`BulkOptions::from_json`],
+//!   [`PullOptions::from_json`] → [`InputError`] (`key`, `message`).
+//!
+//! Entry points (each has a `*_with` twin taking an [`OktaClient`](crate::okta::OktaClient) for tests):
+//! - [`sync_user`]`(settings, Event, user)` → [`Outcome`]: one event.
+//!   `insert` creates (or links to an existing login), `update` updates —
+//!   with no API call at all when the caller passes back `okta_id` and the
+//!   `profile_hash` of the last outcome and nothing changed —, `delete`
+//!   deactivates or deletes per `on_delete`, `manual` always checks Okta.
+//!   Insert/update/delete use the `automatic` operations, manual `manual`.
+//! - [`sync_users`]`(settings, users, BulkOptions)` → [`BulkResult`]: plans
+//!   every user (mode `push`: per-user lookups with the hash shortcut; mode
+//!   `reconcile`: one paged listing of Okta, matched by Okta id, else login),
+//!   checks the safety guard ([`GuardInfo`]; nobody is touched when it
+//!   trips), then acts on bounded worker threads. Outcomes come back in
+//!   input order; one user's failure never stops the others. `dry_run`
+//!   returns `planned` outcomes and touches nothing.
+//! - [`pull`]`(settings, PullOptions)` → [`PullResult`] or [`PullError`]:
+//!   Okta users changed since a watermark (or all), a few pages per call,
+//!   with an opaque resume cursor.
+//! - [`test_connection`]`(settings, login)` → [`TestResult`] with a
+//!   plain-words `hint` on failure.
+//!
+//! Outcomes never carry secrets; Okta failures become `failed` outcomes
+//! with the error details ([`ErrorInfo`]), never panics or exceptions.
+//!
+//! # Layout
+//!
+//! `settings*`, `snapshot`, `input`: parsing. `mapping` (profile, login,
+//! groups), `hash`: what Okta should hold. `plan` (+ `plan_tests`): pure
+//! decisions. `execute`, `groups`: running a plan. `push`: the per-user
+//! pipeline. `event`, `bulk` (+ `reconcile`, `guard`, `parallel`), `pull`,
+//! `probe`: entry points. `outcome`, `error`: results.
 
 // OktaError (the client's) is large; the engine passes it through without
 // boxing because every error becomes an outcome right away.
