@@ -55,7 +55,13 @@
  *  - attribute_map: [oktaAttribute => drupal field key].
  *  - group_map: [drupal role => list of Okta group names].
  *  - on_delete: 'deactivate' | 'delete'.
- *  - guard_max_share (float 0..1), guard_max_count (int).
+ *  - guard_max_share (float 0..1), guard_max_count (int): a bulk run that
+ *    would deactivate or delete more users stops before acting (the share
+ *    applies to runs of 20 users or more).
+ *  Defaults: direction drupal_to_okta; operations read, create, update,
+ *  deactivate for every method (delete off); create_mode staged; booleans
+ *  false; login_source mail; on_delete deactivate; guard 0.5 / 500;
+ *  import_active_statuses ACTIVE, PASSWORD_EXPIRED, LOCKED_OUT, RECOVERY.
  *  - import_active_statuses: list of Okta statuses that make an active
  *    Drupal account; import_map: [drupal field key => oktaAttribute].
  *
@@ -68,7 +74,8 @@
  * Outcome array: uid, action ('created', 'linked', 'updated', 'unchanged',
  * 'deactivated', 'reactivated', 'activated', 'deleted', 'skipped', 'failed',
  * 'planned'), planned_action (for 'planned'), okta_id, okta_status,
- * profile_hash, reason (for skipped and planned), create_mode (what was
+ * profile_hash, reason (for skipped and planned; otherwise a note, e.g. why
+ * create_mode fell back or an operation was not allowed), create_mode (what was
  * used), groups_added, groups_removed, and error => [code, summary, causes,
  * link, http_status, request_id, retryable, retry_after] on failure (NULL
  * otherwise). Every key is always present (NULL when not applicable).
@@ -108,8 +115,11 @@ namespace {
    * ('push' | 'reconcile'), dry_run (bool), concurrency (int).
    *
    * @return array
-   *   outcomes (in input order), stats (counts by action, requests, 429s,
-   *   elapsed_ms), and guard (when the deletion guard stopped the run).
+   *   outcomes (in input order), stats (users, actions => counts by action,
+   *   requests, retries, rate_limited (429s), throttled_ms, elapsed_ms), and
+   *   guard (NULL unless the deletion guard stopped the run: stopped,
+   *   would_disable, users, share, max_share, max_count, message; in a dry
+   *   run it reports, with stopped FALSE, that a real run would stop).
    */
   function okta_sync_users(array $settings, array $users, array $options = []): array {}
 
