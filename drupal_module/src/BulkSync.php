@@ -6,7 +6,9 @@ namespace Drupal\okta_user_sync;
 
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\okta_user_sync\Sync\RunGuard;
 use Drupal\okta_user_sync\Sync\RunReport;
+use Drupal\okta_user_sync\Sync\RunTally;
 use Drupal\user\UserInterface;
 
 /**
@@ -58,8 +60,19 @@ class BulkSync {
    *   'push' or 'reconcile'.
    * @param \Drupal\okta_user_sync\Sync\RunReport $report
    *   Receives the results.
+   * @param \Drupal\okta_user_sync\Sync\RunTally|null $tally
+   *   The run this chunk belongs to. A real run's chunk may only use what is
+   *   left of the run's deletion guard allowance; a dry run's chunk is not
+   *   guarded (the caller judges the whole preview with RunGuard). NULL: the
+   *   extension's per-chunk guard only. A stopped tally sends nothing.
+   *
+   * @return array
+   *   The okta_sync_users() result ([] when nothing was sent).
    */
-  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report): void {
+  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report, ?RunTally $tally = NULL): array {
+    if ($tally?->isStopped()) {
+      return [];
+    }
     $snapshots = [];
     $accounts = $this->loadAccounts($uids);
     // One query for the chunk's status rows instead of one per user.
@@ -68,14 +81,23 @@ class BulkSync {
       $snapshots[] = $this->snapshotFactory->fromAccount($account, FALSE, $rows[(int) $account->id()] ?? NULL);
     }
     if ($snapshots === []) {
-      return;
+      return [];
+    }
+    $overrides = [];
+    if ($tally !== NULL) {
+      $overrides = $dryRun
+        ? ['guard_max_count' => count($snapshots), 'guard_max_share' => 1.0]
+        : $tally->chunkOverrides();
     }
     $result = $this->client->syncUsers($snapshots, [
       'method' => $method === 'scheduled' ? 'scheduled' : 'manual',
       'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
       'dry_run' => $dryRun,
       'concurrency' => max(1, (int) $this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
-    ]);
+    ], $overrides);
+    if ($tally !== NULL && !$dryRun) {
+      $result = $tally->record($result);
+    }
     if (!$dryRun) {
       $bySnapshotUid = array_column($snapshots, NULL, 'uid');
       foreach ($result['outcomes'] ?? [] as $outcome) {
@@ -85,6 +107,14 @@ class BulkSync {
       }
     }
     $report->addResult($result);
+    return $result;
+  }
+
+  /**
+   * The run-level deletion guard from config.
+   */
+  public function runGuard(): RunGuard {
+    return RunGuard::fromConfig($this->configFactory->get('okta_user_sync.settings')->getRawData());
   }
 
   /**

@@ -9,6 +9,7 @@ use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Queue\QueueFactory;
 use Drupal\Core\State\StateInterface;
 use Drupal\okta_user_sync\Sync\QueueItem;
+use Drupal\okta_user_sync\Sync\RunGuard;
 use Psr\Log\LoggerInterface;
 
 /**
@@ -18,6 +19,8 @@ use Psr\Log\LoggerInterface;
  * queued in chunks (mode push); every reconcile_interval seconds, everyone
  * (mode reconcile: Okta is read too, so drift made on the Okta side is
  * repaired). The queue worker does the Okta work on the same or next cron.
+ * The chunks of one run share a deletion guard total (RunTallyStore), so a
+ * mass deactivation spread over chunks stops the run.
  */
 class Scheduler {
 
@@ -32,6 +35,7 @@ class Scheduler {
     private readonly QueueFactory $queueFactory,
     private readonly TimeInterface $time,
     private readonly LoggerInterface $logger,
+    private readonly RunTallyStore $tallies,
   ) {}
 
   /**
@@ -63,7 +67,12 @@ class Scheduler {
       $mode = 'push';
     }
     $queue = $this->queueFactory->get(OutcomeRecorder::QUEUE);
-    foreach (QueueItem::chunks($uids, $this->bulkSync->batchSize(), $mode) as $item) {
+    $run = NULL;
+    if ($uids !== []) {
+      $run = 'scheduled:' . $now . ':' . bin2hex(random_bytes(4));
+      $this->tallies->set($run, RunGuard::fromConfig($config->getRawData())->startRun(count($uids)));
+    }
+    foreach (QueueItem::chunks($uids, $this->bulkSync->batchSize(), $mode, $run) as $item) {
       $queue->createItem($item);
     }
     $this->state->set(self::LAST_RUN, $now);

@@ -13,13 +13,18 @@ use Drupal\Core\StringTranslation\StringTranslationTrait;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\Sync\RunReport;
+use Drupal\okta_user_sync\Sync\RunTally;
 
 /**
  * "Sync all users" (and "retry failed") through the Batch API.
  *
  * Each batch request pushes one chunk (batch_size users, 200 by default)
- * through okta_sync_users(). The service is serialized into the batch with
- * DependencySerializationTrait, so no \Drupal::service() calls are needed.
+ * through okta_sync_users(). The deletion guard applies to the whole run: a
+ * real run keeps a running total of deactivations/deletions (RunTally, in
+ * the batch results) and stops when the next chunk would go beyond it; a
+ * dry run is judged as a whole when it finishes (RunGuard::previewProblem()).
+ * The service is serialized into the batch with DependencySerializationTrait,
+ * so no \Drupal::service() calls are needed.
  */
 class SyncBatch {
 
@@ -46,15 +51,18 @@ class SyncBatch {
    *   Preview only.
    * @param string $mode
    *   'push' or 'reconcile'.
+   * @param int $confirmed
+   *   Deactivations/deletions the admin confirmed beyond the deletion guard
+   *   after the preview (0: none; the guard applies as configured).
    */
-  public function build(?array $uids, bool $dryRun, string $mode = 'push'): array {
+  public function build(?array $uids, bool $dryRun, string $mode = 'push', int $confirmed = 0): array {
     $title = $dryRun ? $this->t('Previewing the Okta sync (dry run)') : $this->t('Syncing users to Okta');
     return (new BatchBuilder())
       ->setTitle($title)
       ->setInitMessage($this->t('Reading users...'))
       ->setProgressMessage($this->t('Elapsed: @elapsed, estimated remaining: @estimate.'))
       ->setErrorMessage($this->t('The Okta sync stopped with an error. Users already processed are recorded on the status page.'))
-      ->addOperation([$this, 'process'], [$uids, $dryRun, $mode])
+      ->addOperation([$this, 'process'], [$uids, $dryRun, $mode, max(0, $confirmed)])
       ->setFinishCallback([$this, 'finished'])
       ->toArray();
   }
@@ -62,21 +70,28 @@ class SyncBatch {
   /**
    * Batch operation: one chunk per call.
    */
-  public function process(?array $uids, bool $dryRun, string $mode, array &$context): void {
+  public function process(?array $uids, bool $dryRun, string $mode, int $confirmed, array &$context): void {
     if (!isset($context['sandbox']['uids'])) {
       $context['sandbox']['uids'] = $uids ?? $this->bulkSync->allUids();
       $context['sandbox']['position'] = 0;
-      $context['results'] = ['report' => (new RunReport())->toArray(), 'dry_run' => $dryRun, 'mode' => $mode];
+      $context['results'] = [
+        'report' => (new RunReport())->toArray(),
+        'dry_run' => $dryRun,
+        'mode' => $mode,
+        'tally' => $this->bulkSync->runGuard()->startRun(count($context['sandbox']['uids']), $confirmed)->toArray(),
+      ];
     }
     $all = $context['sandbox']['uids'];
     $total = count($all);
     $chunk = array_slice($all, $context['sandbox']['position'], $this->bulkSync->batchSize());
     $report = RunReport::fromArray($context['results']['report']);
+    $tally = RunTally::fromArray($context['results']['tally']);
     if ($chunk !== []) {
-      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report);
+      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
     }
     $context['sandbox']['position'] += count($chunk);
     $context['results']['report'] = $report->toArray();
+    $context['results']['tally'] = $tally->toArray();
     $context['message'] = $this->t('Processed @done of @total users.', ['@done' => $context['sandbox']['position'], '@total' => $total]);
     // A guard stop ends the run: the rest would be stopped for the same reason.
     $context['finished'] = ($total === 0 || $chunk === [] || $report->guardStopped()) ? 1 : $context['sandbox']['position'] / $total;
@@ -93,6 +108,10 @@ class SyncBatch {
     $report = RunReport::fromArray($results['report']);
     $dryRun = !empty($results['dry_run']);
     if ($dryRun) {
+      $problem = $this->bulkSync->runGuard()->previewProblem($report);
+      if ($problem !== NULL) {
+        $this->messenger->addWarning($this->t('@problem "Sync all users" will refuse to run unless you confirm these changes.', ['@problem' => $problem]));
+      }
       $this->state->set(self::PREVIEW_STATE, [
         'time' => $this->time->getCurrentTime(),
         'mode' => $results['mode'] ?? 'push',

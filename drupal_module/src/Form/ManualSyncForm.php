@@ -98,7 +98,7 @@ class ManualSyncForm extends FormBase {
 
     $form['all'] = [
       '#type' => 'details',
-      '#title' => $this->t('Sync all users'),
+      '#title' => $this->t('All users'),
       '#open' => TRUE,
       '#description' => $this->t('Runs every user through Okta in chunks of @size with a progress bar. Preview first: the dry run shows what would change, and whether the deletion guard would stop the run.', ['@size' => $this->bulkSync->batchSize()]),
     ];
@@ -114,6 +114,14 @@ class ManualSyncForm extends FormBase {
     $preview = $this->currentPreview();
     if ($preview !== NULL) {
       $form['all']['preview'] = $this->previewTable($preview);
+      $problem = $this->guardProblem($preview);
+      if ($problem !== NULL) {
+        $form['all']['guard_override'] = [
+          '#type' => 'checkbox',
+          '#title' => $this->t('I have checked the preview: deactivate or delete these @count Okta users anyway', ['@count' => $this->previewReport($preview)->destructive()]),
+          '#description' => $this->t('@problem The run may then deactivate or delete up to this many users, no more.', ['@problem' => $problem]),
+        ];
+      }
     }
     $form['all']['actions'] = ['#type' => 'actions'];
     $form['all']['actions']['preview_all'] = [
@@ -179,11 +187,20 @@ class ManualSyncForm extends FormBase {
 
   /**
    * Requires a recent preview in the same mode before syncing everyone.
+   *
+   * The deletion guard applies to the whole run: when the preview (which
+   * covers every user) would deactivate or delete more users than the guard
+   * allows, the run starts only with the override checkbox ticked.
    */
   public function validateAll(array &$form, FormStateInterface $form_state): void {
     $preview = $this->currentPreview();
     if ($preview === NULL || ($preview['mode'] ?? 'push') !== $this->mode($form_state)) {
       $form_state->setErrorByName('mode', $this->t('Run "Preview (dry run)" in this mode first, and check what would change.'));
+      return;
+    }
+    $problem = $this->guardProblem($preview);
+    if ($problem !== NULL && !$form_state->getValue('guard_override')) {
+      $form_state->setErrorByName('guard_override', $this->t('@problem Nothing was changed. Check the blocked accounts, raise the deletion guard on the "Drupal to Okta" tab, or confirm the override below.', ['@problem' => $problem]));
     }
   }
 
@@ -191,8 +208,27 @@ class ManualSyncForm extends FormBase {
    * "Sync all users" through the Batch API.
    */
   public function syncAll(array &$form, FormStateInterface $form_state): void {
+    $preview = $this->currentPreview();
+    // What the admin confirmed: the preview's deactivations/deletions.
+    $confirmed = $preview !== NULL && $form_state->getValue('guard_override') && $this->guardProblem($preview) !== NULL
+      ? $this->previewReport($preview)->destructive()
+      : 0;
     $this->stateStore->delete(SyncBatch::PREVIEW_STATE);
-    batch_set($this->batch->build(NULL, FALSE, $this->mode($form_state)));
+    batch_set($this->batch->build(NULL, FALSE, $this->mode($form_state), $confirmed));
+  }
+
+  /**
+   * The report of a stored preview.
+   */
+  private function previewReport(array $preview): RunReport {
+    return RunReport::fromArray((array) ($preview['report'] ?? []));
+  }
+
+  /**
+   * Why the previewed run exceeds the run-level deletion guard, or NULL.
+   */
+  private function guardProblem(array $preview): ?string {
+    return $this->bulkSync->runGuard()->previewProblem($this->previewReport($preview));
   }
 
   /**
@@ -237,7 +273,7 @@ class ManualSyncForm extends FormBase {
    * Renders the last preview.
    */
   private function previewTable(array $preview): array {
-    $report = RunReport::fromArray((array) ($preview['report'] ?? []));
+    $report = $this->previewReport($preview);
     $rows = [];
     foreach ($report->plannedByReason() as $reason => $count) {
       $rows[] = [$reason, $count];
@@ -260,11 +296,12 @@ class ManualSyncForm extends FormBase {
         '#empty' => $this->t('Nothing would change.'),
       ],
     ];
-    foreach ($report->guards() as $i => $guard) {
-      $build["guard_$i"] = [
+    $problem = $this->guardProblem($preview);
+    if ($problem !== NULL) {
+      $build['guard'] = [
         '#type' => 'html_tag',
         '#tag' => 'p',
-        '#value' => $this->t('Warning: @guard Syncing all users would stop at the same point; raise the deletion guard on the "Drupal to Okta" tab only if these changes are intended.', ['@guard' => $guard]),
+        '#value' => $this->t('Warning: @problem "Sync all users" refuses to start unless you confirm below; raise the deletion guard on the "Drupal to Okta" tab instead if such runs are normal for this site.', ['@problem' => $problem]),
         '#attributes' => ['class' => ['messages', 'messages--warning']],
       ];
     }

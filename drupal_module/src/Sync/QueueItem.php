@@ -35,13 +35,19 @@ final class QueueItem {
    *   Users to push.
    * @param string $mode
    *   'push' or 'reconcile'.
+   * @param string|null $run
+   *   The id of the run the chunk belongs to (its deletion guard total).
    */
-  public static function chunk(array $uids, string $mode = 'push'): array {
-    return [
+  public static function chunk(array $uids, string $mode = 'push', ?string $run = NULL): array {
+    $item = [
       'kind' => 'chunk',
       'uids' => array_values(array_map('intval', $uids)),
       'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
     ];
+    if ($run !== NULL && $run !== '') {
+      $item['run'] = $run;
+    }
+    return $item;
   }
 
   /**
@@ -50,10 +56,10 @@ final class QueueItem {
    * @return list<array>
    *   Chunk items.
    */
-  public static function chunks(array $uids, int $size, string $mode = 'push'): array {
+  public static function chunks(array $uids, int $size, string $mode = 'push', ?string $run = NULL): array {
     $items = [];
     foreach (array_chunk(array_values($uids), max(1, $size)) as $part) {
-      $items[] = self::chunk($part, $mode);
+      $items[] = self::chunk($part, $mode, $run);
     }
     return $items;
   }
@@ -67,7 +73,7 @@ final class QueueItem {
     }
     return match ($data['kind'] ?? NULL) {
       'user' => is_int($data['uid'] ?? NULL) && in_array($data['event'] ?? NULL, self::EVENTS, TRUE),
-      'chunk' => is_array($data['uids'] ?? NULL),
+      'chunk' => is_array($data['uids'] ?? NULL) && (!isset($data['run']) || is_string($data['run'])),
       default => FALSE,
     };
   }

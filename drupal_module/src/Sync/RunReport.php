@@ -139,6 +139,22 @@ final class RunReport {
   }
 
   /**
+   * Deactivations/deletions: done (real run) plus planned (dry run).
+   */
+  public function destructive(): int {
+    $count = 0;
+    foreach (RunGuard::DESTRUCTIVE_ACTIONS as $action) {
+      $count += $this->counts[$action] ?? 0;
+    }
+    foreach ($this->planned as $item) {
+      if (in_array($item['action'] ?? '', RunGuard::DESTRUCTIVE_ACTIONS, TRUE)) {
+        $count++;
+      }
+    }
+    return $count;
+  }
+
+  /**
    * Failures: uid => error line.
    */
   public function failures(): array {

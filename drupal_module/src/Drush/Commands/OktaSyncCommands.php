@@ -114,9 +114,13 @@ final class OktaSyncCommands extends DrushCommands {
     $size = is_numeric($options['batch-size']) ? max(1, (int) $options['batch-size']) : $this->bulkSync->batchSize();
     $uids = $this->bulkSync->allUids();
     $report = new RunReport();
+    // The deletion guard applies to the whole run, not to each chunk: the
+    // running total is kept here (the run is this one process).
+    $guard = $this->bulkSync->runGuard();
+    $tally = $guard->startRun(count($uids));
     $this->io()->progressStart(count($uids));
     foreach (array_chunk($uids, $size) as $chunk) {
-      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report);
+      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
       $this->io()->progressAdvance(count($chunk));
       if ($report->guardStopped()) {
         break;
@@ -125,10 +129,14 @@ final class OktaSyncCommands extends DrushCommands {
     $this->io()->progressFinish();
     $this->io()->text(($dryRun ? 'Dry run (nothing changed): ' : '') . $report->summary());
     if ($dryRun && $report->plannedByReason() !== []) {
-      $this->io()->table(['Would do', 'Users'], array_map(null, array_keys($report->plannedByReason()), array_values($report->plannedByReason())));
+      $this->io()->table(['Would do', 'Users'], array_map(NULL, array_keys($report->plannedByReason()), array_values($report->plannedByReason())));
     }
-    foreach ($report->guards() as $guard) {
-      $this->io()->warning($guard);
+    $problem = $dryRun ? $guard->previewProblem($report) : NULL;
+    if ($problem !== NULL) {
+      $this->io()->warning($problem . ' A real run would stop there.');
+    }
+    foreach ($report->guards() as $message) {
+      $this->io()->warning($message);
     }
     $failures = $report->failures();
     if ($failures !== []) {

@@ -14,6 +14,7 @@ use Drupal\Core\StringTranslation\TranslatableMarkup;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\OktaClient;
 use Drupal\okta_user_sync\OutcomeRecorder;
+use Drupal\okta_user_sync\RunTallyStore;
 use Drupal\okta_user_sync\SnapshotFactory;
 use Drupal\okta_user_sync\Sync\QueueItem;
 use Drupal\okta_user_sync\Sync\RunReport;
@@ -51,6 +52,7 @@ class SyncQueueWorker extends QueueWorkerBase implements ContainerFactoryPluginI
     private readonly EntityTypeManagerInterface $entityTypeManager,
     private readonly TimeInterface $time,
     private readonly LoggerInterface $logger,
+    private readonly RunTallyStore $tallies,
   ) {
     parent::__construct($configuration, $plugin_id, $plugin_definition);
   }
@@ -70,6 +72,7 @@ class SyncQueueWorker extends QueueWorkerBase implements ContainerFactoryPluginI
       $container->get('entity_type.manager'),
       $container->get('datetime.time'),
       $container->get('logger.channel.okta_user_sync'),
+      $container->get('okta_user_sync.run_tallies'),
     );
   }
 
@@ -119,13 +122,26 @@ class SyncQueueWorker extends QueueWorkerBase implements ContainerFactoryPluginI
 
   /**
    * Pushes one scheduled chunk; its retryable failures become user items.
+   *
+   * Chunks of a scheduled run share the run's deletion guard total: a chunk
+   * may only use what earlier chunks left, and once the guard stops the run
+   * its remaining chunks are dropped.
    */
   private function processChunk(array $data): void {
+    $run = $data['run'] ?? NULL;
+    $tally = is_string($run) ? $this->tallies->get($run) : NULL;
+    if ($tally?->isStopped()) {
+      $this->logger->warning('Scheduled Okta sync: skipped @count users, the deletion guard stopped this run.', ['@count' => count($data['uids'])]);
+      return;
+    }
     $report = new RunReport();
-    $this->bulkSync->run($data['uids'], 'scheduled', FALSE, $data['mode'] ?? 'push', $report);
+    $this->bulkSync->run($data['uids'], 'scheduled', FALSE, $data['mode'] ?? 'push', $report, $tally);
+    if ($tally !== NULL && is_string($run)) {
+      $this->tallies->set($run, $tally);
+    }
     $this->logger->info('Scheduled Okta sync: @summary', ['@summary' => $report->summary()]);
     foreach ($report->guards() as $guard) {
-      $this->logger->warning('@guard', ['@guard' => $guard]);
+      $this->logger->error('@guard', ['@guard' => $guard]);
     }
   }
 

@@ -88,4 +88,58 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->assertSession()->pageTextContains('created');
   }
 
+
+  /**
+   * The deletion guard judges the whole previewed run, not each chunk.
+   */
+  public function testSyncAllRefusesARunBeyondTheGuardUnlessConfirmed(): void {
+    $this->config('okta_user_sync.settings')->set('guard_max_count', 1)->set('batch_size', 2)->save();
+    foreach (['dan', 'eve', 'fay'] as $name) {
+      $this->drupalCreateUser([], $name)->block()->save();
+    }
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
+    // admin, the logged-in user and three blocked users.
+    $this->assertSession()->pageTextContains('Deletion guard: the run would deactivate or delete 3 of 5 Okta users');
+    $this->container->get('state')->delete(FakeExtension::CALLS);
+
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->assertSession()->fieldExists('guard_override');
+    $this->submitForm(['mode' => 'push'], 'Sync all users');
+    $this->assertSession()->pageTextContains('Nothing was changed.');
+    $this->container->get('state')->resetCache();
+    $this->assertSame([], $this->container->get('state')->get(FakeExtension::CALLS, []), 'refused before any Okta call');
+
+    $this->submitForm(['mode' => 'push', 'guard_override' => TRUE], 'Sync all users');
+    $this->assertSession()->pageTextContains('Okta sync finished');
+    $this->assertSession()->pageTextContains('3 deactivated');
+    $this->container->get('state')->resetCache();
+    $this->assertSame(3, $this->container->get('okta_user_sync.status_storage')->countByAction()['deactivated'] ?? 0);
+  }
+
+  /**
+   * Without a confirmation, a real run stops where the run's total exceeds
+   * the guard, even when every chunk alone is within it.
+   */
+  public function testUnconfirmedRunStopsAtTheRunLevelLimit(): void {
+    $this->config('okta_user_sync.settings')->set('guard_max_count', 1)->set('batch_size', 2)->save();
+    $this->drupalCreateUser([], 'gus');
+    // Preview while everyone is active: nothing to confirm.
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
+    $this->assertSession()->pageTextNotContains('Deletion guard: the run would');
+    $this->assertSession()->fieldNotExists('guard_override');
+    // Then blocked after the preview: the run itself must stop.
+    foreach (['hal', 'ivy'] as $name) {
+      $this->drupalCreateUser([], $name)->block()->save();
+    }
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['mode' => 'push'], 'Sync all users');
+    // Chunks of two: hal's chunk uses the allowance of 1; ivy's would go
+    // beyond it (each chunk alone would pass the per-call guard).
+    $this->assertSession()->pageTextContains('Deletion guard stopped the run');
+    $this->container->get('state')->resetCache();
+    $this->assertSame(1, $this->container->get('okta_user_sync.status_storage')->countByAction()['deactivated'] ?? 0);
+  }
+
 }

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\okta_user_sync\OutcomeRecorder;
+use Drupal\okta_user_sync\Sync\QueueItem;
 
 /**
  * Scheduled provisioning on cron.
@@ -53,6 +54,47 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(2, $this->container->get('okta_user_sync.scheduler')->cron());
     $item = $this->container->get('queue')->get(OutcomeRecorder::QUEUE)->claimItem();
     $this->assertSame('reconcile', $item->data['mode']);
+  }
+
+
+  /**
+   * The chunks of one scheduled run share the deletion guard total.
+   */
+  public function testGuardTotalSpansTheChunksOfAScheduledRun(): void {
+    $this->config('okta_user_sync.settings')
+      ->set('scheduler_enabled', TRUE)
+      ->set('reconcile_interval', 0)
+      ->set('batch_size', 2)
+      ->set('guard_max_count', 2)
+      ->save();
+    // admin + 5 blocked accounts, created without pushing them.
+    $collector = $this->container->get('okta_user_sync.push_collector');
+    $collector->suppressAll();
+    foreach (['b1', 'b2', 'b3', 'b4', 'b5'] as $name) {
+      $this->createAccount($name, FALSE);
+    }
+    $collector->releaseAll();
+    $this->assertSame(6, $this->container->get('okta_user_sync.scheduler')->cron());
+    $queue = $this->container->get('queue')->get(OutcomeRecorder::QUEUE);
+    $worker = $this->container->get('plugin.manager.queue_worker')->createInstance(OutcomeRecorder::QUEUE);
+    $runs = [];
+    while ($item = $queue->claimItem()) {
+      $this->assertTrue(QueueItem::isValid($item->data));
+      $runs[] = $item->data['run'] ?? NULL;
+      $worker->processItem($item->data);
+      $queue->deleteItem($item);
+    }
+    $this->assertCount(3, $runs);
+    $this->assertCount(1, array_unique($runs), 'one run id for all chunks');
+    $this->assertNotNull($runs[0]);
+    $tally = $this->container->get('okta_user_sync.run_tallies')->get($runs[0]);
+    // Chunk 1 (admin, b1): one deactivation, 1 left. Chunk 2 (b2, b3) would
+    // make two: stopped, nobody changed. Chunk 3 (b4, b5) is not sent.
+    $this->assertTrue($tally->isStopped());
+    $this->assertSame(1, $tally->disabled());
+    $calls = $this->calls();
+    $this->assertSame([2, 2, 1, 1], array_column($calls, 'guard_max_count'));
+    $this->assertSame(['admin', 'b1', 'b2', 'b3'], array_map(fn(array $c) => $c['user']['name'], $calls));
   }
 
 }

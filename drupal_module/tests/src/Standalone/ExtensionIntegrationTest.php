@@ -9,6 +9,7 @@ use Drupal\okta_user_sync\Sync\Extension;
 use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
 use Drupal\okta_user_sync\Sync\OutcomeText;
 use Drupal\okta_user_sync\Sync\RequirementsEvaluator;
+use Drupal\okta_user_sync\Sync\RunGuard;
 use Drupal\okta_user_sync\Sync\RunReport;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Drupal\okta_user_sync\Sync\SnapshotBuilder;
@@ -241,6 +242,67 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertStringStartsWith('Deletion guard stopped the run', $report->guards()[0]);
     $okta = $this->fake->api('GET', '/api/v1/users/' . $first['outcomes'][0]['okta_id']);
     $this->assertNotSame('DEPROVISIONED', $okta['status'], 'the guard must stop before deactivating anyone');
+  }
+
+
+  /**
+   * Mass deactivation spread over chunks: each chunk passes the extension's
+   * per-call guard, the run-level total stops the run.
+   */
+  public function testRunLevelGuardStopsDeactivationSpreadOverChunks(): void {
+    $config = $this->withFieldNames(['guard_max_count' => 3, 'guard_max_share' => 0.1]);
+    $settings = $this->settings($config);
+    $users = [];
+    for ($uid = 81; $uid <= 92; $uid++) {
+      $users[] = $this->snapshot($uid);
+    }
+    $created = $this->extension->syncUsers($settings, $users, ['method' => 'manual']);
+    $chunks = [];
+    foreach ($created['outcomes'] as $i => $outcome) {
+      $this->assertSame('created', $outcome['action'], OutcomeText::describe($outcome));
+      $this->activateInOkta($outcome['okta_id']);
+      // Two blocked users in each chunk of four: 6 of 12 in all.
+      $chunks[intdiv($i, 4)][] = array_replace($users[$i], ['status' => $i % 4 >= 2, 'okta_id' => $outcome['okta_id']]);
+    }
+
+    // The preview (every user, chunk by chunk) is refused as a whole.
+    $preview = new RunReport();
+    foreach ($chunks as $chunk) {
+      $preview->addResult($this->extension->syncUsers($settings, $chunk, ['method' => 'manual', 'dry_run' => TRUE]));
+    }
+    $this->assertSame([], $preview->guards(), 'no chunk alone trips the extension guard');
+    $guard = RunGuard::fromConfig(array_replace(SettingsAssemblerTest::defaults(), $config));
+    $this->assertStringContainsString('6 of 12', (string) $guard->previewProblem($preview));
+
+    // The real run, as BulkSync runs it: each chunk gets the remainder.
+    $tally = $guard->startRun(12);
+    $report = new RunReport();
+    foreach ($chunks as $chunk) {
+      if ($tally->isStopped()) {
+        break;
+      }
+      $result = $this->extension->syncUsers($this->settings(array_replace($config, $tally->chunkOverrides())), $chunk, ['method' => 'manual']);
+      $report->addResult($tally->record($result));
+    }
+    $this->assertTrue($report->guardStopped(), json_encode($report->toArray()));
+    $this->assertSame(2, $tally->disabled(), 'the first chunk fits the allowance of 3; the second would make 4');
+    $this->assertSame(['deactivated' => 2, 'skipped' => 4, 'unchanged' => 2], $report->counts());
+    $statuses = [];
+    foreach ($chunks as $chunk) {
+      foreach ($chunk as $user) {
+        $statuses[] = $this->fake->api('GET', '/api/v1/users/' . $user['okta_id'])['status'] === 'DEPROVISIONED';
+      }
+    }
+    $this->assertSame(2, count(array_filter($statuses)), 'only the first chunk\'s blocked users were deactivated');
+
+    // An admin who confirmed the previewed 6 may run them all, no more.
+    $tally = $guard->startRun(12, $preview->destructive());
+    $report = new RunReport();
+    foreach ($chunks as $chunk) {
+      $report->addResult($tally->record($this->extension->syncUsers($this->settings(array_replace($config, $tally->chunkOverrides())), $chunk, ['method' => 'manual'])));
+    }
+    $this->assertFalse($report->guardStopped(), json_encode($report->toArray()));
+    $this->assertSame(4, $report->counts()['deactivated'] ?? 0, 'the two already deactivated are unchanged');
   }
 
 }

@@ -33,4 +33,11 @@ final class QueueItemTest extends TestCase {
     $this->assertFalse(QueueItem::isValid(['kind' => 'user', 'uid' => '3', 'event' => 'update']));
   }
 
+  public function testChunksOfOneRunCarryItsId(): void {
+    $items = QueueItem::chunks([1, 2, 3], 2, 'push', 'scheduled:1:ab');
+    $this->assertSame(['scheduled:1:ab', 'scheduled:1:ab'], array_column($items, 'run'));
+    $this->assertTrue(QueueItem::isValid($items[1]));
+    $this->assertFalse(QueueItem::isValid(['kind' => 'chunk', 'uids' => [1], 'run' => 5]));
+  }
+
 }

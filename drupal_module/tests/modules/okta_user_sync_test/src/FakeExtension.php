@@ -14,7 +14,8 @@ use Drupal\okta_user_sync\Sync\Extension;
  * without the password; only whether one was present and its SHA-1). Outcomes: the
  * next entry of okta_user_sync_test.outcomes if any (merged over the default),
  * else a plausible success: 'created' for insert/manual without okta_id,
- * 'deactivated' for blocked users, 'updated' otherwise.
+ * 'deactivated' for blocked users, 'updated' otherwise (dry runs: the same
+ * as planned_action). Bulk calls apply the deletion guard's count limit.
  */
 class FakeExtension extends Extension {
 
@@ -66,7 +67,17 @@ class FakeExtension extends Extension {
       $this->recordCall('bulk:' . ($options['method'] ?? 'manual'), $user, $settings);
       $outcomes[] = $this->outcomeFor('manual', $user, !empty($options['dry_run']));
     }
-    return ['outcomes' => $outcomes, 'stats' => ['requests' => count($users), 'elapsed_ms' => 1]];
+    $result = ['outcomes' => $outcomes, 'stats' => ['requests' => count($users), 'elapsed_ms' => 1]];
+    // Like the extension's per-call deletion guard (count limit only): a
+    // real call that would deactivate or delete too many changes nobody.
+    $destructive = count(array_filter($outcomes, fn(array $o) => in_array($o['action'], ['deactivated', 'deleted'], TRUE)));
+    $max = (int) ($settings['guard_max_count'] ?? 50);
+    if (empty($options['dry_run']) && $destructive > $max) {
+      $message = "the run would deactivate or delete $destructive Okta users, more than guard_max_count ($max); no user was changed.";
+      $result['outcomes'] = array_map(fn(array $o) => ['uid' => $o['uid'], 'action' => 'skipped', 'okta_id' => $o['okta_id'] ?? NULL, 'reason' => "safety guard: $message", 'error' => NULL], $outcomes);
+      $result['guard'] = ['stopped' => TRUE, 'would_disable' => $destructive, 'users' => count($users), 'share' => $destructive / max(1, count($users)), 'max_share' => $settings['guard_max_share'] ?? 0.1, 'max_count' => $max, 'message' => $message];
+    }
+    return $result;
   }
 
   /**
@@ -81,6 +92,7 @@ class FakeExtension extends Extension {
       'password_sha1' => isset($user['password']) ? sha1((string) $user['password']) : NULL,
       'settings_keys' => array_keys($settings),
       'request_timeout' => $settings['request_timeout'] ?? NULL,
+      'guard_max_count' => $settings['guard_max_count'] ?? NULL,
     ];
     $this->state->set(self::CALLS, $calls);
   }
@@ -92,7 +104,8 @@ class FakeExtension extends Extension {
     $uid = (int) ($user['uid'] ?? 0);
     $oktaId = $user['okta_id'] ?? ('00u' . str_pad((string) $uid, 17, '0', STR_PAD_LEFT));
     if ($dryRun) {
-      return ['uid' => $uid, 'action' => 'planned', 'planned_action' => isset($user['okta_id']) ? 'updated' : 'created', 'reason' => NULL, 'okta_id' => $user['okta_id'] ?? NULL, 'error' => NULL];
+      $planned = empty($user['status']) ? 'deactivated' : (isset($user['okta_id']) ? 'updated' : 'created');
+      return ['uid' => $uid, 'action' => 'planned', 'planned_action' => $planned, 'reason' => NULL, 'okta_id' => $user['okta_id'] ?? NULL, 'error' => NULL];
     }
     if (empty($user['status'])) {
       $default = ['action' => 'deactivated', 'okta_status' => 'DEPROVISIONED'];
