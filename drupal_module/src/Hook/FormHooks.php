@@ -25,7 +25,8 @@ class FormHooks {
   /**
    * Implements hook_form_FORM_ID_alter() for user_form and user_register_form.
    *
-   * The capture runs right after ::submitForm (which builds the entity that
+   * Both hooks fire for the register form (user_form is its base form ID);
+   * the handler is added once. The capture runs right after ::submitForm (which builds the entity that
    * ::save saves), so it keys the password on the very object the user hooks
    * will receive.
    */
@@ -35,6 +36,12 @@ class FormHooks {
     $handlers = $form['actions']['submit']['#submit'] ?? NULL;
     if (!is_array($handlers)) {
       return;
+    }
+    // The register form's base form ID is user_form: both hooks run for it.
+    foreach ($handlers as $handler) {
+      if (is_array($handler) && ($handler[0] ?? NULL) instanceof self && ($handler[1] ?? NULL) === 'capturePassword') {
+        return;
+      }
     }
     $position = array_search('::submitForm', $handlers, TRUE);
     $insertAt = $position === FALSE ? 0 : $position + 1;

@@ -309,4 +309,47 @@ final class WiringTest extends TestCase {
     }
   }
 
+
+  /**
+   * Every State key, queue and key-value collection in src/ is removed by
+   * hook_uninstall (secrets above all).
+   */
+  public function testUninstallRemovesEveryStorageNameUsedInSrc(): void {
+    $install = (string) file_get_contents(self::root() . '/okta_user_sync.install');
+    $this->assertSame(1, preg_match('/function okta_user_sync_uninstall\(.*?\n\}/s', $install, $m), 'hook_uninstall missing');
+    $uninstall = $m[0];
+    $names = [];
+    foreach (self::files(['.php']) as $file) {
+      if (str_contains($file, '/tests/')) {
+        continue;
+      }
+      $source = (string) file_get_contents($file);
+      // Constants naming a State key, queue or collection. A lock name and
+      // a flood event are not stored data; the table goes with the schema.
+      preg_match_all("/const ([A-Z_]+) = '(okta_user_sync[a-z0-9_.]*)'/", $source, $found, PREG_SET_ORDER);
+      foreach ($found as [, $const, $name]) {
+        if (!in_array($const, ['LOCK', 'TABLE'], TRUE) && !str_ends_with($file, 'DrupalFloodLimiter.php')) {
+          $names[$name] = basename($file);
+        }
+      }
+      // Literal State / key-value names.
+      preg_match_all("/(?:state|stateStore|keyValue)->(?:get|set|delete)\('(okta_user_sync\.[a-z0-9_.]+)'/", $source, $found);
+      foreach ($found[1] as $name) {
+        $names[$name] = basename($file);
+      }
+    }
+    $secretStore = (string) file_get_contents(self::root() . '/src/SecretStore.php');
+    $this->assertSame(1, preg_match('/const NAMES = \[(.*?)\];/', $secretStore, $secrets));
+    preg_match_all("/'([a-z_]+)'/", $secrets[1], $secretNames);
+    $this->assertNotEmpty($secretNames[1]);
+    foreach ($secretNames[1] as $secret) {
+      // SecretStore::stateKey().
+      $names['okta_user_sync.' . $secret] = 'SecretStore.php';
+    }
+    $this->assertGreaterThan(15, count($names), 'the scan found too little: ' . implode(', ', array_keys($names)));
+    foreach ($names as $name => $file) {
+      $this->assertStringContainsString("'$name'", $uninstall, "$file stores $name, which hook_uninstall leaves behind");
+    }
+  }
+
 }
