@@ -219,37 +219,54 @@ impl Store {
         if key.contains('@') {
             return None;
         }
-        let folded = fold_login(key);
-        let mut matches = self.users.values().filter(|u| {
-            fold_login(u.login())
-                .split('@')
-                .next()
-                .is_some_and(|short| short == folded)
-        });
-        let first = matches.next()?;
-        if matches.next().is_some() {
-            return None; // ambiguous
+        match self.shortnames.get(&fold_login(key)) {
+            // Only an unambiguous shortname resolves.
+            Some(ids) if ids.len() == 1 => ids.iter().next().cloned(),
+            _ => None,
         }
-        Some(first.id.clone())
+    }
+
+    fn index(&mut self, login: &str, id: &str) {
+        let folded = fold_login(login);
+        let short = shortname(&folded);
+        self.logins.insert(folded, id.to_string());
+        self.shortnames
+            .entry(short)
+            .or_default()
+            .insert(id.to_string());
+    }
+
+    fn unindex(&mut self, login: &str, id: &str) {
+        let folded = fold_login(login);
+        let short = shortname(&folded);
+        if self.logins.get(&folded).is_some_and(|owner| owner == id) {
+            self.logins.remove(&folded);
+        }
+        if let Some(ids) = self.shortnames.get_mut(&short) {
+            ids.remove(id);
+            if ids.is_empty() {
+                self.shortnames.remove(&short);
+            }
+        }
     }
 
     pub fn insert_user(&mut self, user: User) {
-        self.logins
-            .insert(fold_login(user.login()), user.id.clone());
+        self.index(user.login(), &user.id);
         self.users.insert(user.id.clone(), user);
     }
 
     /// Re-indexes a login after a profile change.
     pub fn reindex_login(&mut self, id: &str, old_login: &str) {
-        if let Some(user) = self.users.get(id) {
-            self.logins.remove(&fold_login(old_login));
-            self.logins.insert(fold_login(user.login()), id.to_string());
-        }
+        let Some(new_login) = self.users.get(id).map(|u| u.login().to_string()) else {
+            return;
+        };
+        self.unindex(old_login, id);
+        self.index(&new_login, id);
     }
 
     pub fn remove_user(&mut self, id: &str) -> Option<User> {
         let user = self.users.remove(id)?;
-        self.logins.remove(&fold_login(user.login()));
+        self.unindex(user.login(), id);
         for set in self.members.values_mut() {
             set.remove(id);
         }
