@@ -118,10 +118,12 @@ fn bulk_push_survives_5xx_and_ambiguous_failures_without_duplicates() {
 
 #[test]
 fn bulk_push_waits_out_429_bursts_and_creates_everyone() {
-    let mut limits = RateLimits::default();
-    limits.window_secs = 2;
-    limits.users = 12;
-    limits.user_get = 12;
+    let limits = RateLimits {
+        window_secs: 2,
+        users: 12,
+        user_get: 12,
+        ..RateLimits::default()
+    };
     let env = start_with(FakeConfig {
         rate_limits: limits,
         ..FakeConfig::default()
