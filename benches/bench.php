@@ -89,6 +89,9 @@ $measure = function (string $label, string $name, array $args, array $seed = [],
   }
   $result = json_decode(end($lines), TRUE, 512, JSON_THROW_ON_ERROR);
   $result['fake'] = $fake->traffic();
+  // Users Okta ends up with (after a reset, only this run's): proves nothing
+  // was lost or duplicated independently of what the outcomes claim.
+  $result['fake']['okta_users'] = array_sum($fake->countByStatus());
   return $result;
 };
 

@@ -58,6 +58,7 @@ final class Report {
         'rate_limited_429' => $bulkExt['fake']['rate_limited'],
         'efficiency' => round($ideal / max(0.001, $bulkExt['wall_s']), 3),
         'lost' => $bulkExt['lost'],
+        'okta_users_after' => $bulkExt['fake']['okta_users'],
         'actions' => $bulkExt['actions'],
         'concurrency_option' => $cfg['bulk_concurrency'],
       ],
@@ -133,6 +134,7 @@ final class Report {
     $targets = [
       ['bulk create efficiency >= 0.9', $bulk['extension']['efficiency'], $bulk['extension']['efficiency'] >= 0.9],
       ['bulk create: zero users lost', $bulk['extension']['lost'], $bulk['extension']['lost'] === 0],
+      ['bulk create: Okta holds exactly N users', $bulk['extension']['okta_users_after'], $bulk['extension']['okta_users_after'] === $n],
       ["reconcile API calls <= {$reconcile['call_target']}", $reconcile['extension']['api_calls'], $reconcile['extension']['api_calls'] <= $reconcile['call_target']],
       ['reconcile: drifted users updated, others unchanged', $recExt['actions'], ($recExt['actions']['updated'] ?? 0) === $drift && ($recExt['actions']['unchanged'] ?? 0) === $rn - $drift],
       ['baseline reconcile API calls >= 2N', $reconcile['baseline']['api_calls'], $reconcile['baseline']['api_calls'] >= 2 * $rn],
@@ -171,6 +173,7 @@ final class Report {
     $row('429 responses', $b['extension']['rate_limited_429'], $b['baseline']['rate_limited_429'] . '*');
     $row('efficiency (target >= 0.9)', $b['extension']['efficiency'], $b['baseline']['efficiency'] . '*');
     $row('users lost', $b['extension']['lost'], $b['baseline']['lost_in_sample'] . ' (sample)');
+    $row('users in Okta afterwards', $b['extension']['okta_users_after'], '');
     $row("same, {$b['extension_short_windows']['window_s']} s windows: wall (s)", $b['extension_short_windows']['wall_s'], '', '');
     $row("same, {$b['extension_short_windows']['window_s']} s windows: efficiency", $b['extension_short_windows']['efficiency'], '', '');
     echo "  * baseline {$b['baseline']['note']}\n";
