@@ -28,7 +28,8 @@ $fake = FakeOkta::fromEnv();
 $settings = $fake->settings(Users::provisioning());
 $bulkSize = max(1, (int) (getenv('DEMO_USERS') ?: 3000));
 $chunkSize = 250;
-$failures = 0;
+// One bool per step: did it end as the guide says?
+$checks = [];
 
 // Okta's per-minute limits (REFERENCE.md §7) counted per 6 s window: the same
 // shape at ten times the pace, so the bulk part shows throttling in seconds.
@@ -39,15 +40,15 @@ $fake->knobs([
 
 /**
  * Prints one step: a check mark when the result is what the guide expects.
+ *
+ * @return bool
+ *   $ok, so the caller can collect the results.
  */
-function step(string $title, bool $ok, string $detail): void {
-  global $failures;
-  if (!$ok) {
-    $failures++;
-  }
+function step(string $title, bool $ok, string $detail): bool {
   // Pad by characters, not bytes: titles contain arrows (no mbstring with -n).
   $pad = max(0, 36 - preg_match_all('/./u', $title));
   printf("  %s %s%s %s\n", $ok ? '✔' : '✘', $title, str_repeat(' ', $pad), $detail);
+  return $ok;
 }
 
 /**
@@ -106,10 +107,10 @@ $fake->seed([[
 ]]);
 echo "1. Test the configuration\n";
 $test = okta_sync_test($settings, 'site.admin@example.com');
-step('look up site.admin@example.com', ($test['ok'] ?? FALSE) === TRUE,
+$checks[] = step('look up site.admin@example.com', ($test['ok'] ?? FALSE) === TRUE,
   ($test['ok'] ?? FALSE) ? sprintf('found %s (%s)', $test['user']['id'] ?? '?', $test['user']['status'] ?? '?') : json_encode($test['error'] ?? NULL));
 $bad = okta_sync_test(['api_token' => 'not-the-token'] + $settings, 'site.admin@example.com');
-step('same with a wrong token', ($bad['ok'] ?? TRUE) === FALSE, 'hint: ' . ($bad['hint'] ?? '(none)'));
+$checks[] = step('same with a wrong token', ($bad['ok'] ?? TRUE) === FALSE, 'hint: ' . ($bad['hint'] ?? '(none)'));
 
 // 2. One user through its life, as Drupal's user hooks would send it.
 echo "\n2. One user: create, update, block, unblock, delete\n";
@@ -125,37 +126,37 @@ $login = $user['mail'];
 
 $out = okta_sync_user($settings, 'insert', $user);
 $user = remember($user, $out);
-step('register (insert → STAGED)', ($out['action'] ?? '') === 'created' && oktaStatus($fake, $login) === 'STAGED', describe($out));
+$checks[] = step('register (insert → STAGED)', ($out['action'] ?? '') === 'created' && oktaStatus($fake, $login) === 'STAGED', describe($out));
 
 $user['fields']['field_last_name'] = 'Doe-Smith';
 $out = okta_sync_user($settings, 'update', $user);
 $user = remember($user, $out);
-step('edit last name (update)', ($out['action'] ?? '') === 'updated', describe($out));
+$checks[] = step('edit last name (update)', ($out['action'] ?? '') === 'updated', describe($out));
 
 $before = requestsSent();
 $out = okta_sync_user($settings, 'update', $user);
 $user = remember($user, $out);
 $sent = requestsSent() - $before;
-step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $sent === 0, describe($out) . " requests=$sent");
+$checks[] = step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $sent === 0, describe($out) . " requests=$sent");
 
 // The guide: "The admin has to activate the user" — done in Okta's console.
 // (The extension leaves a blocked user alone while Okta has it STAGED:
 // nobody can sign in with it yet.)
 $fake->adminActivate((string) $user['okta_id']);
-step('admin activates it in Okta', oktaStatus($fake, $login) === 'PROVISIONED', 'Okta status now ' . oktaStatus($fake, $login));
+$checks[] = step('admin activates it in Okta', oktaStatus($fake, $login) === 'PROVISIONED', 'Okta status now ' . oktaStatus($fake, $login));
 
 $user['status'] = FALSE;
 $out = okta_sync_user($settings, 'update', $user);
 $user = remember($user, $out);
-step('block in Drupal (→ deactivated)', ($out['action'] ?? '') === 'deactivated' && oktaStatus($fake, $login) === 'DEPROVISIONED', describe($out));
+$checks[] = step('block in Drupal (→ deactivated)', ($out['action'] ?? '') === 'deactivated' && oktaStatus($fake, $login) === 'DEPROVISIONED', describe($out));
 
 $user['status'] = TRUE;
 $out = okta_sync_user($settings, 'update', $user);
 $user = remember($user, $out);
-step('unblock in Drupal (→ activated)', in_array($out['action'] ?? '', ['activated', 'reactivated'], TRUE) && !in_array(oktaStatus($fake, $login), ['DEPROVISIONED', 'gone'], TRUE), describe($out));
+$checks[] = step('unblock in Drupal (→ activated)', in_array($out['action'] ?? '', ['activated', 'reactivated'], TRUE) && !in_array(oktaStatus($fake, $login), ['DEPROVISIONED', 'gone'], TRUE), describe($out));
 
 $out = okta_sync_user($settings, 'delete', $user);
-step('delete in Drupal (→ deleted)', ($out['action'] ?? '') === 'deleted' && oktaStatus($fake, $login) === 'gone', describe($out));
+$checks[] = step('delete in Drupal (→ deleted)', ($out['action'] ?? '') === 'deleted' && oktaStatus($fake, $login) === 'gone', describe($out));
 
 // 3. Bulk: the guide's "sync all existing users at once".
 printf("\n3. Bulk sync of %d generated users, %d per call\n", $bulkSize, $chunkSize);
@@ -175,7 +176,7 @@ for ($from = 0; $from < $bulkSize; $from += $chunkSize) {
 }
 echo "\n";
 $created = $actions['created'] ?? 0;
-step('every user created, none failed', $created === $bulkSize, sprintf('%d created in %.1f s', $created, microtime(TRUE) - $started));
+$checks[] = step('every user created, none failed', $created === $bulkSize, sprintf('%d created in %.1f s', $created, microtime(TRUE) - $started));
 
 // 4. What Okta has now, and what the extension did to get there.
 echo "\n4. Okta-side state (users by status)\n";
@@ -183,12 +184,13 @@ foreach ($fake->countByStatus() as $status => $count) {
   printf("  %-14s %6d\n", $status, $count);
 }
 $staged = $fake->countByStatus()['STAGED'] ?? 0;
-step('bulk users STAGED in Okta', $staged >= $bulkSize, "$staged STAGED");
+$checks[] = step('bulk users STAGED in Okta', $staged === $bulkSize, "$staged STAGED");
 
 echo "\n5. okta_sync_stats() for this PHP process\n";
 foreach (okta_sync_stats() as $key => $value) {
   printf("  %-14s %s\n", $key, is_scalar($value) ? var_export($value, TRUE) : json_encode($value));
 }
 
+$failures = count(array_filter($checks, fn(bool $ok): bool => !$ok));
 echo $failures === 0 ? "\nDemo finished: every step as expected.\n" : "\nDemo finished with $failures unexpected result(s).\n";
 exit($failures === 0 ? 0 : 1);
