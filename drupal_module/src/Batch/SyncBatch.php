@@ -127,8 +127,8 @@ class SyncBatch {
     }
     $failures = count($report->failures());
     if ($failures > 0 && !$dryRun) {
-      $this->messenger->addError($this->t('@count users failed. <a href=":url">See the failures and retry them</a>.', [
-        '@count' => $failures,
+      $this->messenger->addError($this->t('@failed <a href=":url">See the failures and retry them</a>.', [
+        '@failed' => $this->formatPlural($failures, '1 user failed.', '@count users failed.'),
         ':url' => Url::fromRoute('okta_user_sync.status', [], ['query' => ['failures' => 1]])->toString(),
       ]));
     }

@@ -82,7 +82,7 @@ class OverviewController extends ControllerBase {
     ];
     $build['configure'] = [
       '#type' => 'link',
-      '#title' => $this->t("Let's configure the module"),
+      '#title' => $this->t("Let's Configure the module"),
       '#url' => Url::fromRoute('okta_user_sync.settings'),
       '#attributes' => ['class' => ['button', 'button--primary']],
     ];

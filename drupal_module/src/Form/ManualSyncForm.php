@@ -80,7 +80,10 @@ class ManualSyncForm extends FormBase {
       '#title' => $this->t('User'),
       '#description' => $this->t('Search by user name; blocked users are included.'),
       '#target_type' => 'user',
-      '#selection_settings' => ['include_anonymous' => FALSE, 'filter' => ['type' => '_none']],
+      // Core's handler hides blocked users from admins without "administer
+      // users"; syncing them is how they get deactivated in Okta.
+      '#selection_handler' => 'okta_user_sync:user',
+      '#selection_settings' => ['include_anonymous' => FALSE],
     ];
     $form['one']['sync'] = [
       '#type' => 'submit',

@@ -8,6 +8,7 @@ use Drupal\Core\Entity\EntityFieldManagerInterface;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\Core\Form\ConfigFormBase;
 use Drupal\Core\Form\FormStateInterface;
+use Drupal\Core\Url;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -69,19 +70,21 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Provisioning methods and operations'),
       '#description' => $this->t('Configure each method by selecting the operations it may perform. "Read user" lets a method look users up in Okta (needed to link existing Okta users and to update them).'),
     ];
+    // Labels as in the vendor guide ("Read User and Create User checkboxes
+    // under the Manual Provisioning Configuration").
     $operationOptions = [
-      'read' => $this->t('Read user'),
-      'create' => $this->t('Create user'),
-      'update' => $this->t('Update user'),
-      'deactivate' => $this->t('Deactivate user (blocked in Drupal)'),
-      'delete' => $this->t('Delete user (deleted in Drupal)'),
+      'read' => $this->t('Read User'),
+      'create' => $this->t('Create User'),
+      'update' => $this->t('Update User'),
+      'deactivate' => $this->t('Deactivate User (blocked in Drupal)'),
+      'delete' => $this->t('Delete User (deleted in Drupal)'),
     ];
     $methods = [
-      'manual' => [$this->t('Manual/On-Demand Provisioning'), $this->t('Sync one user or all users from the "Sync users manually" tab or Drush.')],
-      'automatic' => [$this->t('Automatic Provisioning'), $this->t('Push changes when accounts are registered, edited (by admins, by users themselves, by other modules or code), blocked or deleted.')],
-      'scheduled' => [$this->t('Scheduler-based Provisioning'), $this->t('On cron, push the users changed since the last run.')],
+      'manual' => [$this->t('Manual/On-Demand Provisioning'), $this->t('Sync one user or all users from the "Sync users manually" tab or Drush.'), $this->t('Manual Provisioning Configuration')],
+      'automatic' => [$this->t('Automatic Provisioning'), $this->t('Push changes when accounts are registered, edited (by admins, by users themselves, by other modules or code), blocked or deleted.'), $this->t('Automatic Provisioning Configuration')],
+      'scheduled' => [$this->t('Scheduler-based Provisioning'), $this->t('On cron, push the users changed since the last run.'), $this->t('Scheduler Provisioning Configuration')],
     ];
-    foreach ($methods as $method => [$title, $description]) {
+    foreach ($methods as $method => [$title, $description, $operationsTitle]) {
       $form['methods'][$method] = [
         '#type' => 'details',
         '#title' => $title,
@@ -90,11 +93,17 @@ class ProvisioningForm extends ConfigFormBase {
       ];
       $form['methods'][$method]["operations_$method"] = [
         '#type' => 'checkboxes',
-        '#title' => $this->t('Operations'),
+        '#title' => $operationsTitle,
         '#options' => $operationOptions,
         '#default_value' => (array) $config->get("operations.$method"),
       ];
     }
+    $form['methods']['manual']['sync_manually'] = [
+      '#type' => 'link',
+      '#title' => $this->t('Sync User Manually'),
+      '#url' => Url::fromRoute('okta_user_sync.manual_sync'),
+      '#attributes' => ['class' => ['button']],
+    ];
     $form['methods']['automatic']['push_mode'] = [
       '#type' => 'radios',
       '#title' => $this->t('When to push'),

@@ -58,9 +58,9 @@ class StatusForm extends FormBase {
     $form['summary'] = [
       '#type' => 'html_tag',
       '#tag' => 'p',
-      '#value' => $this->t('@failures users failed their last sync; @queued pushes are queued for retry (processed on cron).', [
-        '@failures' => $failures,
-        '@queued' => $this->recorder->queueLength(),
+      '#value' => $this->t('@failures; @queued (processed on cron).', [
+        '@failures' => $this->formatPlural($failures, '1 user failed its last sync', '@count users failed their last sync'),
+        '@queued' => $this->formatPlural($this->recorder->queueLength(), '1 push is queued for retry', '@count pushes are queued for retry'),
       ]),
     ];
     $form['filter'] = [
@@ -91,7 +91,7 @@ class StatusForm extends FormBase {
         $this->t('Last result'),
         $this->t('Last sync'),
         $this->t('Failed attempts'),
-        $this->t('Last error'),
+        $this->t('Last error or reason'),
       ],
       '#rows' => $rows,
       '#empty' => $onlyFailures ? $this->t('No failures.') : $this->t('No user has been synced yet.'),

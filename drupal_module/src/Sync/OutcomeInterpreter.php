@@ -52,6 +52,8 @@ final class OutcomeInterpreter {
     $row['attempts'] = 0;
     $row['last_error'] = NULL;
     if ($action === 'skipped') {
+      // Shown on the status page: why nothing was sent (not a failure).
+      $row['last_error'] = (string) ($outcome['reason'] ?? 'skipped');
       return new RecordDecision($uid, $row, FALSE, 'info', 'User @uid not sent to Okta: @reason.', $context + ['@reason' => (string) ($outcome['reason'] ?? 'skipped')], FALSE, 0);
     }
     if ($action === 'unchanged') {

@@ -130,7 +130,7 @@ final class RequirementsEvaluator {
       return $item + ['value' => $this->text('None'), 'severity' => self::OK];
     }
     return $item + [
-      'value' => $this->text('@count users', ['@count' => (string) $failures]),
+      'value' => $failures === 1 ? $this->text('1 user') : $this->text('@count users', ['@count' => (string) $failures]),
       'description' => $this->text('The last sync of these users failed. See the Okta User Sync status page, where they can be retried.'),
       'severity' => $failures >= self::FAILURE_ERROR_THRESHOLD ? self::ERROR : self::WARNING,
     ];

@@ -145,7 +145,7 @@ final class OktaSyncCommands extends DrushCommands {
         $rows[] = [$uid, $error];
       }
       $this->io()->table(['uid', 'error'], $rows);
-      $this->io()->error(count($failures) . ' users failed; retryable ones are queued (drush queue:run okta_user_sync).');
+      $this->io()->error(sprintf('%d %s; retryable ones are queued (drush queue:run okta_user_sync).', count($failures), count($failures) === 1 ? 'user failed' : 'users failed'));
     }
     return ($failures === [] && !$report->guardStopped()) ? self::EXIT_SUCCESS : self::EXIT_FAILURE;
   }

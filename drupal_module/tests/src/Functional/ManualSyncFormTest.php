@@ -50,6 +50,24 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->assertSession()->linkExists('ada');
   }
 
+  /**
+   * The guide's deactivation flow, for an admin without "administer users".
+   */
+  public function testBlockedUserCanBeChosenWithoutAdministerUsers(): void {
+    $blocked = $this->drupalCreateUser([], 'kim');
+    $blocked->block()->save();
+    $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $this->submitForm(['account' => 'kim (' . $blocked->id() . ')'], 'Sync');
+    $this->assertSession()->pageTextNotContains('cannot be referenced');
+    $this->assertSession()->pageTextContains('kim: deactivated in Okta');
+    // The autocomplete offers blocked accounts too.
+    $this->drupalGet('admin/config/people/okta_user_sync/manual');
+    $path = $this->getSession()->getPage()->findField('account')->getAttribute('data-autocomplete-path');
+    $this->drupalGet($this->getAbsoluteUrl($path), ['query' => ['q' => 'ki']]);
+    $this->assertSession()->responseContains('kim');
+  }
+
   public function testFailureIsShownWithItsLinkAndCanBeRetried(): void {
     $bob = $this->drupalCreateUser([], 'bob');
     $this->container->get('state')->set(FakeExtension::OUTCOMES, [[

@@ -47,7 +47,7 @@ class SettingsFormTest extends BrowserTestBase {
     $this->drupalGet('admin/config/people/okta_user_sync');
     $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/overview');
     $this->assertSession()->pageTextContains('Not configured');
-    $this->clickLink("Let's configure the module");
+    $this->clickLink("Let's Configure the module");
     $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/configuration');
     $this->assertSession()->fieldExists('org_url');
   }

@@ -77,6 +77,8 @@ final class OutcomeInterpreterTest extends TestCase {
     $skipped = $this->interpreter()->interpret(['uid' => 2, 'action' => 'skipped', 'reason' => 'operation create not enabled'], 3);
     $this->assertSame(0, $skipped->row['attempts']);
     $this->assertSame('operation create not enabled', $skipped->context['@reason']);
+    $this->assertSame('operation create not enabled', $skipped->row['last_error'], 'the status page shows why');
+    $this->assertSame('skipped', $skipped->row['last_action']);
     $unchanged = $this->interpreter()->interpret(['action' => 'unchanged'], 0, 42);
     $this->assertSame(42, $unchanged->uid);
     $this->assertSame('debug', $unchanged->logLevel);
