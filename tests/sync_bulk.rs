@@ -413,3 +413,64 @@ fn guard_stops_a_mass_deactivation_before_touching_anyone() {
     assert!(r.guard.is_none());
     assert_eq!(r.stats.actions.get("deactivated"), Some(&12));
 }
+
+#[test]
+fn reconcile_repairs_drift_and_syncs_groups_of_changed_users() {
+    let env = start();
+    let gids = env.seed_groups(&["Editors"]);
+    let settings = env.settings(json!({"group_map": {"editor": ["Editors"]}}));
+    let mut users = people(6);
+    for u in users.iter_mut().take(3) {
+        u.roles = vec!["editor".into()];
+    }
+    let r = sync_users_with(&env.client, &settings, &users, &opts(Mode::Push, false));
+    assert!(
+        r.outcomes.iter().all(|o| o.action == Action::Created),
+        "{:?}",
+        r.outcomes
+    );
+    apply(&mut users, &r);
+    assert_eq!(env.members(&gids[0]).len(), 3);
+
+    // Drift in Okta: an admin renamed person5. In Drupal person6 became an editor.
+    let p5 = users[4].okta_id.clone().expect("id");
+    let mut profile = serde_json::Map::new();
+    profile.insert("firstName".into(), json!("Renamed"));
+    env.client.update_profile(&p5, &profile).expect("drift");
+    users[5].roles = vec!["editor".into()];
+    env.clear_log();
+
+    let r = sync_users_with(
+        &env.client,
+        &settings,
+        &users,
+        &opts(Mode::Reconcile, false),
+    );
+    let actions: Vec<Action> = r.outcomes.iter().map(|o| o.action).collect();
+    assert_eq!(
+        actions,
+        [
+            Action::Unchanged,
+            Action::Unchanged,
+            Action::Unchanged,
+            Action::Unchanged,
+            Action::Updated,
+            Action::Updated
+        ]
+    );
+    assert_eq!(r.outcomes[5].groups_added, vec!["Editors"]);
+    assert_eq!(env.members(&gids[0]).len(), 4);
+    let group_reads = env
+        .calls()
+        .iter()
+        .filter(|c| c.ends_with("/groups"))
+        .count();
+    assert_eq!(
+        group_reads, 1,
+        "membership is read only for the user that changed in Drupal"
+    );
+    assert_eq!(
+        env.user("person5@example.com").expect("user")["profile"]["firstName"],
+        "person5"
+    );
+}
