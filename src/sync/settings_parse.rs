@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::input::{self, present};
 use super::settings::*;
-use crate::okta::{ClientConfig, Credentials, OrgUrl, Secret, DEFAULT_SCOPES};
+use crate::okta::{ClientConfig, Credentials, OktaError, OrgUrl, Secret, DEFAULT_SCOPES};
 
 const KNOWN_KEYS: &[&str] = &[
     "org_url",
@@ -126,7 +126,11 @@ fn credentials(m: &Map<String, Value>) -> R<Credentials> {
 fn client_config(m: &Map<String, Value>) -> R<ClientConfig> {
     let url = input::opt_nonempty(m, "org_url")?
         .ok_or_else(|| err("org_url", "required (e.g. https://example.okta.com)"))?;
-    let org_url = OrgUrl::parse(&url).map_err(|e| err("org_url", e.to_string()))?;
+    let org_url = OrgUrl::parse(&url).map_err(|e| match e {
+        // Keep only the message: SettingsError adds the key itself.
+        OktaError::InvalidConfig { message, .. } => err("org_url", message),
+        other => err("org_url", other.to_string()),
+    })?;
     let mut c = ClientConfig::new(org_url, credentials(m)?);
     c.connect_timeout = timeout(m, "connect_timeout", c.connect_timeout)?;
     c.request_timeout = timeout(m, "request_timeout", c.request_timeout)?;
@@ -415,6 +419,16 @@ mod tests {
         assert!(!format!("{s:?}").contains("secretTOKEN"));
         let e = Settings::from_json(&with(json!({"oauth_client_id": "c"}))).expect_err("both");
         assert!(!e.to_string().contains("secretTOKEN"));
+    }
+
+    #[test]
+    fn a_bad_org_url_is_named_once() {
+        let e = Settings::from_json(
+            &json!({"org_url": "https://example.okta.com/admin", "api_token": "t"}),
+        )
+        .expect_err("path");
+        assert_eq!(e.key, "org_url");
+        assert_eq!(e.to_string().matches("org_url").count(), 1, "{e}");
     }
 
     #[test]
