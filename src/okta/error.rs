@@ -100,11 +100,18 @@ impl OktaError {
         matches!(self, OktaError::Api { status: 429, .. })
     }
 
-    /// Okta reports a duplicate login only as E0000001 with a `login:` cause.
+    /// Okta reports a duplicate login only as E0000001 with a `login:` cause
+    /// saying the value "already exists". Other `login:` causes (e.g. "must be
+    /// in the form of an email address") are plain validation failures and
+    /// must not send the engine looking for an existing user.
     pub fn is_duplicate_login(&self) -> bool {
         match self {
             OktaError::Api { code, causes, .. } => {
-                code == "E0000001" && causes.iter().any(|c| c.trim_start().starts_with("login:"))
+                code == "E0000001"
+                    && causes.iter().any(|c| {
+                        let c = c.trim_start();
+                        c.starts_with("login:") && c.to_ascii_lowercase().contains("already exist")
+                    })
             }
             _ => false,
         }
@@ -212,6 +219,13 @@ mod tests {
     #[test]
     fn other_validation_is_not_duplicate() {
         let body = br#"{"errorCode":"E0000001","errorSummary":"Api validation failed","errorCauses":[{"errorSummary":"firstName: The field cannot be left blank"}]}"#;
+        let e = OktaError::from_response(400, body, None, None);
+        assert!(!e.is_duplicate_login());
+    }
+
+    #[test]
+    fn invalid_login_format_is_not_duplicate() {
+        let body = br#"{"errorCode":"E0000001","errorSummary":"Api validation failed: login","errorCauses":[{"errorSummary":"login: Username must be in the form of an email address"}]}"#;
         let e = OktaError::from_response(400, body, None, None);
         assert!(!e.is_duplicate_login());
     }
