@@ -63,6 +63,9 @@ function describe(array $outcome): string {
     $error = $outcome['error'];
     $line .= sprintf(' error=%s "%s" (HTTP %s)', $error['code'] ?? '?', $error['summary'] ?? '', $error['http_status'] ?? '-');
   }
+  if (isset($outcome['demo_requests'])) {
+    $line .= sprintf('  [%d request%s, %d ms]', $outcome['demo_requests'], $outcome['demo_requests'] === 1 ? '' : 's', $outcome['demo_ms']);
+  }
   return $line;
 }
 
@@ -92,10 +95,18 @@ function remember(array $user, array $outcome): array {
 }
 
 /**
- * Requests the extension has sent so far in this process.
+ * Sends one user event through the extension, as the Drupal module's hooks
+ * do, and carries the outcome back into $user. Adds what the call cost:
+ * demo_requests (HTTP requests the extension sent) and demo_ms.
  */
-function requestsSent(): int {
-  return (int) (okta_sync_stats()['requests'] ?? 0);
+function sync(array $settings, string $event, array &$user): array {
+  $before = (int) (okta_sync_stats()['requests'] ?? 0);
+  $started = hrtime(TRUE);
+  $outcome = okta_sync_user($settings, $event, $user);
+  $outcome['demo_ms'] = (int) round((hrtime(TRUE) - $started) / 1e6);
+  $outcome['demo_requests'] = (int) (okta_sync_stats()['requests'] ?? 0) - $before;
+  $user = remember($user, $outcome);
+  return $outcome;
 }
 
 printf("okta_sync %s — demo against the fake Okta at %s\n\n", okta_sync_version(), $fake->url);
@@ -124,20 +135,15 @@ $user = [
 ];
 $login = $user['mail'];
 
-$out = okta_sync_user($settings, 'insert', $user);
-$user = remember($user, $out);
+$out = sync($settings, 'insert', $user);
 $checks[] = step('register (insert → STAGED)', ($out['action'] ?? '') === 'created' && oktaStatus($fake, $login) === 'STAGED', describe($out));
 
 $user['fields']['field_last_name'] = 'Doe-Smith';
-$out = okta_sync_user($settings, 'update', $user);
-$user = remember($user, $out);
+$out = sync($settings, 'update', $user);
 $checks[] = step('edit last name (update)', ($out['action'] ?? '') === 'updated', describe($out));
 
-$before = requestsSent();
-$out = okta_sync_user($settings, 'update', $user);
-$user = remember($user, $out);
-$sent = requestsSent() - $before;
-$checks[] = step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $sent === 0, describe($out) . " requests=$sent");
+$out = sync($settings, 'update', $user);
+$checks[] = step('save again, nothing changed', ($out['action'] ?? '') === 'unchanged' && $out['demo_requests'] === 0, describe($out));
 
 // The guide: "The admin has to activate the user" — done in Okta's console.
 // (The extension leaves a blocked user alone while Okta has it STAGED:
@@ -146,16 +152,14 @@ $fake->adminActivate((string) $user['okta_id']);
 $checks[] = step('admin activates it in Okta', oktaStatus($fake, $login) === 'PROVISIONED', 'Okta status now ' . oktaStatus($fake, $login));
 
 $user['status'] = FALSE;
-$out = okta_sync_user($settings, 'update', $user);
-$user = remember($user, $out);
+$out = sync($settings, 'update', $user);
 $checks[] = step('block in Drupal (→ deactivated)', ($out['action'] ?? '') === 'deactivated' && oktaStatus($fake, $login) === 'DEPROVISIONED', describe($out));
 
 $user['status'] = TRUE;
-$out = okta_sync_user($settings, 'update', $user);
-$user = remember($user, $out);
+$out = sync($settings, 'update', $user);
 $checks[] = step('unblock in Drupal (→ activated)', in_array($out['action'] ?? '', ['activated', 'reactivated'], TRUE) && !in_array(oktaStatus($fake, $login), ['DEPROVISIONED', 'gone'], TRUE), describe($out));
 
-$out = okta_sync_user($settings, 'delete', $user);
+$out = sync($settings, 'delete', $user);
 $checks[] = step('delete in Drupal (→ deleted)', ($out['action'] ?? '') === 'deleted' && oktaStatus($fake, $login) === 'gone', describe($out));
 
 // 3. Bulk: the guide's "sync all existing users at once".
