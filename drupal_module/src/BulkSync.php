@@ -40,7 +40,11 @@ class BulkSync {
     $snapshot = $this->snapshotFactory->fromAccount($account, FALSE);
     if ($dryRun) {
       $result = $this->client->syncUsers([$snapshot], ['method' => 'manual', 'dry_run' => TRUE]);
-      return $result['outcomes'][0] ?? ['uid' => (int) $account->id(), 'action' => 'failed', 'error' => ['summary' => 'No outcome returned']];
+      return $result['outcomes'][0] ?? [
+        'uid' => (int) $account->id(),
+        'action' => 'failed',
+        'error' => ['summary' => 'No outcome returned'],
+      ];
     }
     $outcome = $this->client->syncUser('manual', $snapshot);
     $this->recorder->record($outcome, 'manual', $snapshot);
@@ -53,11 +57,11 @@ class BulkSync {
    * @param int[] $uids
    *   The users (missing ones are ignored).
    * @param string $method
-   *   'manual' or 'scheduled' (selects the operations that apply).
+   *   Either 'manual' or 'scheduled' (selects the operations that apply).
    * @param bool $dryRun
    *   Plan only: nothing is changed in Okta or recorded.
    * @param string $mode
-   *   'push' or 'reconcile'.
+   *   Either 'push' or 'reconcile'.
    * @param \Drupal\okta_user_sync\Sync\RunReport $report
    *   Receives the results.
    * @param \Drupal\okta_user_sync\Sync\RunTally|null $tally

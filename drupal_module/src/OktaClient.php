@@ -10,11 +10,13 @@ use Drupal\Core\State\StateInterface;
 use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
 use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
 use Drupal\okta_user_sync\Sync\Extension;
+use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 
 /**
- * The module's only way to Okta: settings from config + secrets, then the
- * okta_sync extension.
+ * The module's only way to Okta.
+ *
+ * Settings from config + secrets, then the okta_sync extension.
  *
  * Okta failures come back as outcome arrays. Problems on our side (missing
  * extension or credentials, settings the extension rejects) are turned into
@@ -86,7 +88,7 @@ class OktaClient {
     }
     $message = !empty($result['ok'])
       ? 'Found ' . (string) ($result['user']['login'] ?? $login)
-      : trim(($result['hint'] ?? '') . ' ' . (isset($result['error']) ? Sync\OutcomeInterpreter::errorSummary($result['error']) : ''));
+      : trim(($result['hint'] ?? '') . ' ' . (isset($result['error']) ? OutcomeInterpreter::errorSummary($result['error']) : ''));
     $this->state->set('okta_user_sync.last_test', [
       'ok' => !empty($result['ok']),
       'time' => $this->time->getRequestTime(),

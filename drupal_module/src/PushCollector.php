@@ -24,6 +24,9 @@ use Drupal\user\UserInterface;
  */
 class PushCollector implements DestructableInterface {
 
+  /**
+   * Events of this request, merged per user.
+   */
   private PushBuffer $buffer;
 
   public function __construct(
@@ -125,6 +128,9 @@ class PushCollector implements DestructableInterface {
     return $this->client->pushesToOkta() && !empty($operations['automatic']);
   }
 
+  /**
+   * One okta_user_sync.settings value.
+   */
   private function config(string $key): mixed {
     return $this->configFactory->get('okta_user_sync.settings')->get($key);
   }

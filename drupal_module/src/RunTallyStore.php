@@ -22,6 +22,9 @@ class RunTallyStore {
 
   private const TTL = 7 * 86400;
 
+  /**
+   * The collection.
+   */
   private KeyValueStoreExpirableInterface $store;
 
   public function __construct(KeyValueExpirableFactoryInterface $keyValue) {

@@ -77,7 +77,10 @@ class Scheduler {
     }
     $this->state->set(self::LAST_RUN, $now);
     if ($uids !== []) {
-      $this->logger->info('Scheduled provisioning queued @count users (@mode).', ['@count' => count($uids), '@mode' => $mode]);
+      $this->logger->info('Scheduled provisioning queued @count users (@mode).', [
+        '@count' => count($uids),
+        '@mode' => $mode,
+      ]);
     }
     return count($uids);
   }

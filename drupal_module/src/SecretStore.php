@@ -114,14 +114,23 @@ class SecretStore {
     return $key === NULL ? NULL : $this->stringOrNull($key->getKeyValue());
   }
 
+  /**
+   * The State key of a secret.
+   */
   private function stateKey(string $name): string {
     return 'okta_user_sync.' . $name;
   }
 
+  /**
+   * A non-empty string, or NULL.
+   */
   private function stringOrNull(mixed $value): ?string {
     return is_string($value) && $value !== '' ? $value : NULL;
   }
 
+  /**
+   * Refuses unknown secret names.
+   */
   private function assertName(string $name): void {
     if (!in_array($name, self::NAMES, TRUE)) {
       throw new \InvalidArgumentException("Unknown secret name: $name");

@@ -18,7 +18,26 @@ class SnapshotFactory {
   /**
    * Base fields that are not profile data (name and mail stay: mappable).
    */
-  private const SKIPPED_FIELDS = ['uid', 'uuid', 'pass', 'roles', 'status', 'init', 'access', 'login', 'created', 'changed', 'default_langcode', 'content_translation_source', 'content_translation_outdated', 'content_translation_uid', 'content_translation_status', 'content_translation_created', 'content_translation_changed', 'user_picture'];
+  private const SKIPPED_FIELDS = [
+    'uid',
+    'uuid',
+    'pass',
+    'roles',
+    'status',
+    'init',
+    'access',
+    'login',
+    'created',
+    'changed',
+    'default_langcode',
+    'content_translation_source',
+    'content_translation_outdated',
+    'content_translation_uid',
+    'content_translation_status',
+    'content_translation_created',
+    'content_translation_changed',
+    'user_picture',
+  ];
 
   public function __construct(
     private readonly ConfigFactoryInterface $configFactory,

@@ -16,7 +16,7 @@ use Drupal\okta_user_sync\Sync\RunReport;
 use Drupal\okta_user_sync\Sync\RunTally;
 
 /**
- * "Sync all users" (and "retry failed") through the Batch API.
+ * Runs "Sync all users" (and "Retry failed users") through the Batch API.
  *
  * Each batch request pushes one chunk (batch_size users, 200 by default)
  * through okta_sync_users(). The deletion guard applies to the whole run: a
@@ -33,8 +33,12 @@ class SyncBatch {
 
   public const PREVIEW_STATE = 'okta_user_sync.last_preview';
 
-  // Not readonly: DependencySerializationTrait re-injects the services when
-  // the batch is unserialized.
+  /**
+   * Constructs the batch service.
+   *
+   * Not readonly: DependencySerializationTrait re-injects the services when
+   * the batch is unserialized.
+   */
   public function __construct(
     protected BulkSync $bulkSync,
     protected MessengerInterface $messenger,
@@ -50,7 +54,7 @@ class SyncBatch {
    * @param bool $dryRun
    *   Preview only.
    * @param string $mode
-   *   'push' or 'reconcile'.
+   *   Either 'push' or 'reconcile'.
    * @param int $confirmed
    *   Deactivations/deletions the admin confirmed beyond the deletion guard
    *   after the preview (0: none; the guard applies as configured).
@@ -92,7 +96,10 @@ class SyncBatch {
     $context['sandbox']['position'] += count($chunk);
     $context['results']['report'] = $report->toArray();
     $context['results']['tally'] = $tally->toArray();
-    $context['message'] = $this->t('Processed @done of @total users.', ['@done' => $context['sandbox']['position'], '@total' => $total]);
+    $context['message'] = $this->t('Processed @done of @total users.', [
+      '@done' => $context['sandbox']['position'],
+      '@total' => $total,
+    ]);
     // A guard stop ends the run: the rest would be stopped for the same reason.
     $context['finished'] = ($total === 0 || $chunk === [] || $report->guardStopped()) ? 1 : $context['sandbox']['position'] / $total;
   }

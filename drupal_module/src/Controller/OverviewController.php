@@ -41,7 +41,7 @@ class OverviewController extends ControllerBase {
   }
 
   /**
-   * /admin/config/people/okta_user_sync: go to the overview.
+   * Redirects /admin/config/people/okta_user_sync to the overview.
    */
   public function redirectToOverview(): RedirectResponse {
     return new RedirectResponse(Url::fromRoute('okta_user_sync.overview')->toString());

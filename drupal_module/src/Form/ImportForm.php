@@ -15,7 +15,7 @@ use Drupal\okta_user_sync\Import\ImportRunner;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**
- * "Okta to Drupal": import settings, hook secrets and the import action.
+ * The "Okta to Drupal" tab: import settings, hook secrets, the import.
  *
  * Hook secrets are write-only: the form says whether one is set, never what
  * it is; an empty field keeps the current secret.
@@ -130,7 +130,11 @@ final class ImportForm extends FormBase {
     ];
     foreach ([
       'event_hook_secret' => [HookSecrets::EVENT_HOOK, 'okta_user_sync.event_hook', $this->t('Event hook')],
-      'password_hook_secret' => [HookSecrets::PASSWORD_HOOK, 'okta_user_sync.password_import_hook', $this->t('Password import inline hook')],
+      'password_hook_secret' => [
+        HookSecrets::PASSWORD_HOOK,
+        'okta_user_sync.password_import_hook',
+        $this->t('Password import inline hook'),
+      ],
     ] as $key => [$stateKey, $route, $label]) {
       $form['hooks'][$key] = [
         '#type' => 'password',
@@ -253,7 +257,10 @@ final class ImportForm extends FormBase {
       : (string) $this->t('Imported up to Okta changes of @time.', ['@time' => $watermark]);
     $run = $state->getRun();
     if ($run !== NULL) {
-      $parts[] = (string) $this->t('An unfinished @mode import (@pages pages) will resume where it stopped.', ['@mode' => $run['mode'], '@pages' => $run['pages']]);
+      $parts[] = (string) $this->t('An unfinished @mode import (@pages pages) will resume where it stopped.', [
+        '@mode' => $run['mode'],
+        '@pages' => $run['pages'],
+      ]);
     }
     $last = $state->getLastRun();
     if ($last !== NULL) {
@@ -261,7 +268,10 @@ final class ImportForm extends FormBase {
       foreach ($last['counts'] ?? [] as $action => $count) {
         $counts[] = "$action: $count";
       }
-      $parts[] = (string) $this->t('Last run (@mode): @counts.', ['@mode' => $last['mode'] ?? '', '@counts' => $counts === [] ? $this->t('no changes') : implode(', ', $counts)]);
+      $parts[] = (string) $this->t('Last run (@mode): @counts.', [
+        '@mode' => $last['mode'] ?? '',
+        '@counts' => $counts === [] ? $this->t('no changes') : implode(', ', $counts),
+      ]);
     }
     return implode(' ', array_map('htmlspecialchars', $parts));
   }

@@ -20,7 +20,7 @@ use Drupal\user\UserInterface;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**
- * "Sync User Manually": one user now, or all users after a dry-run preview.
+ * The "Sync User Manually" tab: one user now, or all after a dry run.
  */
 class ManualSyncForm extends FormBase {
 
@@ -160,7 +160,7 @@ class ManualSyncForm extends FormBase {
   }
 
   /**
-   * "Sync": pushes one user now and shows the outcome.
+   * Submit handler of "Sync": pushes one user now, shows the outcome.
    */
   public function syncOne(array &$form, FormStateInterface $form_state): void {
     $account = $this->selectedAccount($form_state);
@@ -171,7 +171,7 @@ class ManualSyncForm extends FormBase {
   }
 
   /**
-   * "Preview": what a sync of one user would do.
+   * Submit handler of "Preview": what a sync of one user would do.
    */
   public function previewOne(array &$form, FormStateInterface $form_state): void {
     $account = $this->selectedAccount($form_state);
@@ -182,7 +182,7 @@ class ManualSyncForm extends FormBase {
   }
 
   /**
-   * "Preview (dry run)" for everyone.
+   * Submit handler of "Preview (dry run)" for everyone.
    */
   public function previewAll(array &$form, FormStateInterface $form_state): void {
     batch_set($this->batch->build(NULL, TRUE, $this->mode($form_state)));
@@ -208,7 +208,7 @@ class ManualSyncForm extends FormBase {
   }
 
   /**
-   * "Sync all users" through the Batch API.
+   * Submit handler of "Sync all users": the Batch API run.
    */
   public function syncAll(array &$form, FormStateInterface $form_state): void {
     $preview = $this->currentPreview();

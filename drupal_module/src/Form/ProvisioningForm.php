@@ -13,7 +13,7 @@ use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**
- * "Drupal to Okta" (the guide's Step 3): methods, operations, mappings.
+ * The "Drupal to Okta" tab (the guide's Step 3): methods, operations, maps.
  */
 class ProvisioningForm extends ConfigFormBase {
 
@@ -22,8 +22,14 @@ class ProvisioningForm extends ConfigFormBase {
    */
   private const EXTRA_MAP_ROWS = 3;
 
+  /**
+   * The entity field manager.
+   */
   protected EntityFieldManagerInterface $entityFieldManager;
 
+  /**
+   * The entity type manager.
+   */
   protected EntityTypeManagerInterface $entityTypeManager;
 
   /**
@@ -80,9 +86,21 @@ class ProvisioningForm extends ConfigFormBase {
       'delete' => $this->t('Delete User (deleted in Drupal)'),
     ];
     $methods = [
-      'manual' => [$this->t('Manual/On-Demand Provisioning'), $this->t('Sync one user or all users from the "Sync users manually" tab or Drush.'), $this->t('Manual Provisioning Configuration')],
-      'automatic' => [$this->t('Automatic Provisioning'), $this->t('Push changes when accounts are registered, edited (by admins, by users themselves, by other modules or code), blocked or deleted.'), $this->t('Automatic Provisioning Configuration')],
-      'scheduled' => [$this->t('Scheduler-based Provisioning'), $this->t('On cron, push the users changed since the last run.'), $this->t('Scheduler Provisioning Configuration')],
+      'manual' => [
+        $this->t('Manual/On-Demand Provisioning'),
+        $this->t('Sync one user or all users from the "Sync users manually" tab or Drush.'),
+        $this->t('Manual Provisioning Configuration'),
+      ],
+      'automatic' => [
+        $this->t('Automatic Provisioning'),
+        $this->t('Push changes when accounts are registered, edited (by admins, by users themselves, by other modules or code), blocked or deleted.'),
+        $this->t('Automatic Provisioning Configuration'),
+      ],
+      'scheduled' => [
+        $this->t('Scheduler-based Provisioning'),
+        $this->t('On cron, push the users changed since the last run.'),
+        $this->t('Scheduler Provisioning Configuration'),
+      ],
     ];
     foreach ($methods as $method => [$title, $description, $operationsTitle]) {
       $form['methods'][$method] = [
@@ -127,7 +145,15 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Run scheduled provisioning on cron'),
       '#default_value' => $config->get('scheduler_enabled'),
     ];
-    $intervals = [900 => '15 min', 1800 => '30 min', 3600 => '1 hour', 10800 => '3 hours', 21600 => '6 hours', 43200 => '12 hours', 86400 => '1 day'];
+    $intervals = [
+      900 => '15 min',
+      1800 => '30 min',
+      3600 => '1 hour',
+      10800 => '3 hours',
+      21600 => '6 hours',
+      43200 => '12 hours',
+      86400 => '1 day',
+    ];
     $form['methods']['scheduled']['scheduler_interval'] = [
       '#type' => 'select',
       '#title' => $this->t('Scheduler interval'),
@@ -374,7 +400,18 @@ class ProvisioningForm extends ConfigFormBase {
   private function userFieldOptions(): array {
     $options = [];
     foreach ($this->entityFieldManager->getFieldDefinitions('user', 'user') as $name => $definition) {
-      if (in_array($name, ['pass', 'uuid', 'roles', 'status', 'init', 'access', 'login', 'created', 'changed', 'default_langcode'], TRUE) || $definition->isComputed()) {
+      if (in_array($name, [
+        'pass',
+        'uuid',
+        'roles',
+        'status',
+        'init',
+        'access',
+        'login',
+        'created',
+        'changed',
+        'default_langcode',
+      ], TRUE) || $definition->isComputed()) {
         continue;
       }
       $options[$name] = $definition->getLabel() . ' (' . $name . ')';

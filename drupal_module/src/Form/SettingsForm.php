@@ -23,8 +23,14 @@ use Symfony\Component\DependencyInjection\ContainerInterface;
  */
 class SettingsForm extends ConfigFormBase {
 
+  /**
+   * The Okta client.
+   */
   protected OktaClient $client;
 
+  /**
+   * The secret store.
+   */
   protected SecretStore $secrets;
 
   /**
@@ -185,7 +191,10 @@ class SettingsForm extends ConfigFormBase {
     $source = $this->secrets->source($name);
     $status = $this->t('Currently: @state.', ['@state' => SecretMask::describe($value)]);
     if ($this->secrets->isOverridden($name)) {
-      $status = $this->t('Currently: @state, from @source; it overrides anything entered here.', ['@state' => SecretMask::describe($value), '@source' => $source]);
+      $status = $this->t('Currently: @state, from @source; it overrides anything entered here.', [
+        '@state' => SecretMask::describe($value),
+        '@source' => $source,
+      ]);
     }
     $element['#description'] = [
       '#markup' => ($element['#description'] ?? '') . ' ' . $status . ' ' . $this->t('Leave empty to keep it.'),
@@ -231,7 +240,13 @@ class SettingsForm extends ConfigFormBase {
         [$this->t('Status'), (string) ($user['status'] ?? '')],
       ];
       if (isset($result['rate_limit']['remaining'], $result['rate_limit']['limit'])) {
-        $rows[] = [$this->t('Rate limit'), $this->t('@remaining of @limit requests left', ['@remaining' => $result['rate_limit']['remaining'], '@limit' => $result['rate_limit']['limit']])];
+        $rows[] = [
+          $this->t('Rate limit'),
+          $this->t('@remaining of @limit requests left', [
+            '@remaining' => $result['rate_limit']['remaining'],
+            '@limit' => $result['rate_limit']['limit'],
+          ]),
+        ];
       }
     }
     else {
@@ -240,7 +255,10 @@ class SettingsForm extends ConfigFormBase {
         $rows[] = [$this->t('Okta error'), OutcomeInterpreter::errorSummary($result['error'])];
         $link = OutcomeText::errorLink(['error' => $result['error']]);
         if ($link !== NULL) {
-          $rows[] = [$this->t('More information'), ['data' => ['#type' => 'link', '#title' => $link, '#url' => Url::fromUri($link)]]];
+          $rows[] = [
+            $this->t('More information'),
+            ['data' => ['#type' => 'link', '#title' => $link, '#url' => Url::fromUri($link)]],
+          ];
         }
       }
       if (!empty($result['hint'])) {
@@ -333,7 +351,10 @@ class SettingsForm extends ConfigFormBase {
     $message = $error !== [] ? OutcomeInterpreter::errorSummary($error) : (string) ($result['hint'] ?? 'unknown error');
     $link = OutcomeText::errorLink(['error' => $error]);
     $this->messenger()->addError($link !== NULL
-      ? $this->t('Test failed: @message. <a href=":link">What this error means</a>; details in the Test Configuration Result section below.', ['@message' => $message, ':link' => $link])
+      ? $this->t('Test failed: @message. <a href=":link">What this error means</a>; details in the Test Configuration Result section below.', [
+        '@message' => $message,
+        ':link' => $link,
+      ])
       : $this->t('Test failed: @message. Details in the Test Configuration Result section below.', ['@message' => $message]));
   }
 

@@ -73,7 +73,13 @@ class StatusForm extends FormBase {
     foreach ($this->statusStorage->page($onlyFailures) as $row) {
       $uid = (int) $row['uid'];
       $rows[] = [
-        ['data' => ['#type' => 'link', '#title' => (string) ($row['name'] ?? $this->t('deleted user @uid', ['@uid' => $uid])), '#url' => Url::fromRoute('entity.user.canonical', ['user' => $uid])]],
+        [
+          'data' => [
+            '#type' => 'link',
+            '#title' => (string) ($row['name'] ?? $this->t('deleted user @uid', ['@uid' => $uid])),
+            '#url' => Url::fromRoute('entity.user.canonical', ['user' => $uid]),
+          ],
+        ],
         (string) ($row['okta_id'] ?? ''),
         (string) ($row['okta_status'] ?? ''),
         (string) ($row['last_action'] ?? ''),

@@ -18,17 +18,21 @@ class FormHooks {
 
   use DependencySerializationTrait;
 
-  // Not readonly: DependencySerializationTrait re-injects it when a cached
-  // form is unserialized.
+  /**
+   * Constructs the hooks.
+   *
+   * Not readonly: DependencySerializationTrait re-injects it when a cached
+   * form is unserialized.
+   */
   public function __construct(protected PasswordCapture $passwordCapture) {}
 
   /**
    * Implements hook_form_FORM_ID_alter() for user_form and user_register_form.
    *
    * Both hooks fire for the register form (user_form is its base form ID);
-   * the handler is added once. The capture runs right after ::submitForm (which builds the entity that
-   * ::save saves), so it keys the password on the very object the user hooks
-   * will receive.
+   * the handler is added once. The capture runs right after ::submitForm
+   * (which builds the entity that ::save saves), so it keys the password on
+   * the very object the user hooks will receive.
    */
   #[Hook('form_user_form_alter')]
   #[Hook('form_user_register_form_alter')]

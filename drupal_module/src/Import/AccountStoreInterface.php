@@ -54,7 +54,7 @@ interface AccountStoreInterface {
    * @param int $uid
    *   The account.
    * @param array<string, mixed> $changes
-   *   'mail' (string), 'status' (bool: active) and mapped field keys.
+   *   Keys: 'mail' (string), 'status' (bool: active) and mapped field keys.
    */
   public function update(int $uid, array $changes): void;
 

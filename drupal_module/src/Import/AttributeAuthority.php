@@ -23,7 +23,7 @@ final class AttributeAuthority {
    * Constructs the authority.
    *
    * @param string $direction
-   *   'drupal_to_okta', 'okta_to_drupal' or 'both'.
+   *   One of 'drupal_to_okta', 'okta_to_drupal' or 'both'.
    * @param array<string, string> $owners
    *   Drupal field key => 'okta' | 'drupal'.
    * @param string $defaultOwner

@@ -13,7 +13,7 @@ interface ImportQueueInterface {
    * Enqueues one affected Okta user.
    *
    * @param array $item
-   *   okta_id, login, event_type, published, uuid.
+   *   Keys: okta_id, login, event_type, published, uuid.
    */
   public function enqueue(array $item): void;
 

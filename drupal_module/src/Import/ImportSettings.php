@@ -28,7 +28,7 @@ final class ImportSettings {
    * Constructs the settings.
    *
    * @param string $direction
-   *   'drupal_to_okta', 'okta_to_drupal' or 'both'.
+   *   One of 'drupal_to_okta', 'okta_to_drupal' or 'both'.
    * @param list<string> $activeStatuses
    *   Okta statuses that make an active Drupal account.
    * @param array<string, string> $importMap
@@ -98,8 +98,10 @@ final class ImportSettings {
   }
 
   /**
-   * Reads a key => value setting stored either as a map or, as config schema
-   * sequences require, as a list of two-key mappings.
+   * Reads a key => value setting.
+   *
+   * Stored either as a map or, as config schema sequences require, as a list
+   * of two-key mappings.
    *
    * @return array<string, string>
    *   Non-empty string values keyed by non-empty string keys.

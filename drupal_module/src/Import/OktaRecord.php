@@ -18,9 +18,9 @@ final class OktaRecord {
    * @param string $id
    *   The Okta user id (00u…).
    * @param string $login
-   *   profile.login.
+   *   The profile.login.
    * @param string $email
-   *   profile.email.
+   *   The profile.email.
    * @param string $status
    *   The Okta status (ACTIVE, STAGED, SUSPENDED, DEPROVISIONED, …).
    * @param array<string, scalar|null> $fields

@@ -30,8 +30,8 @@ final class PasswordImportHandler {
    * @param \Drupal\okta_user_sync\Import\FloodLimiterInterface $flood
    *   Limits failed attempts per login and per end-user IP.
    * @param \Closure|null $log
-   *   fn (string $message, array $context): void, for notices; context
-   *   carries the login and the outcome, never the password.
+   *   Called as fn (string $message, array $context): void for notices;
+   *   the context carries the login and the outcome, never the password.
    */
   public function __construct(
     private readonly SecretCheck $secret,

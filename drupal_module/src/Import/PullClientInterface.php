@@ -19,7 +19,7 @@ interface PullClientInterface {
    * @param array $settings
    *   The extension settings array (see okta_sync.stubs.php).
    * @param array $options
-   *   since, cursor, limit, max_pages.
+   *   Keys: since, cursor, limit, max_pages.
    *
    * @return array
    *   users (list of normalised records), cursor (?string, NULL when the

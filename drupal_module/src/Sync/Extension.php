@@ -61,7 +61,7 @@ class Extension {
   }
 
   /**
-   * Throws when the extension is absent, instead of a fatal "undefined function".
+   * Throws when the extension is absent (not a fatal "undefined function").
    */
   private function assertLoaded(): void {
     if (!$this->isLoaded()) {

@@ -41,7 +41,10 @@ final class OutcomeInterpreter {
     $row = $this->baseRow($outcome, $action);
 
     if ($action === 'planned') {
-      return new RecordDecision($uid, NULL, FALSE, 'debug', 'Dry run: user @uid would be @planned (@reason).', $context + ['@planned' => (string) ($outcome['planned_action'] ?? 'changed'), '@reason' => (string) ($outcome['reason'] ?? '')], FALSE, 0);
+      return new RecordDecision($uid, NULL, FALSE, 'debug', 'Dry run: user @uid would be @planned (@reason).', $context + [
+        '@planned' => (string) ($outcome['planned_action'] ?? 'changed'),
+        '@reason' => (string) ($outcome['reason'] ?? ''),
+      ], FALSE, 0);
     }
     if ($action === 'deleted') {
       return new RecordDecision($uid, NULL, TRUE, 'info', 'User @uid deleted in Okta (@okta_id).', $context, FALSE, 0);

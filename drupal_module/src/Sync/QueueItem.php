@@ -20,7 +20,12 @@ final class QueueItem {
    * A single-user retry item.
    */
   public static function user(int $uid, string $event, int $notBefore, ?array $snapshot = NULL): array {
-    $item = ['kind' => 'user', 'uid' => $uid, 'event' => in_array($event, self::EVENTS, TRUE) ? $event : 'update', 'not_before' => $notBefore];
+    $item = [
+      'kind' => 'user',
+      'uid' => $uid,
+      'event' => in_array($event, self::EVENTS, TRUE) ? $event : 'update',
+      'not_before' => $notBefore,
+    ];
     // Only deletes keep a snapshot: the account no longer exists to reload.
     if ($event === 'delete' && $snapshot !== NULL) {
       $item['snapshot'] = SnapshotBuilder::withoutSecrets($snapshot);
@@ -34,7 +39,7 @@ final class QueueItem {
    * @param int[] $uids
    *   Users to push.
    * @param string $mode
-   *   'push' or 'reconcile'.
+   *   Either 'push' or 'reconcile'.
    * @param string|null $run
    *   The id of the run the chunk belongs to (its deletion guard total).
    */

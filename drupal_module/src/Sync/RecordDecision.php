@@ -10,6 +10,8 @@ namespace Drupal\okta_user_sync\Sync;
 final class RecordDecision {
 
   /**
+   * Constructs the decision.
+   *
    * @param int $uid
    *   The Drupal user.
    * @param array|null $row

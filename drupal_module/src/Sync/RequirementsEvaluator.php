@@ -35,7 +35,7 @@ final class RequirementsEvaluator {
    * Evaluates the requirements.
    *
    * @param string $phase
-   *   'install', 'update' or 'runtime'.
+   *   The phase: 'install', 'update' or 'runtime'.
    * @param string|null $version
    *   okta_sync_version(), or NULL when the extension is not loaded.
    * @param bool $hasCredentials
@@ -85,7 +85,10 @@ final class RequirementsEvaluator {
     if (!self::isCompatible($version)) {
       return $item + [
         'value' => $this->text('@version (incompatible)', ['@version' => $version]),
-        'description' => $this->text('This module needs okta_sync >= @min and < @max.', ['@min' => self::MIN_VERSION, '@max' => self::MAX_VERSION]),
+        'description' => $this->text('This module needs okta_sync >= @min and < @max.', [
+          '@min' => self::MIN_VERSION,
+          '@max' => self::MAX_VERSION,
+        ]),
         'severity' => self::ERROR,
       ];
     }

@@ -46,8 +46,14 @@ final class RunReport {
    */
   private bool $stopped = FALSE;
 
+  /**
+   * Okta requests made.
+   */
   private int $requests = 0;
 
+  /**
+   * Time spent in the extension (milliseconds).
+   */
   private int $elapsedMs = 0;
 
   /**
@@ -94,7 +100,8 @@ final class RunReport {
     $this->elapsedMs += (int) ($stats['elapsed_ms'] ?? 0);
     if (!empty($result['guard']) && is_array($result['guard'])) {
       $this->guards[] = self::guardMessage($result['guard']);
-      // A dry run reports the guard with stopped FALSE: "a real run would stop".
+      // A dry run reports the guard with stopped FALSE ("a real run would
+      // stop").
       $this->stopped = $this->stopped || ($result['guard']['stopped'] ?? TRUE) !== FALSE;
     }
   }
@@ -196,7 +203,7 @@ final class RunReport {
   }
 
   /**
-   * One sentence: "12 users: 3 created, 8 unchanged, 1 failed."
+   * One sentence, such as "12 users: 3 created, 8 unchanged, 1 failed.".
    */
   public function summary(): string {
     $parts = [];

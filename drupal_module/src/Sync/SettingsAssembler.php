@@ -28,7 +28,7 @@ final class SettingsAssembler {
    * @param array $config
    *   The okta_user_sync.settings config data.
    * @param array $secrets
-   *   'api_token' and/or 'oauth_private_key' (string|null).
+   *   The secrets: 'api_token' and/or 'oauth_private_key' (string|null).
    * @param array $overrides
    *   Extension settings that win over config (e.g. shorter timeouts for
    *   inline pushes, or the import keys of the Okta -> Drupal side).

@@ -46,7 +46,12 @@ final class OktaImportCommands extends DrushCommands {
   #[CLI\Option(name: 'queue', description: 'Only import the users queued by the Okta event hook')]
   #[CLI\Usage(name: 'drush okta-sync:import', description: 'Import Okta users changed since the last import (resumes an unfinished run).')]
   #[CLI\Usage(name: 'drush okta-sync:import --mode=reconcile', description: 'List every Okta user and block Drupal accounts whose Okta user no longer exists.')]
-  public function import(array $options = ['mode' => ImportRunner::INCREMENTAL, 'restart' => FALSE, 'force' => FALSE, 'queue' => FALSE]): int {
+  public function import(array $options = [
+    'mode' => ImportRunner::INCREMENTAL,
+    'restart' => FALSE,
+    'force' => FALSE,
+    'queue' => FALSE,
+  ]): int {
     try {
       if ($options['queue']) {
         $count = $this->cron->processQueue();

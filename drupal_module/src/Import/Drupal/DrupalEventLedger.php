@@ -22,8 +22,14 @@ final class DrupalEventLedger implements EventLedgerInterface, ImportQueueInterf
   public const QUEUE = 'okta_user_sync_import';
   private const TTL = 30 * 86400;
 
+  /**
+   * Event ids already accepted (deduplication).
+   */
   private KeyValueStoreExpirableInterface $seen;
 
+  /**
+   * Newest published time per Okta user (ordering).
+   */
   private KeyValueStoreExpirableInterface $published;
 
   /**

@@ -19,6 +19,9 @@ final class DrupalImportState implements ImportStateInterface {
   public const LAST_RUN = 'okta_user_sync.import_last_run';
   public const SEEN_COLLECTION = 'okta_user_sync.import_seen';
 
+  /**
+   * Okta ids seen by the running reconcile.
+   */
   private KeyValueStoreInterface $seen;
 
   /**

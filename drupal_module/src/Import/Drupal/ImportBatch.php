@@ -49,7 +49,10 @@ final class ImportBatch {
     }
     $context['results']['run'] = $run;
     $imported = array_sum($run['counts'] ?? []);
-    $context['message'] = new TranslatableMarkup('@count Okta users processed (@pages pages).', ['@count' => $imported, '@pages' => $run['pages'] ?? 0]);
+    $context['message'] = new TranslatableMarkup('@count Okta users processed (@pages pages).', [
+      '@count' => $imported,
+      '@pages' => $run['pages'] ?? 0,
+    ]);
     // Okta does not say how many users remain: approach 1 without reaching it.
     $context['finished'] = !empty($run['done']) ? 1 : min(0.95, 1 - 1 / (2 + (int) ($run['pages'] ?? 0)));
   }
