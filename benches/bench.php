@@ -58,8 +58,9 @@ register_shutdown_function(fn() => @unlink($idFile));
  * Resets the fake, applies the bench knobs (plus $override), seeds, runs one
  * scenario process and attaches what the fake saw (requests, 429s, routes).
  */
-$measure = function (string $label, string $name, array $args, array $seed = [], array $override = []) use ($fake, $cfg, $ext, $began, $idFile): array {
+$measure = function (string $label, string $name, array $args, array $seed = [], array $override = [], ?FakeOkta $on = NULL) use ($cfg, $ext, $began, $idFile, $fake): array {
   printf("[%5.0fs] %s ...\n", microtime(TRUE) - $began, $label);
+  $fake = $on ?? $fake;
   $fake->reset();
   if ($seed !== []) {
     // Seeding goes through the control API: no latency, no rate limits. The
@@ -76,7 +77,7 @@ $measure = function (string $label, string $name, array $args, array $seed = [],
   foreach ($args as $key => $value) {
     $cmd[] = "$key=$value";
   }
-  $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => STDERR], $pipes);
+  $proc = proc_open($cmd, [1 => ['pipe', 'w'], 2 => STDERR], $pipes, NULL, array_replace(getenv(), $fake->env()));
   if (!is_resource($proc)) {
     throw new RuntimeException("cannot start scenario $name");
   }
@@ -123,6 +124,18 @@ foreach (['' => [], '_0ms' => ['latency_ms' => 0, 'jitter_ms' => 0]] as $suffix 
     $events[$impl . $suffix] = $measure("per-event latency, $impl$suffix, {$cfg['events_n']} inserts + updates", 'events',
       ['impl' => $impl, 'n' => $cfg['events_n'], 'run' => "e$impl"], [], $override);
   }
+}
+
+// Over HTTPS (a second fake, started by run.sh), where a fresh curl handle
+// pays a TLS handshake per request. No fake latency: the fake adds latency
+// per request, not per handshake, so this shows the handshake's own cost.
+$tlsFake = getenv('OKTA_FAKE_TLS_URL') ? FakeOkta::fromEnv('OKTA_FAKE_TLS') : NULL;
+if ($tlsFake === NULL) {
+  echo "!!! SKIPPED the HTTPS per-event run: OKTA_FAKE_TLS_URL is not set (run benches/run.sh).\n";
+}
+foreach ($tlsFake === NULL ? [] : ['ext', 'naive', 'naive_reuse'] as $impl) {
+  $events[$impl . '_tls'] = $measure("per-event latency, $impl over HTTPS, no fake latency", 'events',
+    ['impl' => $impl, 'n' => $cfg['events_n'], 'run' => "t$impl"], [], ['latency_ms' => 0, 'jitter_ms' => 0], $tlsFake);
 }
 
 // 4. Peak memory of a bulk run at a second size (the first is $bulkExt).

@@ -12,5 +12,9 @@ ext="$root/target/release/libokta_sync.so"
   || { echo "the baseline needs PHP's curl extension (php8.2-curl)" >&2; exit 1; }
 
 export OKTA_SYNC_EXT="$ext"
-"$root/benches/lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
+# Two fakes: plain HTTP for most scenarios, and an HTTPS one (exported as
+# OKTA_FAKE_TLS_*) for the per-event run over TLS.
+lib="$root/benches/lib"
+"$lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
+  env WITH_FAKE_PREFIX=OKTA_FAKE_TLS "$lib/with-fake.sh" --tls -- \
   "$php" -n -d memory_limit=-1 "$root/benches/bench.php"

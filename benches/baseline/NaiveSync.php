@@ -27,6 +27,7 @@ final class NaiveSync {
     private readonly string $token,
     private readonly bool $reuseHandle = FALSE,
     private readonly int $maxRetries = 3,
+    private readonly ?string $caFile = NULL,
   ) {}
 
   /**
@@ -79,6 +80,9 @@ final class NaiveSync {
           'Authorization: SSWS ' . $this->token,
         ],
       ]);
+      if ($this->caFile !== NULL) {
+        curl_setopt($ch, CURLOPT_CAINFO, $this->caFile);
+      }
       if ($method === 'GET') {
         curl_setopt($ch, CURLOPT_HTTPGET, TRUE);
       }

@@ -17,29 +17,45 @@ final class FakeOkta {
    *   Base URL of the fake, e.g. http://127.0.0.1:40123.
    * @param string $token
    *   The API token the fake accepts.
+   * @param string|null $caFile
+   *   PEM file of the CA that signed the fake's certificate (HTTPS only).
    */
   public function __construct(
     public readonly string $url,
     public readonly string $token,
+    public readonly ?string $caFile = NULL,
   ) {}
 
   /**
-   * Builds the client from OKTA_FAKE_URL / OKTA_FAKE_TOKEN (set by with-fake.sh).
+   * Builds the client from PREFIX_URL, PREFIX_TOKEN and optional PREFIX_CA
+   * (exported by with-fake.sh).
    */
-  public static function fromEnv(): self {
-    $url = getenv('OKTA_FAKE_URL');
-    $token = getenv('OKTA_FAKE_TOKEN');
+  public static function fromEnv(string $prefix = 'OKTA_FAKE'): self {
+    $url = getenv("{$prefix}_URL");
+    $token = getenv("{$prefix}_TOKEN");
+    $ca = getenv("{$prefix}_CA");
     if (!is_string($url) || $url === '' || !is_string($token) || $token === '') {
-      throw new \RuntimeException('OKTA_FAKE_URL and OKTA_FAKE_TOKEN must be set (run through benches/lib/with-fake.sh)');
+      throw new \RuntimeException("{$prefix}_URL and {$prefix}_TOKEN must be set (run through benches/lib/with-fake.sh)");
     }
-    return new self(rtrim($url, '/'), $token);
+    return new self(rtrim($url, '/'), $token, is_string($ca) && $ca !== '' ? $ca : NULL);
+  }
+
+  /**
+   * Environment for a child process that should talk to this fake.
+   */
+  public function env(): array {
+    return ['OKTA_FAKE_URL' => $this->url, 'OKTA_FAKE_TOKEN' => $this->token, 'OKTA_FAKE_CA' => $this->caFile ?? ''];
   }
 
   /**
    * Extension settings pointing at this fake (callers add provisioning keys).
    */
   public function settings(array $extra = []): array {
-    return ['org_url' => $this->url, 'api_token' => $this->token] + $extra;
+    $settings = ['org_url' => $this->url, 'api_token' => $this->token];
+    if ($this->caFile !== NULL) {
+      $settings['ca_file'] = $this->caFile;
+    }
+    return $settings + $extra;
   }
 
   /**
@@ -153,7 +169,8 @@ final class FakeOkta {
       $options['header'] .= "Content-Type: application/json\r\n";
       $options['content'] = json_encode($body, JSON_THROW_ON_ERROR);
     }
-    $context = stream_context_create(['http' => $options]);
+    $ssl = $this->caFile === NULL ? [] : ['cafile' => $this->caFile];
+    $context = stream_context_create(['http' => $options, 'ssl' => $ssl]);
     $raw = @file_get_contents($this->url . $path, FALSE, $context);
     if ($raw === FALSE) {
       throw new \RuntimeException("fake Okta unreachable: $method $path");

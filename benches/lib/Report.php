@@ -111,7 +111,10 @@ final class Report {
 
     $perEvent = [];
     $impls = ['ext' => 'extension', 'naive' => 'baseline_fresh_handle', 'naive_reuse' => 'baseline_reused_handle'];
-    foreach (['' => 'with_latency', '_0ms' => 'zero_latency'] as $suffix => $variant) {
+    foreach (['' => 'with_latency', '_0ms' => 'zero_latency', '_tls' => 'https_zero_latency'] as $suffix => $variant) {
+      if (!isset($events['ext' . $suffix])) {
+        continue;
+      }
       foreach (['insert', 'update'] as $phase) {
         $row = [];
         foreach ($impls as $impl => $key) {
@@ -184,7 +187,12 @@ final class Report {
     echo "  * baseline {$c['baseline']['note']}\n";
 
     $fmt = fn(array $l): string => sprintf('%.1f / %.1f', $l['mean_ms'], $l['p95_ms']);
-    foreach (['with_latency' => 'fake latency 50-100 ms', 'zero_latency' => 'no fake latency: the cost of each implementation'] as $variant => $title) {
+    $variants = [
+      'with_latency' => 'fake latency 50-100 ms',
+      'zero_latency' => 'no fake latency: the cost of each implementation',
+      'https_zero_latency' => 'HTTPS, no fake latency: adds the TLS handshakes',
+    ];
+    foreach (array_intersect_key($variants, $e) as $variant => $title) {
       echo "Per-event latency, one PHP process, $title (mean / p95 ms; baseline: fresh curl handle, then reused handle)\n";
       foreach (['insert', 'update'] as $phase) {
         $x = $e[$variant][$phase];

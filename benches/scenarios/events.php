@@ -21,7 +21,7 @@ return function (array $args, FakeOkta $fake): array {
   $run = $args['run'] ?? 'evt';
   $impl = $args['impl'] ?? 'ext';
   $settings = $fake->settings(Users::provisioning());
-  $naive = new NaiveSync($fake->url, $fake->token, $impl === 'naive_reuse');
+  $naive = new NaiveSync($fake->url, $fake->token, $impl === 'naive_reuse', caFile: $fake->caFile);
 
   // One event through the implementation under test; returns the outcome.
   $handle = function (string $event, array $user) use ($impl, $settings, $naive): array {
