@@ -54,7 +54,7 @@ impl Status {
 }
 
 /// How (whether) a user's password is known.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Password {
     None,
     /// Plaintext set through the API (kept so `/__fake/signin` can check it).
@@ -64,6 +64,18 @@ pub enum Password {
     Hash(Value),
     /// Deferred to the password import inline hook.
     Hook,
+}
+
+// Debug output must never show a password or hash.
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Password::None => "None",
+            Password::Plain(_) => "Plain(<redacted>)",
+            Password::Hash(_) => "Hash(<redacted>)",
+            Password::Hook => "Hook",
+        })
+    }
 }
 
 impl Password {
@@ -355,6 +367,13 @@ mod tests {
         let b = s.resolve_user("sam@b.com").expect("by login");
         s.remove_user(&b);
         assert!(s.resolve_user("sam").is_some(), "unambiguous again");
+    }
+
+    #[test]
+    fn debug_never_shows_passwords() {
+        let mut u = Store::new_user(profile("p@a.com"), Status::Active);
+        u.password = Password::Plain("Hunter2Secret".into());
+        assert!(!format!("{u:?}").contains("Hunter2Secret"));
     }
 
     #[test]

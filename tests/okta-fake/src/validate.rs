@@ -174,6 +174,13 @@ fn login_parts(login: &str) -> Vec<String> {
 
 /// Checks a plaintext password against the policy; adds one cause on failure.
 pub fn password(value: &str, login: &str, policy: &PasswordPolicy, problems: &mut Problems) {
+    if has_4_byte_chars(value) {
+        problems.add(
+            "password",
+            "The field contains characters that are not supported (4-byte UTF-8)",
+        );
+        return;
+    }
     let mut reasons: Vec<&str> = Vec::new();
     let len = value.chars().count();
     if len < policy.min_length {
@@ -330,6 +337,7 @@ mod tests {
             check("ComTld99a"),
             "TLD `com` is ignored (and is short anyway)"
         );
+        assert!(!check("Xy7pq9Wk😀"), "4-byte characters");
     }
 
     #[test]
