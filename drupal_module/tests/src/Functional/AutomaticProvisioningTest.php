@@ -49,6 +49,9 @@ class AutomaticProvisioningTest extends BrowserTestBase {
     return $this->container->get('state')->get(FakeExtension::CALLS, []);
   }
 
+  /**
+   * Tests registration sends the password typed in the form.
+   */
   public function testRegistrationSendsThePasswordTypedInTheForm(): void {
     $this->drupalGet('user/register');
     $this->submitForm([
@@ -67,6 +70,9 @@ class AutomaticProvisioningTest extends BrowserTestBase {
     $this->assertSame('created', $row['last_action']);
   }
 
+  /**
+   * Tests admin blocking a user deactivates it.
+   */
   public function testAdminBlockingAUserDeactivatesIt(): void {
     $account = $this->drupalCreateUser([], 'victim');
     $this->drupalLogin($this->drupalCreateUser(['administer users']));

@@ -34,6 +34,9 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync', 'administer users']));
   }
 
+  /**
+   * Tests sync one user and blocked user.
+   */
   public function testSyncOneUserAndBlockedUser(): void {
     $ada = $this->drupalCreateUser([], 'ada');
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
@@ -68,12 +71,22 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->assertSession()->responseContains('kim');
   }
 
+  /**
+   * Tests failure is shown with its link and can be retried.
+   */
   public function testFailureIsShownWithItsLinkAndCanBeRetried(): void {
     $bob = $this->drupalCreateUser([], 'bob');
     $this->container->get('state')->set(FakeExtension::OUTCOMES, [[
       'action' => 'failed',
-      'error' => ['code' => 'E0000001', 'summary' => 'Api validation failed: login', 'causes' => ['login: An object with this field already exists in the current organization'], 'link' => 'E0000001', 'retryable' => FALSE],
-    ]]);
+      'error' => [
+        'code' => 'E0000001',
+        'summary' => 'Api validation failed: login',
+        'causes' => ['login: An object with this field already exists in the current organization'],
+        'link' => 'E0000001',
+        'retryable' => FALSE,
+      ],
+    ],
+    ]);
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['account' => 'bob (' . $bob->id() . ')'], 'Sync');
     $this->assertSession()->pageTextContains('bob: failed: E0000001: Api validation failed: login (login: An object with this field already exists');
@@ -87,6 +100,9 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->assertSession()->pageTextContains('No failures.');
   }
 
+  /**
+   * Tests sync all needs a preview first.
+   */
   public function testSyncAllNeedsAPreviewFirst(): void {
     $this->drupalCreateUser([], 'carl');
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
@@ -105,7 +121,6 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->assertSession()->pageTextContains('Okta sync finished');
     $this->assertSession()->pageTextContains('created');
   }
-
 
   /**
    * The deletion guard judges the whole previewed run, not each chunk.

@@ -23,6 +23,9 @@ class ProvisioningFormTest extends BrowserTestBase {
    */
   protected $defaultTheme = 'stark';
 
+  /**
+   * Tests all done saves everything.
+   */
   public function testAllDoneSavesEverything(): void {
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
     $this->drupalGet('admin/config/people/okta_user_sync/provisioning');
@@ -53,6 +56,9 @@ class ProvisioningFormTest extends BrowserTestBase {
     $this->assertEqualsWithDelta(0.25, $config->get('guard_max_share'), 0.0001);
   }
 
+  /**
+   * Tests login cannot be mapped.
+   */
   public function testLoginCannotBeMapped(): void {
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
     $this->drupalGet('admin/config/people/okta_user_sync/provisioning');

@@ -34,6 +34,9 @@ class SettingsFormTest extends BrowserTestBase {
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
   }
 
+  /**
+   * Tests access needs the permission.
+   */
   public function testAccessNeedsThePermission(): void {
     $this->drupalLogout();
     $this->drupalGet('admin/config/people/okta_user_sync/overview');
@@ -43,6 +46,9 @@ class SettingsFormTest extends BrowserTestBase {
     $this->assertSession()->statusCodeEquals(403);
   }
 
+  /**
+   * Tests overview leads to configuration.
+   */
   public function testOverviewLeadsToConfiguration(): void {
     $this->drupalGet('admin/config/people/okta_user_sync');
     $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/overview');
@@ -52,6 +58,9 @@ class SettingsFormTest extends BrowserTestBase {
     $this->assertSession()->fieldExists('org_url');
   }
 
+  /**
+   * Tests save and test keeps the token secret.
+   */
   public function testSaveAndTestKeepsTheTokenSecret(): void {
     $this->drupalGet('admin/config/people/okta_user_sync/configuration');
     $this->submitForm([
@@ -79,20 +88,36 @@ class SettingsFormTest extends BrowserTestBase {
     $this->assertSame(self::TOKEN, $this->container->get('state')->get('okta_user_sync.api_token'));
   }
 
+  /**
+   * Tests failed test shows the okta error and its link.
+   */
   public function testFailedTestShowsTheOktaErrorAndItsLink(): void {
     $this->container->get('state')->set(FakeExtension::TEST_RESULT, [
       'ok' => FALSE,
-      'error' => ['code' => 'E0000011', 'summary' => 'Invalid token provided', 'causes' => [], 'link' => 'E0000011', 'http_status' => 401],
+      'error' => [
+        'code' => 'E0000011',
+        'summary' => 'Invalid token provided',
+        'causes' => [],
+        'link' => 'E0000011',
+        'http_status' => 401,
+      ],
       'hint' => 'Check the API token.',
     ]);
     $this->drupalGet('admin/config/people/okta_user_sync/configuration');
-    $this->submitForm(['org_url' => 'https://acme.okta.com', 'api_token' => self::TOKEN, 'test_email' => 'ada@example.com'], 'Save and Test Configuration');
+    $this->submitForm([
+      'org_url' => 'https://acme.okta.com',
+      'api_token' => self::TOKEN,
+      'test_email' => 'ada@example.com',
+    ], 'Save and Test Configuration');
     $this->assertSession()->pageTextContains('Test failed: E0000011: Invalid token provided [HTTP 401]');
     $this->assertSession()->pageTextContains('Check the API token.');
     $this->assertSession()->linkByHrefExists('https://developer.okta.com/docs/reference/error-codes/#E0000011');
     $this->assertSession()->responseNotContains(self::TOKEN);
   }
 
+  /**
+   * Tests url validation.
+   */
   public function testUrlValidation(): void {
     $this->drupalGet('admin/config/people/okta_user_sync/configuration');
     $this->submitForm(['org_url' => 'https://acme-admin.okta.com', 'api_token' => self::TOKEN], 'Save configuration');

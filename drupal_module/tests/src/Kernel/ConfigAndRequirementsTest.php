@@ -15,11 +15,17 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
 
   use SchemaCheckTestTrait;
 
+  /**
+   * Tests shipped config matches schema.
+   */
   public function testShippedConfigMatchesSchema(): void {
     $config = $this->config('okta_user_sync.settings');
     $this->assertConfigSchema($this->container->get('config.typed'), 'okta_user_sync.settings', $config->get());
   }
 
+  /**
+   * Tests secret never in config.
+   */
   public function testSecretNeverInConfig(): void {
     $stored = $this->container->get('config.storage')->read('okta_user_sync.settings');
     $this->assertStringNotContainsString('kernel-test-token-0123456789', serialize($stored));
@@ -27,6 +33,9 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertSame('state', $this->container->get('okta_user_sync.secrets')->source('api_token'));
   }
 
+  /**
+   * Tests settings php overrides state.
+   */
   public function testSettingsPhpOverridesState(): void {
     $this->setSetting('okta_user_sync.api_token', 'from-settings-php-token');
     $secrets = $this->container->get('okta_user_sync.secrets');
@@ -34,6 +43,9 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertTrue($secrets->isOverridden('api_token'));
   }
 
+  /**
+   * Tests requirements.
+   */
   public function testRequirements(): void {
     $this->container->get('module_handler')->loadInclude('okta_user_sync', 'install');
     $items = okta_user_sync_requirements('runtime');
@@ -42,7 +54,11 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(REQUIREMENT_OK, $items['okta_user_sync_failures']['severity']);
 
     $this->container->get('okta_user_sync.client')->test('ada@example.com');
-    $this->container->get('okta_user_sync.status_storage')->merge(7, ['last_action' => 'failed', 'attempts' => 3, 'last_error' => 'E0000001: x']);
+    $this->container->get('okta_user_sync.status_storage')->merge(7, [
+      'last_action' => 'failed',
+      'attempts' => 3,
+      'last_error' => 'E0000001: x',
+    ]);
     $items = okta_user_sync_requirements('runtime');
     $this->assertSame(REQUIREMENT_OK, $items['okta_user_sync_connection']['severity']);
     $this->assertSame(REQUIREMENT_WARNING, $items['okta_user_sync_failures']['severity']);

@@ -30,7 +30,7 @@ abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
     $this->installConfig(['okta_user_sync']);
     $this->config('okta_user_sync.settings')->set('org_url', 'https://example.okta.com')->save();
     $this->container->get('okta_user_sync.secrets')->set('api_token', 'kernel-test-token-0123456789');
-    // uid 1 exists on real sites; keep ids realistic.
+    // Uid 1 exists on real sites; keep ids realistic.
     User::create(['uid' => 1, 'name' => 'admin', 'mail' => 'admin@example.com', 'status' => 1])->save();
     $this->flush();
     $this->resetCalls();
@@ -88,7 +88,14 @@ abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
       'action' => 'failed',
       'okta_id' => NULL,
       'okta_status' => NULL,
-      'error' => ['code' => 'E0000047', 'summary' => 'API call exceeded rate limit due to too many requests.', 'causes' => [], 'http_status' => 429, 'retryable' => TRUE, 'retry_after' => 0],
+      'error' => [
+        'code' => 'E0000047',
+        'summary' => 'API call exceeded rate limit due to too many requests.',
+        'causes' => [],
+        'http_status' => 429,
+        'retryable' => TRUE,
+        'retry_after' => 0,
+      ],
     ];
   }
 

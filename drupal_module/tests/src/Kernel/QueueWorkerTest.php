@@ -26,14 +26,23 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     return $account;
   }
 
+  /**
+   * Worker.
+   */
   private function worker(): object {
     return $this->container->get('plugin.manager.queue_worker')->createInstance('okta_user_sync');
   }
 
+  /**
+   * Now.
+   */
   private function now(): int {
     return $this->container->get('datetime.time')->getCurrentTime();
   }
 
+  /**
+   * Tests retry fails again then succeeds.
+   */
   public function testRetryFailsAgainThenSucceeds(): void {
     $account = $this->quietAccount('ada');
     $uid = (int) $account->id();
@@ -55,6 +64,9 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     $this->assertCount(2, $this->calls());
   }
 
+  /**
+   * Tests gives up after max attempts.
+   */
   public function testGivesUpAfterMaxAttempts(): void {
     $this->config('okta_user_sync.settings')->set('max_attempts', 2)->save();
     $account = $this->quietAccount('bob');
@@ -68,6 +80,9 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(2, (int) $row['attempts']);
   }
 
+  /**
+   * Tests item not due is delayed without calling okta.
+   */
   public function testItemNotDueIsDelayedWithoutCallingOkta(): void {
     $account = $this->quietAccount('carl');
     try {
@@ -80,20 +95,34 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame([], $this->calls());
   }
 
+  /**
+   * Tests malformed item is dropped.
+   */
   public function testMalformedItemIsDropped(): void {
     $this->worker()->processItem(['kind' => 'user', 'uid' => 'x']);
     $this->worker()->processItem('junk');
     $this->assertSame([], $this->calls());
   }
 
+  /**
+   * Tests delete retry uses the stored snapshot.
+   */
   public function testDeleteRetryUsesTheStoredSnapshot(): void {
-    $this->worker()->processItem(QueueItem::user(999, 'delete', 0, ['uid' => 999, 'okta_id' => '00u999', 'status' => TRUE, 'password' => 'x']));
+    $this->worker()->processItem(QueueItem::user(999, 'delete', 0, [
+      'uid' => 999,
+      'okta_id' => '00u999',
+      'status' => TRUE,
+      'password' => 'x',
+    ]));
     $calls = $this->calls();
     $this->assertSame('delete', $calls[0]['event']);
     $this->assertSame('00u999', $calls[0]['user']['okta_id']);
     $this->assertFalse($calls[0]['had_password']);
   }
 
+  /**
+   * Tests scheduled chunk goes through bulk.
+   */
   public function testScheduledChunkGoesThroughBulk(): void {
     $a = $this->quietAccount('dora');
     $b = $this->quietAccount('emil');

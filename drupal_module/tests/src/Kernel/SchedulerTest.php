@@ -14,15 +14,24 @@ use Drupal\okta_user_sync\Sync\QueueItem;
  */
 class SchedulerTest extends OktaUserSyncKernelTestBase {
 
+  /**
+   * Queue length.
+   */
   private function queueLength(): int {
     return $this->container->get('queue')->get(OutcomeRecorder::QUEUE)->numberOfItems();
   }
 
+  /**
+   * Tests disabled scheduler queues nothing.
+   */
   public function testDisabledSchedulerQueuesNothing(): void {
     $this->assertSame(0, $this->container->get('okta_user_sync.scheduler')->cron());
     $this->assertSame(0, $this->queueLength());
   }
 
+  /**
+   * Tests cron queues changed users in chunks at the interval.
+   */
   public function testCronQueuesChangedUsersInChunksAtTheInterval(): void {
     $this->config('okta_user_sync.settings')
       ->set('scheduler_enabled', TRUE)
@@ -35,7 +44,7 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
     $this->flush();
     // Through the hook, as cron runs it (procedural shim or #[Hook]).
     $this->container->get('module_handler')->invoke('okta_user_sync', 'cron');
-    // admin + a + b = 3 users in chunks of 2.
+    // Admin + a + b = 3 users in chunks of 2.
     $this->assertSame(2, $this->queueLength());
     $item = $this->container->get('queue')->get(OutcomeRecorder::QUEUE)->claimItem();
     $this->assertSame('chunk', $item->data['kind']);
@@ -44,6 +53,9 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(0, $this->container->get('okta_user_sync.scheduler')->cron());
   }
 
+  /**
+   * Tests reconcile queues everyone.
+   */
   public function testReconcileQueuesEveryone(): void {
     $this->config('okta_user_sync.settings')
       ->set('scheduler_enabled', TRUE)
@@ -56,7 +68,6 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame('reconcile', $item->data['mode']);
   }
 
-
   /**
    * The chunks of one scheduled run share the deletion guard total.
    */
@@ -67,7 +78,7 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
       ->set('batch_size', 2)
       ->set('guard_max_count', 2)
       ->save();
-    // admin + 5 blocked accounts, created without pushing them.
+    // Admin + 5 blocked accounts, created without pushing them.
     $collector = $this->container->get('okta_user_sync.push_collector');
     $collector->suppressAll();
     foreach (['b1', 'b2', 'b3', 'b4', 'b5'] as $name) {

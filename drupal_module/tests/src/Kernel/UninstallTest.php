@@ -30,6 +30,9 @@ class UninstallTest extends KernelTestBase {
     $this->installConfig(['okta_user_sync']);
   }
 
+  /**
+   * Tests uninstall deletes state queues and collections.
+   */
   public function testUninstallDeletesStateQueuesAndCollections(): void {
     $state = $this->container->get('state');
     $keys = [

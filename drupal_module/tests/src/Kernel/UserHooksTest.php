@@ -14,6 +14,9 @@ use Drupal\user\Entity\User;
  */
 class UserHooksTest extends OktaUserSyncKernelTestBase {
 
+  /**
+   * Tests insert is pushed after the request and recorded.
+   */
   public function testInsertIsPushedAfterTheRequestAndRecorded(): void {
     $account = $this->createAccount('ada');
     $this->assertSame([], $this->calls(), 'Nothing is sent inside the entity-save transaction.');
@@ -29,6 +32,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(0, (int) $row['attempts']);
   }
 
+  /**
+   * Tests two saves in one request send one update.
+   */
   public function testTwoSavesInOneRequestSendOneUpdate(): void {
     $account = $this->createAccount('bob');
     $this->flush();
@@ -43,6 +49,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertStringStartsWith('00u', $calls[0]['user']['okta_id'], 'The stored Okta id travels with the snapshot.');
   }
 
+  /**
+   * Tests blocking deactivates.
+   */
   public function testBlockingDeactivates(): void {
     $account = $this->createAccount('carl');
     $this->flush();
@@ -53,6 +62,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertSame('DEPROVISIONED', $this->statusRow((int) $account->id())['okta_status']);
   }
 
+  /**
+   * Tests retryable failure is queued without the password.
+   */
   public function testRetryableFailureIsQueuedWithoutThePassword(): void {
     $this->scriptOutcomes(self::retryableFailure());
     $account = $this->createAccount('dora');
@@ -71,6 +83,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertStringNotContainsString('Plain-Pass-123', serialize($item->data));
   }
 
+  /**
+   * Tests import saves are not echoed.
+   */
   public function testImportSavesAreNotEchoed(): void {
     $collector = $this->container->get('okta_user_sync.push_collector');
     $collector->suppressAll();
@@ -83,6 +98,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertSame([], $this->calls());
   }
 
+  /**
+   * Tests delete sends delete and forgets the row.
+   */
   public function testDeleteSendsDeleteAndForgetsTheRow(): void {
     $account = $this->createAccount('fred');
     $this->flush();
@@ -96,6 +114,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertNull($this->statusRow($uid));
   }
 
+  /**
+   * Tests nothing is pushed when automatic is off or direction is import only.
+   */
   public function testNothingIsPushedWhenAutomaticIsOffOrDirectionIsImportOnly(): void {
     $this->config('okta_user_sync.settings')->set('operations.automatic', [])->save();
     $this->createAccount('gina');
@@ -106,6 +127,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->assertSame([], $this->calls());
   }
 
+  /**
+   * Tests register and edit forms capture the password before save.
+   */
   public function testRegisterAndEditFormsCaptureThePasswordBeforeSave(): void {
     $this->installConfig(['system', 'user']);
     // The account forms link to user routes.
@@ -124,6 +148,9 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     }
   }
 
+  /**
+   * Tests inline mode pushes at once with short timeout.
+   */
   public function testInlineModePushesAtOnceWithShortTimeout(): void {
     $this->config('okta_user_sync.settings')->set('push_mode', 'inline')->set('inline_timeout', 2.0)->save();
     $this->createAccount('ivy');

@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class BackoffPolicyTest extends TestCase {
 
+  /**
+   * Tests exponential capped and retry after floor.
+   */
   public function testExponentialCappedAndRetryAfterFloor(): void {
     $policy = new BackoffPolicy(60, 1000, 5);
     $this->assertSame([60, 120, 240, 480, 960, 1000, 1000], array_map(fn(int $n) => $policy->delay($n), range(1, 7)));
@@ -20,6 +23,9 @@ final class BackoffPolicyTest extends TestCase {
     $this->assertSame(1000, $policy->delay(500));
   }
 
+  /**
+   * Tests attempt limit.
+   */
   public function testAttemptLimit(): void {
     $policy = BackoffPolicy::fromConfig(['max_attempts' => 2, 'backoff_base' => 0]);
     $this->assertTrue($policy->mayRetry(1));

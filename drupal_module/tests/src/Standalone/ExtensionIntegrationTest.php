@@ -24,10 +24,19 @@ use PHPUnit\Framework\TestCase;
  */
 final class ExtensionIntegrationTest extends TestCase {
 
+  /**
+   * The fake.
+   */
   private FakeOkta $fake;
 
+  /**
+   * The extension.
+   */
   private Extension $extension;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $this->extension = new Extension();
     $this->assertTrue($this->extension->isLoaded(), 'The okta_sync extension is not loaded: run `make test-module` (php -d extension=target/release/libokta_sync.so).');
@@ -44,11 +53,20 @@ final class ExtensionIntegrationTest extends TestCase {
     return (new SettingsAssembler())->assemble($config, ['api_token' => $token], ['max_retries' => 0]);
   }
 
+  /**
+   * Snapshot.
+   */
   private function snapshot(int $uid, bool $active = TRUE, array $extra = []): array {
-    $snapshot = (new SnapshotBuilder())->build($uid, "user$uid", "user$uid@example.com", $active, ['authenticated'], ['field_first_name' => [['value' => "First$uid"]], 'field_last_name' => [['value' => "Last$uid"]]]);
+    $snapshot = (new SnapshotBuilder())->build($uid, "user$uid", "user$uid@example.com", $active, ['authenticated'], [
+      'field_first_name' => [['value' => "First$uid"]],
+      'field_last_name' => [['value' => "Last$uid"]],
+    ]);
     return array_replace($snapshot, $extra);
   }
 
+  /**
+   * With field names.
+   */
   private function withFieldNames(array $config = []): array {
     return ['first_name_field' => 'field_first_name', 'last_name_field' => 'field_last_name'] + $config;
   }
@@ -62,15 +80,24 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertContains($this->fake->api('GET', '/api/v1/users/' . $oktaId)['status'], ['ACTIVE', 'PROVISIONED']);
   }
 
+  /**
+   * Interpreter.
+   */
   private function interpreter(): OutcomeInterpreter {
     return new OutcomeInterpreter(new BackoffPolicy(60, 3600, 5));
   }
 
+  /**
+   * Tests extension version is supported by the module.
+   */
   public function testExtensionVersionIsSupportedByTheModule(): void {
     $version = (string) $this->extension->version();
     $this->assertTrue(RequirementsEvaluator::isCompatible($version), "okta_sync $version is outside the module's supported range");
   }
 
+  /**
+   * Tests shipped config is accepted and test finds user.
+   */
   public function testShippedConfigIsAcceptedAndTestFindsUser(): void {
     $created = $this->extension->syncUser($this->settings($this->withFieldNames()), 'insert', $this->snapshot(11));
     $this->assertSame('created', $created['action'], OutcomeText::describe($created));
@@ -79,6 +106,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame($created['okta_id'], $result['user']['id']);
   }
 
+  /**
+   * Tests config test with bad token gives okta error and no secret.
+   */
   public function testConfigTestWithBadTokenGivesOktaErrorAndNoSecret(): void {
     $token = 'wrong-token-0123456789-SECRET';
     $result = $this->extension->test($this->settings([], $token), 'nobody@example.com');
@@ -88,6 +118,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertStringNotContainsString($token, json_encode($result));
   }
 
+  /**
+   * Tests insert then unchanged then blocked is deactivated.
+   */
   public function testInsertThenUnchangedThenBlockedIsDeactivated(): void {
     $settings = $this->settings($this->withFieldNames());
     $interpreter = $this->interpreter();
@@ -98,7 +131,11 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame($created['okta_id'], $row['okta_id']);
 
     // What the module stores is what the next snapshot carries.
-    $again = $this->extension->syncUser($settings, 'update', $this->snapshot(21, TRUE, ['okta_id' => $row['okta_id'], 'profile_hash' => $row['profile_hash'] ?? '', 'okta_status' => $row['okta_status']]));
+    $again = $this->extension->syncUser($settings, 'update', $this->snapshot(21, TRUE, [
+      'okta_id' => $row['okta_id'],
+      'profile_hash' => $row['profile_hash'] ?? '',
+      'okta_status' => $row['okta_status'],
+    ]));
     $this->assertSame('unchanged', $again['action'], OutcomeText::describe($again));
 
     // An Okta admin activates the staged user; then Drupal blocks the account.
@@ -109,6 +146,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame('DEPROVISIONED', $okta['status']);
   }
 
+  /**
+   * Tests mappings from config pairs reach okta.
+   */
   public function testMappingsFromConfigPairsReachOkta(): void {
     $this->fake->api('POST', '/api/v1/groups', ['profile' => ['name' => 'Editors']]);
     $settings = $this->settings($this->withFieldNames([
@@ -161,17 +201,25 @@ final class ExtensionIntegrationTest extends TestCase {
     $fields['field_city'] = [['value' => 'Nice']];
     $fields['field_department'] = [['value' => 'Physics']];
     $changed = (new SnapshotBuilder())->build(72, 'user72', 'user72@example.com', TRUE, ['authenticated'], $fields);
-    $updated = $this->extension->syncUser($settings, 'update', array_replace($changed, ['okta_id' => $created['okta_id'], 'profile_hash' => $created['profile_hash'] ?? NULL]));
+    $updated = $this->extension->syncUser($settings, 'update', array_replace($changed, [
+      'okta_id' => $created['okta_id'],
+      'profile_hash' => $created['profile_hash'] ?? NULL,
+    ]));
     $this->assertSame('updated', $updated['action'], OutcomeText::describe($updated));
     $okta = $this->fake->api('GET', '/api/v1/users/' . $created['okta_id']);
     $this->assertSame('Lyon', $okta['profile']['city']);
     $this->assertSame('Physics', $okta['profile']['department']);
   }
 
+  /**
+   * Tests network failure is retryable and requeued.
+   */
   public function testNetworkFailureIsRetryableAndRequeued(): void {
     // Nothing listens on port 9 of loopback: connection refused.
     $config = array_replace(SettingsAssemblerTest::defaults(), $this->withFieldNames(['org_url' => 'http://127.0.0.1:9']));
-    $settings = (new SettingsAssembler())->assemble($config, ['api_token' => FakeOkta::TOKEN], ['max_retries' => 0, 'connect_timeout' => 1.0]);
+    $settings = (new SettingsAssembler())->assemble($config, [
+      'api_token' => FakeOkta::TOKEN,
+    ], ['max_retries' => 0, 'connect_timeout' => 1.0]);
     $outcome = $this->extension->syncUser($settings, 'insert', $this->snapshot(31, TRUE, ['password' => 'Plaintext-Secret-1']));
     $this->assertSame('failed', $outcome['action']);
     $this->assertTrue($outcome['error']['retryable']);
@@ -181,6 +229,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertStringNotContainsString('Plaintext-Secret-1', json_encode($outcome) . $decision->row['last_error']);
   }
 
+  /**
+   * Tests invalid token is permanent failure without secret.
+   */
   public function testInvalidTokenIsPermanentFailureWithoutSecret(): void {
     $token = 'revoked-token-0123456789-SECRET';
     $outcome = $this->extension->syncUser($this->settings($this->withFieldNames(), $token), 'insert', $this->snapshot(41));
@@ -193,6 +244,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertStringNotContainsString($token, json_encode($outcome) . $decision->row['last_error']);
   }
 
+  /**
+   * Tests weak password is recorded as staged with the reason.
+   */
   public function testWeakPasswordIsRecordedAsStagedWithTheReason(): void {
     $settings = $this->settings($this->withFieldNames(['create_mode' => 'password']));
     $outcome = $this->extension->syncUser($settings, 'insert', $this->snapshot(42, TRUE, ['password' => 'abc']));
@@ -204,9 +258,15 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame('password', $strong['create_mode']);
   }
 
+  /**
+   * Tests dry run plans and changes nothing.
+   */
   public function testDryRunPlansAndChangesNothing(): void {
     $users = [$this->snapshot(51), $this->snapshot(52), $this->snapshot(53)];
-    $result = $this->extension->syncUsers($this->settings($this->withFieldNames()), $users, ['method' => 'manual', 'dry_run' => TRUE]);
+    $result = $this->extension->syncUsers($this->settings($this->withFieldNames()), $users, [
+      'method' => 'manual',
+      'dry_run' => TRUE,
+    ]);
     $report = new RunReport();
     $report->addResult($result);
     $this->assertSame(['planned' => 3], $report->counts());
@@ -215,6 +275,9 @@ final class ExtensionIntegrationTest extends TestCase {
     $this->assertSame('E0000007', $missing['errorCode'] ?? NULL, 'dry run must not create users');
   }
 
+  /**
+   * Tests guard stops mass deactivation.
+   */
   public function testGuardStopsMassDeactivation(): void {
     $settings = $this->settings($this->withFieldNames(['guard_max_count' => 2, 'guard_max_share' => 0.1]));
     $users = [];
@@ -243,7 +306,6 @@ final class ExtensionIntegrationTest extends TestCase {
     $okta = $this->fake->api('GET', '/api/v1/users/' . $first['outcomes'][0]['okta_id']);
     $this->assertNotSame('DEPROVISIONED', $okta['status'], 'the guard must stop before deactivating anyone');
   }
-
 
   /**
    * Mass deactivation spread over chunks: each chunk passes the extension's

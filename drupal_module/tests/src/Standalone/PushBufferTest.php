@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class PushBufferTest extends TestCase {
 
+  /**
+   * Tests two saves send one update with latest data.
+   */
   public function testTwoSavesSendOneUpdateWithLatestData(): void {
     $buffer = new PushBuffer();
     $buffer->add('update', ['uid' => 3, 'mail' => 'old@example.com']);
@@ -20,6 +23,9 @@ final class PushBufferTest extends TestCase {
     $this->assertSame(0, $buffer->count());
   }
 
+  /**
+   * Tests insert then update stays insert and keeps password.
+   */
   public function testInsertThenUpdateStaysInsertAndKeepsPassword(): void {
     $buffer = new PushBuffer();
     $buffer->add('insert', ['uid' => 8, 'password' => 'pw', 'name' => 'a']);
@@ -27,6 +33,9 @@ final class PushBufferTest extends TestCase {
     $this->assertSame([['event' => 'insert', 'user' => ['uid' => 8, 'name' => 'b', 'password' => 'pw']]], $buffer->drain());
   }
 
+  /**
+   * Tests delete rules.
+   */
   public function testDeleteRules(): void {
     $buffer = new PushBuffer();
     $buffer->add('insert', ['uid' => 1]);
@@ -39,6 +48,9 @@ final class PushBufferTest extends TestCase {
     $this->assertSame([['event' => 'delete', 'user' => ['uid' => 2]], ['event' => 'delete', 'user' => ['uid' => 4]]], $events);
   }
 
+  /**
+   * Tests suppression for imports.
+   */
   public function testSuppressionForImports(): void {
     $buffer = new PushBuffer();
     $buffer->suppress(5);

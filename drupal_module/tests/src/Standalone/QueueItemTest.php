@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class QueueItemTest extends TestCase {
 
+  /**
+   * Tests user items never hold secrets.
+   */
   public function testUserItemsNeverHoldSecrets(): void {
     $snapshot = ['uid' => 3, 'password' => 'plain', 'pass_hash' => 'hash', 'okta_id' => '00u3'];
     $delete = QueueItem::user(3, 'delete', 100, $snapshot);
@@ -24,6 +27,9 @@ final class QueueItemTest extends TestCase {
     $this->assertSame(0, QueueItem::secondsUntilDue($update, 160));
   }
 
+  /**
+   * Tests chunks.
+   */
   public function testChunks(): void {
     $items = QueueItem::chunks([1, 2, 3, 4, 5], 2, 'reconcile');
     $this->assertCount(3, $items);
@@ -33,6 +39,9 @@ final class QueueItemTest extends TestCase {
     $this->assertFalse(QueueItem::isValid(['kind' => 'user', 'uid' => '3', 'event' => 'update']));
   }
 
+  /**
+   * Tests chunks of one run carry its id.
+   */
   public function testChunksOfOneRunCarryItsId(): void {
     $items = QueueItem::chunks([1, 2, 3], 2, 'push', 'scheduled:1:ab');
     $this->assertSame(['scheduled:1:ab', 'scheduled:1:ab'], array_column($items, 'run'));

@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class RequirementsEvaluatorTest extends TestCase {
 
+  /**
+   * Tests install phase blocks only on missing or incompatible extension.
+   */
   public function testInstallPhaseBlocksOnlyOnMissingOrIncompatibleExtension(): void {
     $evaluator = new RequirementsEvaluator();
     $missing = $evaluator->evaluate('install', NULL, FALSE, 0, NULL);
@@ -21,6 +24,9 @@ final class RequirementsEvaluatorTest extends TestCase {
     $this->assertSame(RequirementsEvaluator::ERROR, $old['okta_user_sync_extension']['severity']);
   }
 
+  /**
+   * Tests version compatibility.
+   */
   public function testVersionCompatibility(): void {
     $this->assertTrue(RequirementsEvaluator::isCompatible('0.1.0'));
     $this->assertTrue(RequirementsEvaluator::isCompatible('0.1.7-dev+abc'));
@@ -29,6 +35,9 @@ final class RequirementsEvaluatorTest extends TestCase {
     $this->assertFalse(RequirementsEvaluator::isCompatible('garbage'));
   }
 
+  /**
+   * Tests runtime lines.
+   */
   public function testRuntimeLines(): void {
     $evaluator = new RequirementsEvaluator();
     $items = $evaluator->evaluate('runtime', '0.1.0', FALSE, 0, NULL);
@@ -37,7 +46,10 @@ final class RequirementsEvaluatorTest extends TestCase {
     $this->assertSame('Not configured', $items['okta_user_sync_connection']['value']['text']);
     $this->assertSame(RequirementsEvaluator::OK, $items['okta_user_sync_failures']['severity']);
 
-    $items = $evaluator->evaluate('runtime', '0.1.0', TRUE, 3, ['ok' => FALSE, 'message' => 'E0000011: Invalid token provided']);
+    $items = $evaluator->evaluate('runtime', '0.1.0', TRUE, 3, [
+      'ok' => FALSE,
+      'message' => 'E0000011: Invalid token provided',
+    ]);
     $this->assertSame(RequirementsEvaluator::WARNING, $items['okta_user_sync_connection']['severity']);
     $this->assertSame(['@message' => 'E0000011: Invalid token provided'], $items['okta_user_sync_connection']['description']['args']);
     $this->assertSame(RequirementsEvaluator::WARNING, $items['okta_user_sync_failures']['severity']);

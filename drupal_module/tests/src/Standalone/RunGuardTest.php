@@ -16,6 +16,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class RunGuardTest extends TestCase {
 
+  /**
+   * Tests allowance uses count and share like the extension.
+   */
   public function testAllowanceUsesCountAndShareLikeTheExtension(): void {
     $guard = new RunGuard(0.1, 50);
     // Below 20 users only the count applies.
@@ -30,6 +33,9 @@ final class RunGuardTest extends TestCase {
     $this->assertSame(0, (new RunGuard(0.5, 0))->allowance(100));
   }
 
+  /**
+   * Tests from config clamps and defaults.
+   */
   public function testFromConfigClampsAndDefaults(): void {
     $this->assertSame(50, RunGuard::fromConfig([])->allowance(10));
     $this->assertSame(10, RunGuard::fromConfig([])->allowance(100));
@@ -66,15 +72,20 @@ final class RunGuardTest extends TestCase {
     $this->assertNull($guard->previewProblem(new RunReport()));
   }
 
+  /**
+   * Tests deleted and real outcomes count as destructive.
+   */
   public function testDeletedAndRealOutcomesCountAsDestructive(): void {
     $report = new RunReport();
-    $report->addResult(['outcomes' => [
+    $report->addResult([
+      'outcomes' => [
       ['uid' => 1, 'action' => 'deactivated'],
       ['uid' => 2, 'action' => 'deleted'],
       ['uid' => 3, 'action' => 'updated'],
       ['uid' => 4, 'action' => 'planned', 'planned_action' => 'deleted'],
       ['uid' => 5, 'action' => 'reactivated'],
-    ]]);
+      ],
+    ]);
     $this->assertSame(3, $report->destructive());
   }
 
@@ -86,12 +97,14 @@ final class RunGuardTest extends TestCase {
     $this->assertSame(5, $tally->allowed());
     $this->assertSame(['guard_max_count' => 5, 'guard_max_share' => 1.0], $tally->chunkOverrides());
 
-    $result = $tally->record(['outcomes' => [
+    $result = $tally->record([
+      'outcomes' => [
       ['uid' => 1, 'action' => 'deactivated'],
       ['uid' => 2, 'action' => 'deactivated'],
       ['uid' => 3, 'action' => 'deactivated'],
       ['uid' => 4, 'action' => 'unchanged'],
-    ]]);
+      ],
+    ]);
     $this->assertArrayNotHasKey('guard', $result);
     $this->assertFalse($tally->isStopped());
     $this->assertSame(2, $tally->remaining());
@@ -118,12 +131,18 @@ final class RunGuardTest extends TestCase {
     $this->assertTrue(RunTally::fromArray($tally->toArray())->isStopped());
   }
 
+  /**
+   * Tests dry run guard warning does not stop the tally.
+   */
   public function testDryRunGuardWarningDoesNotStopTheTally(): void {
     $tally = (new RunGuard(0.1, 1))->startRun(5);
     $tally->record(['outcomes' => [], 'guard' => ['stopped' => FALSE, 'message' => 'a real run would stop']]);
     $this->assertFalse($tally->isStopped());
   }
 
+  /**
+   * Tests confirmed preview raises the allowance to exactly what was confirmed.
+   */
   public function testConfirmedPreviewRaisesTheAllowanceToExactlyWhatWasConfirmed(): void {
     $guard = new RunGuard(0.1, 5);
     $this->assertSame(9, $guard->startRun(30, 9)->allowed());

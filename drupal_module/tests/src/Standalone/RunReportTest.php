@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class RunReportTest extends TestCase {
 
+  /**
+   * Tests chunks add up across array round trips.
+   */
   public function testChunksAddUpAcrossArrayRoundTrips(): void {
     $report = new RunReport();
     $report->addResult([
@@ -23,7 +26,10 @@ final class RunReportTest extends TestCase {
     ]);
     // Batch API keeps the report as an array between requests.
     $report = RunReport::fromArray($report->toArray());
-    $report->addResult(['outcomes' => [['uid' => 3, 'action' => 'created'], ['uid' => 4, 'action' => 'unchanged']], 'stats' => ['requests' => 2, 'elapsed_ms' => 500]]);
+    $report->addResult([
+      'outcomes' => [['uid' => 3, 'action' => 'created'], ['uid' => 4, 'action' => 'unchanged']],
+      'stats' => ['requests' => 2, 'elapsed_ms' => 500],
+    ]);
     $this->assertSame(['created' => 2, 'failed' => 1, 'unchanged' => 1], $report->counts());
     $this->assertSame(4, $report->total());
     $this->assertSame([2 => 'E0000001: bad'], $report->failures());
@@ -31,6 +37,9 @@ final class RunReportTest extends TestCase {
     $this->assertFalse($report->guardStopped());
   }
 
+  /**
+   * Tests dry run plan and guard.
+   */
   public function testDryRunPlanAndGuard(): void {
     $report = new RunReport();
     $report->addResult([

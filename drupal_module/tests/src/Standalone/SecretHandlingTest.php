@@ -14,6 +14,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class SecretHandlingTest extends TestCase {
 
+  /**
+   * Tests mask shows only the tail of long secrets.
+   */
   public function testMaskShowsOnlyTheTailOfLongSecrets(): void {
     $this->assertSame('not set', SecretMask::describe(NULL));
     $this->assertSame('not set', SecretMask::describe('  '));
@@ -24,10 +27,21 @@ final class SecretHandlingTest extends TestCase {
     $this->assertStringNotContainsString('KEY', (string) SecretMask::tail($pem));
   }
 
+  /**
+   * Tests resolver precedence.
+   */
   public function testResolverPrecedence(): void {
     $resolver = new SecretResolver();
-    $this->assertSame(['from-settings', 'settings'], $resolver->resolve(['state' => 'from-state', 'settings' => 'from-settings', 'environment' => 'from-env']));
-    $this->assertSame(['from-env', 'environment'], $resolver->resolve(['state' => 'from-state', 'environment' => ' from-env ', 'settings' => '']));
+    $this->assertSame(['from-settings', 'settings'], $resolver->resolve([
+      'state' => 'from-state',
+      'settings' => 'from-settings',
+      'environment' => 'from-env',
+    ]));
+    $this->assertSame(['from-env', 'environment'], $resolver->resolve([
+      'state' => 'from-state',
+      'environment' => ' from-env ',
+      'settings' => '',
+    ]));
     $this->assertSame(['from-key', 'key'], $resolver->resolve(['state' => 'from-state', 'key' => 'from-key']));
     $this->assertSame(['from-state', 'state'], $resolver->resolve(['state' => 'from-state']));
     $this->assertSame([NULL, NULL], $resolver->resolve(['state' => NULL]));

@@ -21,6 +21,9 @@ final class SettingsAssemblerTest extends TestCase {
     return Yaml::parseFile(dirname(__DIR__, 3) . '/config/install/okta_user_sync.settings.yml');
   }
 
+  /**
+   * Tests api token settings from defaults.
+   */
   public function testApiTokenSettingsFromDefaults(): void {
     $config = ['org_url' => 'https://example.okta.com/'] + self::defaults();
     $settings = (new SettingsAssembler())->assemble($config, ['api_token' => ' tok123 ']);
@@ -29,7 +32,15 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertArrayNotHasKey('oauth_client_id', $settings);
     $this->assertArrayNotHasKey('oauth_private_key', $settings);
     // Drupal-only keys never reach the extension (it rejects unknown keys).
-    foreach (['push_mode', 'scheduler_interval', 'batch_size', 'backoff_base', 'test_email', 'auth_method', 'inline_timeout'] as $key) {
+    foreach ([
+      'push_mode',
+      'scheduler_interval',
+      'batch_size',
+      'backoff_base',
+      'test_email',
+      'auth_method',
+      'inline_timeout',
+    ] as $key) {
       $this->assertArrayNotHasKey($key, $settings);
     }
     $this->assertSame(['read', 'create', 'update', 'deactivate'], $settings['operations']['manual']);
@@ -39,6 +50,9 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertArrayNotHasKey('ca_file', $settings);
   }
 
+  /**
+   * Tests oauth settings.
+   */
   public function testOauthSettings(): void {
     $config = [
       'org_url' => 'https://example.okta.com',
@@ -47,7 +61,10 @@ final class SettingsAssemblerTest extends TestCase {
       'oauth_key_id' => 'kid1',
       'oauth_scopes' => ['okta.users.manage', ''],
     ];
-    $settings = (new SettingsAssembler())->assemble($config, ['api_token' => 'ignored', 'oauth_private_key' => '-----BEGIN PRIVATE KEY-----x']);
+    $settings = (new SettingsAssembler())->assemble($config, [
+      'api_token' => 'ignored',
+      'oauth_private_key' => '-----BEGIN PRIVATE KEY-----x',
+    ]);
     $this->assertSame('0oa123', $settings['oauth_client_id']);
     $this->assertSame('kid1', $settings['oauth_key_id']);
     $this->assertSame(['okta.users.manage'], $settings['oauth_scopes']);
@@ -55,10 +72,19 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertArrayNotHasKey('api_token', $settings);
   }
 
+  /**
+   * Tests missing credentials name what is missing but no values.
+   */
   public function testMissingCredentialsNameWhatIsMissingButNoValues(): void {
     $assembler = new SettingsAssembler();
     $this->assertSame(['Okta Portal URL', 'Okta API token'], $assembler->missing([], []));
-    $this->assertSame(['OAuth client ID', 'OAuth private key'], $assembler->missing(['org_url' => 'https://x.okta.com', 'auth_method' => 'oauth'], ['api_token' => 'secret-token-value']));
+    $this->assertSame([
+      'OAuth client ID',
+      'OAuth private key',
+    ], $assembler->missing([
+      'org_url' => 'https://x.okta.com',
+      'auth_method' => 'oauth',
+    ], ['api_token' => 'secret-token-value']));
     $this->assertFalse($assembler->isConfigured(['org_url' => 'https://x.okta.com'], ['api_token' => '  ']));
     try {
       $assembler->assemble(['org_url' => 'https://x.okta.com', 'auth_method' => 'oauth', 'oauth_client_id' => 'c'], ['api_token' => 'secret-token-value']);
@@ -70,6 +96,9 @@ final class SettingsAssemblerTest extends TestCase {
     }
   }
 
+  /**
+   * Tests maps from config pairs.
+   */
   public function testMapsFromConfigPairs(): void {
     $config = [
       'org_url' => 'https://x.okta.com',
@@ -128,8 +157,14 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertCount(4, $settings['attribute_map'], 'no direction configured means drupal_to_okta');
   }
 
+  /**
+   * Tests overrides win.
+   */
   public function testOverridesWin(): void {
-    $settings = (new SettingsAssembler())->assemble(['org_url' => 'https://x.okta.com', 'request_timeout' => 20], ['api_token' => 't'], ['request_timeout' => 3.0, 'max_retries' => 0]);
+    $settings = (new SettingsAssembler())->assemble([
+      'org_url' => 'https://x.okta.com',
+      'request_timeout' => 20,
+    ], ['api_token' => 't'], ['request_timeout' => 3.0, 'max_retries' => 0]);
     $this->assertSame(3.0, $settings['request_timeout']);
     $this->assertSame(0, $settings['max_retries']);
   }

@@ -12,6 +12,9 @@ use PHPUnit\Framework\TestCase;
  */
 final class SnapshotBuilderTest extends TestCase {
 
+  /**
+   * Tests full snapshot.
+   */
   public function testFullSnapshot(): void {
     $snapshot = (new SnapshotBuilder())->build(
       7,
@@ -45,6 +48,9 @@ final class SnapshotBuilderTest extends TestCase {
     ], $snapshot);
   }
 
+  /**
+   * Tests optional keys omitted.
+   */
   public function testOptionalKeysOmitted(): void {
     $snapshot = (new SnapshotBuilder())->build(3, 'bob', 'bob@example.com', FALSE, [], [], '', NULL, ['okta_id' => NULL]);
     $this->assertFalse($snapshot['status']);
@@ -53,6 +59,9 @@ final class SnapshotBuilderTest extends TestCase {
     }
   }
 
+  /**
+   * Tests without secrets.
+   */
   public function testWithoutSecrets(): void {
     $clean = SnapshotBuilder::withoutSecrets(['uid' => 1, 'password' => 'p', 'pass_hash' => 'h', 'okta_id' => '00u']);
     $this->assertSame(['uid' => 1, 'okta_id' => '00u'], $clean);

@@ -19,6 +19,9 @@ final class WiringTest extends TestCase {
 
   private const NS = 'Drupal\\okta_user_sync\\';
 
+  /**
+   * Root.
+   */
   private static function root(): string {
     return dirname(__DIR__, 3);
   }
@@ -47,6 +50,9 @@ final class WiringTest extends TestCase {
     return $found;
   }
 
+  /**
+   * Yaml.
+   */
   private static function yaml(string $name): array {
     $path = self::root() . '/' . $name;
     return is_file($path) ? (array) Yaml::parseFile($path) : [];
@@ -81,6 +87,9 @@ final class WiringTest extends TestCase {
     }
   }
 
+  /**
+   * Tests every php file lints.
+   */
   public function testEveryPhpFileLints(): void {
     $files = self::files(['.php', '.module', '.install', '.inc']);
     $this->assertNotEmpty($files);
@@ -92,6 +101,9 @@ final class WiringTest extends TestCase {
     }
   }
 
+  /**
+   * Tests every yaml file parses.
+   */
   public function testEveryYamlFileParses(): void {
     $files = self::files(['.yml', '.yaml']);
     $this->assertGreaterThanOrEqual(8, count($files));
@@ -106,6 +118,9 @@ final class WiringTest extends TestCase {
     $this->addToAssertionCount(count($files));
   }
 
+  /**
+   * Tests info file.
+   */
   public function testInfoFile(): void {
     $info = self::yaml('okta_user_sync.info.yml');
     $this->assertSame('module', $info['type']);
@@ -113,6 +128,9 @@ final class WiringTest extends TestCase {
     $this->assertArrayHasKey($info['configure'], self::yaml('okta_user_sync.routing.yml'), 'configure route exists');
   }
 
+  /**
+   * Tests routes point to existing classes.
+   */
   public function testRoutesPointToExistingClasses(): void {
     $routes = self::yaml('okta_user_sync.routing.yml');
     $this->assertNotEmpty($routes);
@@ -141,6 +159,9 @@ final class WiringTest extends TestCase {
     }
   }
 
+  /**
+   * Tests links point to routes.
+   */
   public function testLinksPointToRoutes(): void {
     $routes = self::yaml('okta_user_sync.routing.yml');
     foreach (['links.menu', 'links.task', 'links.action'] as $kind) {
@@ -153,6 +174,9 @@ final class WiringTest extends TestCase {
     }
   }
 
+  /**
+   * Tests services exist and arguments resolve.
+   */
   public function testServicesExistAndArgumentsResolve(): void {
     $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
     $this->assertNotEmpty($services);
@@ -190,6 +214,9 @@ final class WiringTest extends TestCase {
     $this->assertLessThanOrEqual(count($params), $given, "$where: constructor takes " . count($params) . ' arguments');
   }
 
+  /**
+   * Tests hook shims call existing service methods.
+   */
   public function testHookShimsCallExistingServiceMethods(): void {
     $module = (string) file_get_contents(self::root() . '/okta_user_sync.module');
     $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
@@ -224,6 +251,9 @@ final class WiringTest extends TestCase {
     }
   }
 
+  /**
+   * Tests config install is covered by schema.
+   */
   public function testConfigInstallIsCoveredBySchema(): void {
     $schema = self::yaml('config/schema/okta_user_sync.schema.yml');
     $dir = self::root() . '/config/install';
@@ -272,6 +302,9 @@ final class WiringTest extends TestCase {
     $this->assertTrue($check, "$path: value does not match type $type");
   }
 
+  /**
+   * Tests referenced services and routes exist.
+   */
   public function testReferencedServicesAndRoutesExist(): void {
     $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
     $routes = self::yaml('okta_user_sync.routing.yml');
@@ -295,12 +328,18 @@ final class WiringTest extends TestCase {
     $this->assertGreaterThan(10, $checked);
   }
 
+  /**
+   * Tests queue worker matches queue name.
+   */
   public function testQueueWorkerMatchesQueueName(): void {
     $source = self::classSource(self::NS . 'Plugin\\QueueWorker\\SyncQueueWorker');
     $this->assertNotNull($source, 'queue worker plugin missing');
     $this->assertMatchesRegularExpression('/#\[QueueWorker\(\s*id: \'okta_user_sync\'/', $source);
   }
 
+  /**
+   * Tests drush commands have create.
+   */
   public function testDrushCommandsHaveCreate(): void {
     $this->assertModuleClass(self::NS . 'Drush\\Commands\\OktaSyncCommands', 'create', 'drush');
     $source = (string) self::classSource(self::NS . 'Drush\\Commands\\OktaSyncCommands');
@@ -308,7 +347,6 @@ final class WiringTest extends TestCase {
       $this->assertStringContainsString("#[CLI\\Command(name: '$command'", $source);
     }
   }
-
 
   /**
    * Every State key, queue and key-value collection in src/ is removed by

@@ -74,8 +74,22 @@ class FakeExtension extends Extension {
     $max = (int) ($settings['guard_max_count'] ?? 50);
     if (empty($options['dry_run']) && $destructive > $max) {
       $message = "the run would deactivate or delete $destructive Okta users, more than guard_max_count ($max); no user was changed.";
-      $result['outcomes'] = array_map(fn(array $o) => ['uid' => $o['uid'], 'action' => 'skipped', 'okta_id' => $o['okta_id'] ?? NULL, 'reason' => "safety guard: $message", 'error' => NULL], $outcomes);
-      $result['guard'] = ['stopped' => TRUE, 'would_disable' => $destructive, 'users' => count($users), 'share' => $destructive / max(1, count($users)), 'max_share' => $settings['guard_max_share'] ?? 0.1, 'max_count' => $max, 'message' => $message];
+      $result['outcomes'] = array_map(fn(array $o) => [
+        'uid' => $o['uid'],
+        'action' => 'skipped',
+        'okta_id' => $o['okta_id'] ?? NULL,
+        'reason' => "safety guard: $message",
+        'error' => NULL,
+      ], $outcomes);
+      $result['guard'] = [
+        'stopped' => TRUE,
+        'would_disable' => $destructive,
+        'users' => count($users),
+        'share' => $destructive / max(1, count($users)),
+        'max_share' => $settings['guard_max_share'] ?? 0.1,
+        'max_count' => $max,
+        'message' => $message,
+      ];
     }
     return $result;
   }
@@ -105,7 +119,14 @@ class FakeExtension extends Extension {
     $oktaId = $user['okta_id'] ?? ('00u' . str_pad((string) $uid, 17, '0', STR_PAD_LEFT));
     if ($dryRun) {
       $planned = empty($user['status']) ? 'deactivated' : (isset($user['okta_id']) ? 'updated' : 'created');
-      return ['uid' => $uid, 'action' => 'planned', 'planned_action' => $planned, 'reason' => NULL, 'okta_id' => $user['okta_id'] ?? NULL, 'error' => NULL];
+      return [
+        'uid' => $uid,
+        'action' => 'planned',
+        'planned_action' => $planned,
+        'reason' => NULL,
+        'okta_id' => $user['okta_id'] ?? NULL,
+        'error' => NULL,
+      ];
     }
     if (empty($user['status'])) {
       $default = ['action' => 'deactivated', 'okta_status' => 'DEPROVISIONED'];
@@ -114,10 +135,19 @@ class FakeExtension extends Extension {
       $default = ['action' => 'deactivated', 'okta_status' => 'DEPROVISIONED'];
     }
     else {
-      $default = isset($user['okta_id']) ? ['action' => 'updated', 'okta_status' => 'STAGED'] : ['action' => 'created', 'okta_status' => 'STAGED'];
+      $default = isset($user['okta_id']) ? [
+        'action' => 'updated',
+        'okta_status' => 'STAGED',
+      ] : ['action' => 'created', 'okta_status' => 'STAGED'];
     }
     // Like the extension: every key present, error NULL on success.
-    $default += ['uid' => $uid, 'okta_id' => $oktaId, 'profile_hash' => 'hash-' . $uid, 'reason' => NULL, 'error' => NULL];
+    $default += [
+      'uid' => $uid,
+      'okta_id' => $oktaId,
+      'profile_hash' => 'hash-' . $uid,
+      'reason' => NULL,
+      'error' => NULL,
+    ];
     $scripted = $this->state->get(self::OUTCOMES, []);
     if ($scripted !== []) {
       $next = array_shift($scripted);

@@ -66,7 +66,14 @@ abstract class ImportKernelTestBase extends KernelTestBase {
    * A normalised record as okta_sync_pull() returns it.
    */
   protected static function record(string $id, string $login, string $status = 'ACTIVE', array $fields = []): array {
-    return ['id' => $id, 'login' => $login, 'email' => $login, 'status' => $status, 'fields' => $fields, 'last_updated' => '2026-01-01T00:00:00.000Z'];
+    return [
+      'id' => $id,
+      'login' => $login,
+      'email' => $login,
+      'status' => $status,
+      'fields' => $fields,
+      'last_updated' => '2026-01-01T00:00:00.000Z',
+    ];
   }
 
 }

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Kernel\Import;
 
+use Drupal\okta_user_sync\Import\ImportException;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\user\Entity\User;
 
@@ -100,7 +101,7 @@ final class ImportServiceTest extends ImportKernelTestBase {
    */
   public function testImportOffRefuses(): void {
     $this->config('okta_user_sync.settings')->set('direction', 'drupal_to_okta')->save();
-    $this->expectException(\Drupal\okta_user_sync\Import\ImportException::class);
+    $this->expectException(ImportException::class);
     $this->container->get('okta_user_sync.import')->run();
   }
 

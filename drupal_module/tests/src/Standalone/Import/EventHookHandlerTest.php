@@ -18,10 +18,19 @@ final class EventHookHandlerTest extends TestCase {
 
   private const SECRET = 'Basic c2VjcmV0LWV2ZW50LWhvb2s=';
 
+  /**
+   * The ledger.
+   */
   private MemoryLedger $ledger;
 
+  /**
+   * The handler.
+   */
   private EventHookHandler $handler;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $this->ledger = new MemoryLedger();
     $this->handler = new EventHookHandler(new SecretCheck(self::SECRET), $this->ledger, $this->ledger);

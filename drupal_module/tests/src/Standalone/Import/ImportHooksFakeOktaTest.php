@@ -21,16 +21,28 @@ final class ImportHooksFakeOktaTest extends TestCase {
   private const PASSWORD_SECRET = 'Bearer fake-okta-password-secret';
   private const PASSWORD = 'Drupal-Passw0rd!';
 
+  /**
+   * The okta.
+   */
   private FakeOkta $okta;
 
+  /**
+   * The hooks.
+   */
   private HookFixtureServer $hooks;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $this->okta = FakeOkta::instance();
     $this->okta->reset();
     $this->hooks = HookFixtureServer::start($this->config());
   }
 
+  /**
+   * {@inheritdoc}
+   */
   protected function tearDown(): void {
     $this->okta->control('DELETE', '/__fake/event-hooks');
     $this->okta->control('DELETE', '/__fake/password-hook');
@@ -77,7 +89,12 @@ final class ImportHooksFakeOktaTest extends TestCase {
     $this->assertContains('GET /event-hook 200', $this->hooks->requests());
 
     $user = $this->okta->api('POST', '/api/v1/users?activate=false', [
-      'profile' => ['login' => 'evt@example.com', 'email' => 'evt@example.com', 'firstName' => 'Eve', 'lastName' => 'Vent'],
+      'profile' => [
+        'login' => 'evt@example.com',
+        'email' => 'evt@example.com',
+        'firstName' => 'Eve',
+        'lastName' => 'Vent',
+      ],
     ]);
     $id = $user['id'];
     $this->okta->api('POST', "/api/v1/users/$id", ['profile' => ['firstName' => 'Evelyn']]);
@@ -89,7 +106,12 @@ final class ImportHooksFakeOktaTest extends TestCase {
     $this->waitFor(fn (): bool => count(array_filter($this->hooks->json('queue'), fn ($i) => $i['event_type'] === 'user.lifecycle.deactivate')) === 1);
     $queue = $this->hooks->json('queue');
     $types = array_column($queue, 'event_type');
-    foreach (['user.lifecycle.create', 'user.account.update_profile', 'user.lifecycle.activate', 'user.lifecycle.deactivate'] as $type) {
+    foreach ([
+      'user.lifecycle.create',
+      'user.account.update_profile',
+      'user.lifecycle.activate',
+      'user.lifecycle.deactivate',
+    ] as $type) {
       $this->assertContains($type, $types);
     }
     $this->assertSame([$id], array_values(array_unique(array_column($queue, 'okta_id'))));
@@ -107,7 +129,10 @@ final class ImportHooksFakeOktaTest extends TestCase {
     $before = count($queue);
     $bodies = array_filter(explode("\n", (string) file_get_contents($this->hooks->dir . '/event-bodies.jsonl')));
     foreach ($bodies as $body) {
-      $again = $this->hooks->request('POST', '/event-hook', ['Authorization' => self::EVENT_SECRET, 'Content-Type' => 'application/json'], $body);
+      $again = $this->hooks->request('POST', '/event-hook', [
+        'Authorization' => self::EVENT_SECRET,
+        'Content-Type' => 'application/json',
+      ], $body);
       $this->assertSame(204, $again['status']);
     }
     $this->assertCount($before, $this->hooks->json('queue'));
@@ -145,10 +170,16 @@ final class ImportHooksFakeOktaTest extends TestCase {
    */
   private function seedHookedUser(): void {
     $this->okta->control('POST', '/__fake/users', [[
-      'profile' => ['login' => 'hooked@example.com', 'email' => 'hooked@example.com', 'firstName' => 'Hoo', 'lastName' => 'Ked'],
+      'profile' => [
+        'login' => 'hooked@example.com',
+        'email' => 'hooked@example.com',
+        'firstName' => 'Hoo',
+        'lastName' => 'Ked',
+      ],
       'status' => 'ACTIVE',
       'credentials' => ['password' => ['hook' => ['type' => 'default']]],
-    ]]);
+    ],
+    ]);
   }
 
   /**
@@ -156,19 +187,28 @@ final class ImportHooksFakeOktaTest extends TestCase {
    */
   public function testPasswordHookVerifiedAndUnverified(): void {
     $this->seedHookedUser();
-    $this->okta->control('POST', '/__fake/password-hook', ['uri' => $this->hooks->url . '/password-import', 'auth_header_value' => self::PASSWORD_SECRET]);
+    $this->okta->control('POST', '/__fake/password-hook', [
+      'uri' => $this->hooks->url . '/password-import',
+      'auth_header_value' => self::PASSWORD_SECRET,
+    ]);
 
     $wrong = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => 'not-it']);
     $this->assertSame('UNVERIFIED', $wrong['result'], json_encode($wrong));
     $this->assertSame('hook', $wrong['via']);
 
-    $right = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $right = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('VERIFIED', $right['result'], json_encode($right));
     $this->assertSame('hook', $right['via']);
 
     // Okta now holds the password: the next sign-in no longer calls Drupal.
     $calls = count($this->hooks->requests());
-    $next = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $next = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('VERIFIED', $next['result']);
     $this->assertCount($calls, $this->hooks->requests());
   }
@@ -178,8 +218,14 @@ final class ImportHooksFakeOktaTest extends TestCase {
    */
   public function testPasswordHookBadSecret(): void {
     $this->seedHookedUser();
-    $this->okta->control('POST', '/__fake/password-hook', ['uri' => $this->hooks->url . '/password-import', 'auth_header_value' => 'Bearer wrong']);
-    $result = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $this->okta->control('POST', '/__fake/password-hook', [
+      'uri' => $this->hooks->url . '/password-import',
+      'auth_header_value' => 'Bearer wrong',
+    ]);
+    $result = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('ERROR', $result['result'], json_encode($result));
     $this->assertStringContainsString('401', $result['error']);
     $this->assertContains('POST /password-import 401', $this->hooks->requests());
@@ -192,14 +238,23 @@ final class ImportHooksFakeOktaTest extends TestCase {
   public function testPasswordHookTimeout(): void {
     $this->seedHookedUser();
     $this->hooks->configure($this->config(3300));
-    $this->okta->control('POST', '/__fake/password-hook', ['uri' => $this->hooks->url . '/password-import', 'auth_header_value' => self::PASSWORD_SECRET]);
-    $slow = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $this->okta->control('POST', '/__fake/password-hook', [
+      'uri' => $this->hooks->url . '/password-import',
+      'auth_header_value' => self::PASSWORD_SECRET,
+    ]);
+    $slow = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('ERROR', $slow['result'], json_encode($slow));
     $this->assertSame('timeout', $slow['error']);
     $this->assertSame(2, $slow['attempts'], 'Okta retries a timed-out hook once');
 
     $this->hooks->configure($this->config());
-    $fast = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $fast = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('VERIFIED', $fast['result'], json_encode($fast));
   }
 
@@ -209,12 +264,21 @@ final class ImportHooksFakeOktaTest extends TestCase {
    */
   public function testPasswordHookFlood(): void {
     $this->seedHookedUser();
-    $this->okta->control('POST', '/__fake/password-hook', ['uri' => $this->hooks->url . '/password-import', 'auth_header_value' => self::PASSWORD_SECRET]);
+    $this->okta->control('POST', '/__fake/password-hook', [
+      'uri' => $this->hooks->url . '/password-import',
+      'auth_header_value' => self::PASSWORD_SECRET,
+    ]);
     for ($i = 0; $i < 5; $i++) {
-      $guess = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => "guess-$i"]);
+      $guess = $this->okta->control('POST', '/__fake/signin', [
+        'username' => 'hooked@example.com',
+        'password' => "guess-$i",
+      ]);
       $this->assertSame('UNVERIFIED', $guess['result']);
     }
-    $blocked = $this->okta->control('POST', '/__fake/signin', ['username' => 'hooked@example.com', 'password' => self::PASSWORD]);
+    $blocked = $this->okta->control('POST', '/__fake/signin', [
+      'username' => 'hooked@example.com',
+      'password' => self::PASSWORD,
+    ]);
     $this->assertSame('UNVERIFIED', $blocked['result'], json_encode($blocked));
     $this->assertSame(5, $this->hooks->json('flood')['login:hooked@example.com'] ?? NULL);
   }

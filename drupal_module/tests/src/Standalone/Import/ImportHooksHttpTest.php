@@ -17,8 +17,14 @@ final class ImportHooksHttpTest extends TestCase {
   private const EVENT_SECRET = 'Bearer event-secret-for-tests';
   private const PASSWORD_SECRET = 'Basic cGFzc3dvcmQtaG9vaw==';
 
+  /**
+   * The server.
+   */
   private static ?HookFixtureServer $server = NULL;
 
+  /**
+   * {@inheritdoc}
+   */
   public static function setUpBeforeClass(): void {
     self::$server = HookFixtureServer::start([
       'event_secret' => self::EVENT_SECRET,
@@ -28,6 +34,9 @@ final class ImportHooksHttpTest extends TestCase {
     ]);
   }
 
+  /**
+   * {@inheritdoc}
+   */
   public static function tearDownAfterClass(): void {
     self::$server?->stop();
     self::$server = NULL;
@@ -52,10 +61,16 @@ final class ImportHooksHttpTest extends TestCase {
     $this->assertSame(400, $server->request('POST', '/event-hook', ['Authorization' => self::EVENT_SECRET], '{"eventId":')['status']);
     $this->assertSame([], $server->json('queue'));
 
-    $accepted = $server->request('POST', '/event-hook', ['Authorization' => self::EVENT_SECRET, 'Content-Type' => 'application/json'], $delivery);
+    $accepted = $server->request('POST', '/event-hook', [
+      'Authorization' => self::EVENT_SECRET,
+      'Content-Type' => 'application/json',
+    ], $delivery);
     $this->assertSame(204, $accepted['status']);
     $this->assertSame('', $accepted['body']);
-    $again = $server->request('POST', '/event-hook', ['Authorization' => self::EVENT_SECRET, 'Content-Type' => 'application/json'], $delivery);
+    $again = $server->request('POST', '/event-hook', [
+      'Authorization' => self::EVENT_SECRET,
+      'Content-Type' => 'application/json',
+    ], $delivery);
     $this->assertSame(204, $again['status']);
     $this->assertSame(['00uHTTP1'], array_column($server->json('queue'), 'okta_id'), 'the redelivery is not queued twice');
   }

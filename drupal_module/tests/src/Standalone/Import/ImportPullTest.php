@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
 use Drupal\okta_user_sync\Import\AttributeAuthority;
+use Drupal\okta_user_sync\Import\EventHookHandler;
 use Drupal\okta_user_sync\Import\ExtensionPullClient;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportException;
@@ -13,7 +14,6 @@ use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\PullClientInterface;
 use Drupal\okta_user_sync\Sync\PushBuffer;
-use Drupal\okta_user_sync\Import\EventHookHandler;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\FlakyPullClient;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\HookFixtureServer;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
@@ -32,18 +32,39 @@ final class ImportPullTest extends TestCase {
 
   private const PAGE = 100;
 
+  /**
+   * The okta.
+   */
   private FakeOkta $okta;
 
+  /**
+   * The buffer.
+   */
   private PushBuffer $buffer;
 
+  /**
+   * The guard.
+   */
   private SpyEchoGuard $guard;
 
+  /**
+   * The store.
+   */
   private MemoryAccountStore $store;
 
+  /**
+   * The state.
+   */
   private MemoryImportState $state;
 
+  /**
+   * The settings.
+   */
   private ImportSettings $settings;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     if (!function_exists('okta_sync_pull')) {
       $this->fail('The okta_sync extension is not loaded: run with php -d extension=target/release/libokta_sync.so (make test-module).');
@@ -99,7 +120,13 @@ final class ImportPullTest extends TestCase {
       $status = $i % 37 === 0 ? 'SUSPENDED' : ($i % 10 === 0 ? 'STAGED' : 'ACTIVE');
       $login = "imp$i@example.com";
       $batch[] = [
-        'profile' => ['login' => $login, 'email' => $login, 'firstName' => "First$i", 'lastName' => "Last$i", 'city' => "City$i"],
+        'profile' => [
+          'login' => $login,
+          'email' => $login,
+          'firstName' => "First$i",
+          'lastName' => "Last$i",
+          'city' => "City$i",
+        ],
         'status' => $status,
       ];
       $expected[$login] = ['status' => $status, 'city' => "City$i", 'first' => "First$i"];
@@ -299,7 +326,10 @@ final class ImportPullTest extends TestCase {
     $this->runner()->run($this->connection(), ImportRunner::FULL);
     $hooks = HookFixtureServer::start(['event_secret' => 'Bearer e2e']);
     try {
-      $this->okta->control('POST', '/__fake/event-hooks', ['uri' => $hooks->url . '/event-hook', 'auth_header_value' => 'Bearer e2e']);
+      $this->okta->control('POST', '/__fake/event-hooks', [
+        'uri' => $hooks->url . '/event-hook',
+        'auth_header_value' => 'Bearer e2e',
+      ]);
       $id = $this->oktaIds()['imp4@example.com'];
       usleep(20000);
       $this->okta->api('POST', "/api/v1/users/$id/lifecycle/suspend");

@@ -26,10 +26,19 @@ use PHPUnit\Framework\TestCase;
  */
 final class ImportRunnerTest extends TestCase {
 
+  /**
+   * The store.
+   */
   private MemoryAccountStore $store;
 
+  /**
+   * The state.
+   */
   private MemoryImportState $state;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $guard = new SpyEchoGuard();
     $this->store = new MemoryAccountStore($guard);
@@ -54,7 +63,14 @@ final class ImportRunnerTest extends TestCase {
     for ($p = 0; $p < $pages; $p++) {
       for ($i = 0; $i < $perPage; $i++) {
         $n = $p * $perPage + $i;
-        $out[$p][] = ['id' => "00u$n", 'login' => "u$n@example.com", 'email' => "u$n@example.com", 'status' => $status, 'fields' => [], 'last_updated' => '2026-01-01T00:00:00.000Z'];
+        $out[$p][] = [
+          'id' => "00u$n",
+          'login' => "u$n@example.com",
+          'email' => "u$n@example.com",
+          'status' => $status,
+          'fields' => [],
+          'last_updated' => '2026-01-01T00:00:00.000Z',
+        ];
       }
     }
     return $out;
@@ -65,7 +81,11 @@ final class ImportRunnerTest extends TestCase {
    */
   public function testResumeAfterFailureCommitsWatermarkAtEnd(): void {
     $this->state->watermark = '2025-12-01T00:00:00.000Z';
-    $flaky = new FlakyPullClient(new ScriptedPullClient(self::pages(3, 2), [NULL, '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']));
+    $flaky = new FlakyPullClient(new ScriptedPullClient(self::pages(3, 2), [
+      NULL,
+      '2026-01-02T00:00:00.000Z',
+      '2026-01-03T00:00:00.000Z',
+    ]));
     $flaky->failOn = [3];
     $runner = $this->runner($flaky);
     try {

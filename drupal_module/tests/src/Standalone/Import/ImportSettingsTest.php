@@ -48,7 +48,14 @@ final class ImportSettingsTest extends TestCase {
    * record without id rejected.
    */
   public function testRecord(): void {
-    $record = OktaRecord::fromArray(['id' => '00u1', 'login' => 'a@b.c', 'email' => 'a@b.c', 'status' => 'active', 'fields' => ['field_tags' => ['x', 'y'], 'field_n' => 3], 'last_updated' => '2026-01-01T00:00:00.000Z']);
+    $record = OktaRecord::fromArray([
+      'id' => '00u1',
+      'login' => 'a@b.c',
+      'email' => 'a@b.c',
+      'status' => 'active',
+      'fields' => ['field_tags' => ['x', 'y'], 'field_n' => 3],
+      'last_updated' => '2026-01-01T00:00:00.000Z',
+    ]);
     $this->assertSame('ACTIVE', $record->status);
     $this->assertSame(['field_tags' => 'x, y', 'field_n' => 3], $record->fields);
     $this->expectException(\UnexpectedValueException::class);

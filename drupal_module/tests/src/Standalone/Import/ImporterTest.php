@@ -19,8 +19,14 @@ use PHPUnit\Framework\TestCase;
  */
 final class ImporterTest extends TestCase {
 
+  /**
+   * The store.
+   */
   private MemoryAccountStore $store;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $this->store = new MemoryAccountStore(new SpyEchoGuard());
   }
@@ -151,7 +157,10 @@ final class ImporterTest extends TestCase {
       'direction' => 'both',
       'attribute_authority' => ['field_title' => 'okta', 'field_city' => 'drupal'],
     ]);
-    $outcome = $importer->apply(self::record('00u1', 'ann@example.com', 'ACTIVE', ['field_title' => 'CTO', 'field_city' => 'Rome'], 'changed@example.com'));
+    $outcome = $importer->apply(self::record('00u1', 'ann@example.com', 'ACTIVE', [
+      'field_title' => 'CTO',
+      'field_city' => 'Rome',
+    ], 'changed@example.com'));
     $this->assertSame(Importer::UPDATED, $outcome['action']);
     $account = $this->store->accounts[$uid];
     $this->assertSame('CTO', $account['fields']['field_title']);

@@ -21,6 +21,9 @@ final class PasswordImportHandlerTest extends TestCase {
 
   private const PASSWORD = 'correct horse battery staple';
 
+  /**
+   * The flood.
+   */
   private MemoryFlood $flood;
 
   /**
@@ -30,8 +33,14 @@ final class PasswordImportHandlerTest extends TestCase {
    */
   private array $log = [];
 
+  /**
+   * The handler.
+   */
   private PasswordImportHandler $handler;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
     $this->build(3);
   }
@@ -46,6 +55,9 @@ final class PasswordImportHandlerTest extends TestCase {
 
       public function __construct(private readonly string $hash) {}
 
+      /**
+       * Check.
+       */
       public function check(string $login, #[\SensitiveParameter] string $password): bool {
         return strcasecmp($login, 'ann@example.com') === 0 && password_verify($password, $this->hash);
       }
@@ -100,7 +112,11 @@ final class PasswordImportHandlerTest extends TestCase {
     $ok = $this->handler->handle('POST', $headers, self::body('ann@example.com', self::PASSWORD));
     $this->assertSame(200, $ok->status);
     $this->assertSame('VERIFIED', self::credential($ok->body));
-    foreach ([['ann@example.com', 'wrong'], ['nobody@example.com', self::PASSWORD], ['ann@example.com', '']] as [$login, $password]) {
+    foreach ([
+      ['ann@example.com', 'wrong'],
+      ['nobody@example.com', self::PASSWORD],
+      ['ann@example.com', ''],
+    ] as [$login, $password]) {
       $no = $this->handler->handle('POST', $headers, self::body($login, $password, '198.51.100.' . strlen($login)));
       $this->assertSame(200, $no->status);
       $this->assertSame('UNVERIFIED', self::credential($no->body));

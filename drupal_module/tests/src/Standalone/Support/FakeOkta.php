@@ -15,6 +15,9 @@ final class FakeOkta {
 
   public const TOKEN = 'standalone-test-token-0123456789abcdef';
 
+  /**
+   * The instance.
+   */
   private static ?self $instance = NULL;
 
   /**
@@ -141,7 +144,7 @@ final class FakeOkta {
     if (!is_executable($bin)) {
       throw new \RuntimeException("Fake Okta binary not found at $bin: run `make build` first.");
     }
-    // stdout goes to a file, not a pipe: a chatty fake can never block on a
+    // Stdout goes to a file, not a pipe: a chatty fake can never block on a
     // full pipe that nobody reads.
     $log = tempnam(sys_get_temp_dir(), 'okta-fake-');
     $pipes = [];

@@ -97,13 +97,15 @@ final class HookFixtureServer {
     foreach ($headers as $name => $value) {
       $lines[] = "$name: $value";
     }
-    $context = stream_context_create(['http' => [
-      'method' => $method,
-      'header' => implode("\r\n", $lines),
-      'content' => $body,
-      'ignore_errors' => TRUE,
-      'timeout' => 10,
-    ]]);
+    $context = stream_context_create([
+      'http' => [
+        'method' => $method,
+        'header' => implode("\r\n", $lines),
+        'content' => $body,
+        'ignore_errors' => TRUE,
+        'timeout' => 10,
+      ],
+    ]);
     $response = @file_get_contents($this->url . $path, FALSE, $context);
     $status = 0;
     $out = [];

@@ -33,6 +33,9 @@ final class MemoryAccountStore implements AccountStoreInterface {
    */
   public array $writes = [];
 
+  /**
+   * The next uid.
+   */
   private int $nextUid = 2;
 
   public function __construct(private readonly SpyEchoGuard $guard) {}

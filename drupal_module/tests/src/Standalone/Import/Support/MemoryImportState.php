@@ -11,10 +11,19 @@ use Drupal\okta_user_sync\Import\ImportStateInterface;
  */
 final class MemoryImportState implements ImportStateInterface {
 
+  /**
+   * The watermark.
+   */
   public ?string $watermark = NULL;
 
+  /**
+   * The run.
+   */
   public ?array $run = NULL;
 
+  /**
+   * The last run.
+   */
   public ?array $lastRun = NULL;
 
   /**

@@ -16,6 +16,9 @@ use Drupal\okta_user_sync\Sync\PushBuffer;
  */
 final class SpyEchoGuard implements EchoGuardInterface {
 
+  /**
+   * The depth.
+   */
   private int $depth = 0;
 
   public function __construct(public readonly ?PushBuffer $buffer = NULL) {}
