@@ -84,6 +84,12 @@ var_dump(array_unique(array_column($results, 'sapi')));
 var_dump(max(array_column($results, 'clients')));
 var_dump(!in_array(getmypid(), $pids, TRUE));
 
+// The master loaded the extension (MINIT) but never called it: still one
+// thread, so its forks are clean.
+$master = proc_get_status($proc)['pid'];
+preg_match('/^Threads:\s+(\d+)/m', (string) @file_get_contents("/proc/$master/status"), $m);
+echo "master threads: ", $m[1] ?? '?', "\n";
+
 proc_terminate($proc, 3);
 proc_close($proc);
 $log = (string) @file_get_contents("$dir/fpm.log");
@@ -103,4 +109,5 @@ array(1) {
 }
 int(1)
 bool(true)
+master threads: 1
 no worker crashes
