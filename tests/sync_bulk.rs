@@ -401,6 +401,12 @@ fn guard_stops_a_mass_deactivation_before_touching_anyone() {
             .is_some_and(|s| s.contains("safety guard")));
         assert!(env.users().iter().all(|u| u["status"] == "ACTIVE"));
     }
+    // A dry run reports that a real run would stop, and plans as usual.
+    let r = sync_users_with(&env.client, &settings, &users, &opts(Mode::Reconcile, true));
+    let g = r.guard.as_ref().expect("guard reported");
+    assert!(!g.stopped && g.message.contains("would stop"), "{g:?}");
+    assert_eq!(r.outcomes[0].planned_action, Some(Action::Deactivated));
+    assert!(writes(&env).is_empty());
     // The count limit applies too.
     let settings = env.settings(json!({"guard_max_count": 5}));
     let r = sync_users_with(&env.client, &settings, &users, &opts(Mode::Push, false));
