@@ -161,7 +161,7 @@ class SettingsForm extends ConfigFormBase {
     }
     $form['test_email'] = [
       '#type' => 'email',
-      '#title' => $this->t('Test your configuration (enter user email)'),
+      '#title' => $this->t('Test Your Configuration (Enter user email)'),
       '#description' => $this->t('A user with this email must exist in your Okta org.'),
       '#default_value' => $config->get('test_email'),
     ];
