@@ -49,6 +49,11 @@
  *    'scheduled' => [...]], each a list of 'read', 'create', 'update',
  *    'deactivate', 'delete'.
  *  - create_mode: 'staged' | 'password' | 'hash' | 'hook' | 'active'.
+ *    staged, password (form plaintext) and hash (Drupal's bcrypt hash)
+ *    create STAGED users, as the vendor guide describes; hook creates an
+ *    ACTIVE user whose first Okta sign-in asks Drupal's password-import
+ *    hook; active activates (activation_email decides the email). Missing
+ *    material falls back to staged, stated in the outcome's reason.
  *  - activation_email (bool), provision_blocked (bool), password_sync (bool).
  *  - login_source: 'mail' | 'name'; login_suffix (string, for 'name').
  *  - first_name_field, last_name_field (string): keys of $user['fields'].
@@ -110,6 +115,8 @@ namespace {
 
   /**
    * Provisions many users concurrently, sharing one rate budget.
+   *
+   * $users: user snapshot arrays, taken in PHP order (keys are ignored).
    *
    * Options: method ('manual' | 'scheduled', default 'manual'), mode
    * ('push' | 'reconcile'), dry_run (bool), concurrency (int).

@@ -461,9 +461,40 @@ fn create_mode_hook_defers_to_the_password_import_hook() {
     let env = start();
     let o = run(&env, json!({"create_mode": "hook"}), Event::Insert, &ann());
     assert_eq!(o.create_mode, Some(CreateMode::Hook), "{o:?}");
+    let okta = env.user("ann@example.com").expect("user");
+    assert_eq!(okta["_fake"]["password"], "hook");
+    // Okta only calls the hook when an ACTIVE user signs in.
+    assert_eq!(okta["status"], "ACTIVE", "{okta}");
+    assert_eq!(o.okta_status.as_deref(), Some("ACTIVE"));
+
+    // A blocked account (provisioned on request) is created STAGED.
+    let mut bob = snapshot(2, "bob", "bob@example.com");
+    bob.status = false;
+    let o = run(
+        &env,
+        json!({"create_mode": "hook", "provision_blocked": true}),
+        Event::Insert,
+        &bob,
+    );
+    assert_eq!(o.create_mode, Some(CreateMode::Hook), "{o:?}");
     assert_eq!(
-        env.user("ann@example.com").expect("user")["_fake"]["password"],
-        "hook"
+        env.user("bob@example.com").expect("user")["status"],
+        "STAGED"
+    );
+}
+
+#[test]
+fn blocking_a_staged_user_deactivates_it() {
+    let env = start();
+    let first = run(&env, json!({}), Event::Insert, &ann());
+    assert_eq!(first.okta_status.as_deref(), Some("STAGED"));
+    let mut u = linked(ann(), &first);
+    u.status = false;
+    let o = run(&env, json!({}), Event::Update, &u);
+    assert_eq!(o.action, Action::Deactivated, "{o:?}");
+    assert_eq!(
+        env.user("ann@example.com").expect("user")["status"],
+        "DEPROVISIONED"
     );
 }
 

@@ -149,10 +149,12 @@ pub struct Ctx<'a> {
     pub desired: &'a Desired,
 }
 
-/// Statuses in which a blocked Drupal account is already "off" in Okta:
-/// nobody can sign in, so no deactivation is needed.
+/// The status in which a blocked Drupal account is already "off" in Okta.
+/// A STAGED user is deactivated too: the guide promises that blocking a
+/// Drupal account shows it deactivated in Okta, and a STAGED user can still
+/// be activated by an Okta admin, which a block must rule out.
 fn is_off(s: &UserStatus) -> bool {
-    matches!(s, UserStatus::Deprovisioned | UserStatus::Staged)
+    matches!(s, UserStatus::Deprovisioned)
 }
 
 /// Chooses the credential for a new user and says what was used, with a
@@ -195,6 +197,14 @@ fn create_step(ctx: &Ctx<'_>, plan: &mut Plan) -> Step {
                 (Credential::None, CreateMode::Staged)
             }
         },
+        CreateMode::Hook if blocked => {
+            plan.notes.push(
+                "the Drupal account is blocked, so it was created STAGED with the password-import \
+                 hook credential, not activated"
+                    .into(),
+            );
+            (Credential::Hook, CreateMode::Hook)
+        }
         CreateMode::Hook => (Credential::Hook, CreateMode::Hook),
         CreateMode::Active if blocked => {
             plan.notes.push(
@@ -205,7 +215,11 @@ fn create_step(ctx: &Ctx<'_>, plan: &mut Plan) -> Step {
         CreateMode::Active => (Credential::None, CreateMode::Active),
     };
     plan.create_mode = Some(mode);
-    let activate_now = mode == CreateMode::Active && s.activation_email;
+    // Okta calls the password-import hook only when an ACTIVE user signs in,
+    // so hook users are created active (with a password credential Okta
+    // sends no activation email); a blocked account stays STAGED.
+    let hook_active = mode == CreateMode::Hook && !blocked;
+    let activate_now = (mode == CreateMode::Active && s.activation_email) || hook_active;
     let then_activate = (mode == CreateMode::Active && !s.activation_email).then_some(false);
     Step::Create {
         activate: activate_now,
