@@ -73,19 +73,7 @@ pub fn okta_sync_users(
 ) -> ArrayResult {
     guard(|| {
         let settings = parse_settings(settings)?;
-        let users = match arg_json(users, 2, "users")? {
-            Value::Array(list) => list,
-            Value::Object(_) => {
-                return Err(arg_error(2, "users", "must be a list of user arrays"));
-            }
-            _ => Vec::new(),
-        };
-        let users = users
-            .iter()
-            .map(UserSnapshot::from_json)
-            .enumerate()
-            .map(|(i, r)| r.map_err(|e| arg_invalid(2, "users", &format!("users.{i}: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?;
+        let users = user_list(users)?;
         let options = options
             .to_json("options")
             .map_err(|e| arg_invalid(3, "options", &e))?;
@@ -125,6 +113,26 @@ pub fn okta_sync_stats() -> ArrayResult {
             "clients": s.clients,
         }))
     })
+}
+
+/// The `$users` argument: its values in PHP order (keys are ignored, so the
+/// output of `array_filter()` works), each a user snapshot. Outcomes come
+/// back in the same order.
+fn user_list(users: &ZendHashTable) -> Result<Vec<UserSnapshot>, BindingError> {
+    users
+        .values()
+        .enumerate()
+        .map(|(i, zval)| {
+            let path = format!("users.{i}");
+            let table = zval
+                .dereference()
+                .array()
+                .ok_or_else(|| arg_invalid(2, "users", &format!("{path}: must be a user array")))?;
+            let value = array_to_json(table, &path).map_err(|e| arg_invalid(2, "users", &e))?;
+            UserSnapshot::from_json(&value)
+                .map_err(|e| arg_invalid(2, "users", &format!("{path}: {e}")))
+        })
+        .collect()
 }
 
 /// The settings array, with INI defaults filled in for absent keys, parsed

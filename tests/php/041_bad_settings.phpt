@@ -50,7 +50,7 @@ okta_sync_expect_throw(fn() => okta_sync_user($ok, 'create', $user));
 okta_sync_expect_throw(fn() => okta_sync_user($ok, '', $user));
 okta_sync_expect_throw(fn() => okta_sync_user($ok, 'insert', ['name' => 'no uid']));
 okta_sync_expect_throw(fn() => okta_sync_user($ok, 'insert', $user + ['roles' => 'editor']));
-okta_sync_expect_throw(fn() => okta_sync_users($ok, ['a' => $user]));
+okta_sync_expect_throw(fn() => okta_sync_users($ok, [$user, 'not a user']));
 okta_sync_expect_throw(fn() => okta_sync_users($ok, [$user, ['uid' => 'two']]));
 okta_sync_expect_throw(fn() => okta_sync_users($ok, [$user], ['dry' => TRUE]));
 okta_sync_expect_throw(fn() => okta_sync_users($ok, [$user], ['concurrency' => 0]));
@@ -90,7 +90,7 @@ ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'm
 ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'manual'
 ValueError: Argument #3 ($user) is invalid: %suid%s
 ValueError: Argument #3 ($user) is invalid: %sroles%s
-ValueError: Argument #2 ($users) must be a list of user arrays
+ValueError: Argument #2 ($users) is invalid: users.1: must be a user array
 ValueError: Argument #2 ($users) is invalid: users.1: %suid%s
 ValueError: Argument #3 ($options) is invalid: %soptions.dry%s
 ValueError: Argument #3 ($options) is invalid: %soptions.concurrency%s
