@@ -3,7 +3,7 @@
 //! They are process-wide defaults; a key of the same name in a call's settings
 //! array wins (see `apply_defaults`).
 
-use std::ffi::{c_int, c_void};
+use std::ffi::{c_int, c_void, CStr};
 
 use ext_php_rs::ffi::{zend_ini_entry, zend_string};
 use ext_php_rs::flags::IniEntryPermission;
@@ -14,8 +14,8 @@ use super::exceptions::BindingError;
 
 /// One INI setting: its name, default, and the settings-array key it feeds.
 pub struct IniSetting {
-    pub name: &'static str,
-    pub default: &'static str,
+    pub name: &'static CStr,
+    pub default: &'static CStr,
     pub key: &'static str,
     pub kind: IniKind,
 }
@@ -29,75 +29,57 @@ pub enum IniKind {
     Text,
 }
 
-/// Every INI setting, in `php --ri` order. Keep in sync with `INI_TABLE`.
+/// Every INI setting, in `php --ri` order: the one place they are declared.
 pub const SETTINGS: [IniSetting; 4] = [
     IniSetting {
-        name: "okta_sync.connect_timeout",
-        default: "10",
+        name: c"okta_sync.connect_timeout",
+        default: c"10",
         key: "connect_timeout",
         kind: IniKind::Seconds,
     },
     IniSetting {
-        name: "okta_sync.request_timeout",
-        default: "30",
+        name: c"okta_sync.request_timeout",
+        default: c"30",
         key: "request_timeout",
         kind: IniKind::Seconds,
     },
     IniSetting {
-        name: "okta_sync.ca_file",
-        default: "",
+        name: c"okta_sync.ca_file",
+        default: c"",
         key: "ca_file",
         kind: IniKind::Text,
     },
     IniSetting {
-        name: "okta_sync.user_agent_suffix",
-        default: "",
+        name: c"okta_sync.user_agent_suffix",
+        default: c"",
         key: "user_agent_suffix",
         kind: IniKind::Text,
     },
 ];
 
-/// The table handed to the engine (it must be `'static`, `CStr`s, and end
-/// with `end()`); `SETTINGS` above is the readable view of the same entries.
+/// `SETTINGS` as the engine's table (`'static`, terminated by `end()`).
 static INI_TABLE: IniEntryDefs<5> = IniEntryDefs::new([
-    with_handler(
-        IniEntryDef::new(c"okta_sync.connect_timeout", c"10", IniEntryPermission::All),
-        on_modify_seconds,
-    ),
-    with_handler(
-        IniEntryDef::new(c"okta_sync.request_timeout", c"30", IniEntryPermission::All),
-        on_modify_seconds,
-    ),
-    with_handler(
-        IniEntryDef::new(c"okta_sync.ca_file", c"", IniEntryPermission::All),
-        on_modify_text,
-    ),
-    with_handler(
-        IniEntryDef::new(c"okta_sync.user_agent_suffix", c"", IniEntryPermission::All),
-        on_modify_text,
-    ),
+    entry(&SETTINGS[0]),
+    entry(&SETTINGS[1]),
+    entry(&SETTINGS[2]),
+    entry(&SETTINGS[3]),
     IniEntryDef::end(),
 ]);
 
-type OnModify = unsafe extern "C" fn(
-    *mut zend_ini_entry,
-    *mut zend_string,
-    *mut c_void,
-    *mut c_void,
-    *mut c_void,
-    c_int,
-) -> c_int;
+/// One engine entry. Every entry needs an `on_modify` handler: without one
+/// the engine stores `ini_set` values but `ini_restore` (and the
+/// end-of-request reset of `ini_set` values) fails for the entry.
+const fn entry(setting: &IniSetting) -> IniEntryDef {
+    let mut def = IniEntryDef::new(setting.name, setting.default, IniEntryPermission::All);
+    def.on_modify = Some(match setting.kind {
+        IniKind::Seconds => on_modify_seconds,
+        IniKind::Text => on_modify_text,
+    });
+    def
+}
 
 const SUCCESS: c_int = 0;
 const FAILURE: c_int = -1;
-
-/// Every entry needs an `on_modify` handler: without one the engine stores
-/// `ini_set` values but `ini_restore` (and the end-of-request reset of
-/// `ini_set` values) fails for the entry.
-const fn with_handler(mut def: IniEntryDef, handler: OnModify) -> IniEntryDef {
-    def.on_modify = Some(handler);
-    def
-}
 
 /// Accepts a positive, finite number of seconds; anything else is refused
 /// (`ini_set` returns false, a bad php.ini value falls back to the default).
@@ -153,12 +135,12 @@ pub fn current(setting: &IniSetting) -> String {
     // SAFETY: `ini_directives` is set at engine startup and lives as long as
     // the process; every entry is a `zend_ini_entry` pointer.
     let value = unsafe { globals.ini_directives.as_ref() }
-        .and_then(|table| table.get(setting.name))
+        .and_then(|table| table.get(setting.name.to_str().ok()?))
         .and_then(|zval| unsafe { zval.ptr::<zend_ini_entry>() })
         .and_then(|entry| unsafe { entry.as_ref() })
         .and_then(|entry| unsafe { entry.value.as_ref() })
         .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    value.unwrap_or_else(|| setting.default.to_owned())
+    value.unwrap_or_else(|| setting.default.to_string_lossy().into_owned())
 }
 
 /// Fills each settings key that the caller left out with its INI value, so
@@ -185,7 +167,7 @@ fn parse(setting: &IniSetting, raw: &str) -> Result<Option<Value>, BindingError>
             .ok_or_else(|| {
                 BindingError::Config(format!(
                     "INI {}: expected a number of seconds > 0, got \"{raw}\"",
-                    setting.name
+                    setting.name.to_string_lossy()
                 ))
             }),
     }
