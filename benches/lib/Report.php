@@ -162,13 +162,13 @@ final class Report {
     $b = $r['bulk_create'];
     $c = $r['reconcile'];
     $e = $r['per_event_latency'];
-    $row = fn(string $metric, mixed $ext, mixed $base, string $ratio = '') => printf("  %-38s %16s %16s %10s\n", $metric, $ext, $base, $ratio);
+    $row = fn(string $metric, mixed $ext, mixed $base, string $ratio = '') => printf("  %-34s %18s %24s %8s\n", $metric, $ext, $base, $ratio);
     $mib = fn(?int $bytes): string => $bytes === NULL ? 'n/a' : sprintf('%.1f MiB', $bytes / 1048576);
 
     $cfg = $r['config'];
     printf("\nFake Okta: %d-%d ms per request; Okta's per-minute limits x%d, counted per %d s window; concurrency cap %d.\n",
       $cfg['latency_ms'], $cfg['latency_ms'] + $cfg['jitter_ms'], $cfg['multiplier'], $cfg['window_s'], $cfg['concurrency_limit']);
-    printf("  %-38s %16s %16s %10s\n", '', 'extension', 'baseline', 'ratio');
+    printf("  %-34s %18s %24s %8s\n", '', 'extension', 'baseline', 'ratio');
 
     printf("Bulk create, N=%d (allowed %.0f creates/s, ideal %.1f s)\n", $b['n'], $b['allowed_create_rate_per_s'], $b['ideal_wall_s']);
     $row('wall time (s)', $b['extension']['wall_s'], $b['baseline']['wall_s'] . '*', $b['speedup'] . 'x');
@@ -186,14 +186,14 @@ final class Report {
     $row('wall time (s)', $c['extension']['wall_s'], $c['baseline']['wall_s'] . '*', $c['wall_ratio'] . 'x');
     echo "  * baseline {$c['baseline']['note']}\n";
 
-    $fmt = fn(array $l): string => sprintf('%.1f / %.1f', $l['mean_ms'], $l['p95_ms']);
+    $fmt = fn(array $l): string => sprintf('%.1f/%.1f/%.1f', $l['mean_ms'], $l['p50_ms'], $l['p95_ms']);
     $variants = [
       'with_latency' => 'fake latency 50-100 ms',
       'zero_latency' => 'no fake latency: the cost of each implementation',
       'https_zero_latency' => 'HTTPS, no fake latency: adds the TLS handshakes',
     ];
     foreach (array_intersect_key($variants, $e) as $variant => $title) {
-      echo "Per-event latency, one PHP process, $title (mean / p95 ms; baseline: fresh curl handle, then reused handle)\n";
+      echo "Per-event latency, one PHP process, $title (ms mean/p50/p95, ratio of means; baseline: fresh curl handle, then reused handle)\n";
       foreach (['insert', 'update'] as $phase) {
         $x = $e[$variant][$phase];
         $row("$phase event", $fmt($x['extension']), $fmt($x['baseline_fresh_handle']), $x['ratio_fresh_handle'] . 'x');
