@@ -19,7 +19,7 @@ mod module {
     use ext_php_rs::prelude::*;
 
     /// Functions, INI entries and exception classes (registered by
-    /// `minit`)), and the phpinfo section.
+    /// `minit`), and the phpinfo section.
     #[php_module]
     #[php(startup = minit)]
     pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
