@@ -177,16 +177,17 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Create users'),
       '#options' => [
         'staged' => $this->t('Without credentials (Staged): an Okta admin activates the user and sends a password reset link.'),
-        'password' => $this->t('With the password (Staged): the password typed in Drupal is sent; creation fails if it violates the Okta password policy. Only when a form submitted a password.'),
-        'hash' => $this->t("With Drupal's password hash (bcrypt import): users keep their Drupal password, no policy check."),
-        'hook' => $this->t('With the password import inline hook: Okta asks Drupal to verify the password at first sign-in.'),
-        'active' => $this->t('Active, with an activation email from Okta.'),
+        'password' => $this->t('With the password (Staged): the password typed in Drupal is sent; creation fails if it violates the Okta password policy. Once an Okta admin activates the user, they sign in to Okta with the same password. Only when a form submitted a password; otherwise the user is created without credentials.'),
+        'hash' => $this->t("With Drupal's password hash (Staged, bcrypt import): once an Okta admin activates the user, they sign in to Okta with their Drupal password; no Okta policy check."),
+        'hook' => $this->t('With the password import inline hook (Active): the user is created active, and at the first Okta sign-in Okta asks this site (the password import hook on the "Okta to Drupal" tab) to verify the password. Blocked accounts are created Staged.'),
+        'active' => $this->t('Active: the user is activated at once; with "Send the Okta activation email" Okta emails the user an activation link.'),
       ],
       '#default_value' => $config->get('create_mode') ?: 'staged',
     ];
     $form['creation']['activation_email'] = [
       '#type' => 'checkbox',
       '#title' => $this->t('Send the Okta activation email'),
+      '#description' => $this->t('With "Active" creation, and when a deactivated Okta user is activated again.'),
       '#default_value' => $config->get('activation_email'),
     ];
     $form['creation']['provision_blocked'] = [
