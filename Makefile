@@ -9,7 +9,6 @@ PHP_CONFIG ?= php-config
 EXT := $(CURDIR)/target/release/libokta_sync.so
 FAKE := $(CURDIR)/target/release/okta-fake
 PHP_EXT := $(PHP) -n -d extension=$(EXT)
-RUN_TESTS = $(shell $(PHP_CONFIG) --extension-dir 2>/dev/null | sed 's|/[^/]*$$||')/build/run-tests.php
 # Debian packages needed to build the extension and run every test.
 APT_PACKAGES := php8.2-cli php8.2-dev php8.2-curl php8.2-xml php8.2-mbstring \
 	php8.2-fpm php-symfony-yaml clang libclang-dev phpunit valgrind ca-certificates
