@@ -14,8 +14,9 @@ use Drupal\user\Plugin\EntityReferenceSelection\UserSelection;
  *
  * Core's user selection hides blocked accounts from anyone without
  * "administer users"; deactivating a blocked user in Okta is exactly what an
- * Okta User Sync admin selects them for. Anonymous is never offered. The
- * form using it is behind "administer okta user sync".
+ * Okta User Sync admin selects them for. Anonymous is never offered. Blocked
+ * accounts are offered only to users with "administer okta user sync", so the
+ * handler reveals nothing more if a site builder picks it for a field.
  */
 #[EntityReferenceSelection(
   id: 'okta_user_sync:user',
@@ -30,6 +31,9 @@ class AnyStatusUserSelection extends UserSelection {
    * {@inheritdoc}
    */
   protected function buildEntityQuery($match = NULL, $match_operator = 'CONTAINS') {
+    if (!$this->currentUser->hasPermission('administer okta user sync')) {
+      return parent::buildEntityQuery($match, $match_operator);
+    }
     // Skip UserSelection's status condition, keep the rest of it.
     $query = DefaultSelection::buildEntityQuery($match, $match_operator);
     $query->condition('uid', 0, '<>');

@@ -73,7 +73,7 @@ class AutomaticProvisioningTest extends BrowserTestBase {
   /**
    * Tests admin blocking a user deactivates it.
    */
-  public function testAdminBlockingAUserDeactivatesIt(): void {
+  public function testAdminBlockingUserDeactivatesIt(): void {
     $account = $this->drupalCreateUser([], 'victim');
     $this->drupalLogin($this->drupalCreateUser(['administer users']));
     $this->container->get('state')->delete(FakeExtension::CALLS);

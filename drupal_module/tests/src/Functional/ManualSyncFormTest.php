@@ -8,7 +8,7 @@ use Drupal\okta_user_sync_test\FakeExtension;
 use Drupal\Tests\BrowserTestBase;
 
 /**
- * "Sync User Manually": one user, preview, all users, status page.
+ * Tests the "Sync User Manually" tab: one user, preview, all, status page.
  *
  * @group okta_user_sync
  */
@@ -103,7 +103,7 @@ class ManualSyncFormTest extends BrowserTestBase {
   /**
    * Tests sync all needs a preview first.
    */
-  public function testSyncAllNeedsAPreviewFirst(): void {
+  public function testSyncAllNeedsPreviewFirst(): void {
     $this->drupalCreateUser([], 'carl');
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm([], 'Sync all users');
@@ -125,7 +125,7 @@ class ManualSyncFormTest extends BrowserTestBase {
   /**
    * The deletion guard judges the whole previewed run, not each chunk.
    */
-  public function testSyncAllRefusesARunBeyondTheGuardUnlessConfirmed(): void {
+  public function testSyncAllRefusesRunBeyondTheGuardUnlessConfirmed(): void {
     $this->config('okta_user_sync.settings')->set('guard_max_count', 1)->set('batch_size', 2)->save();
     foreach (['dan', 'eve', 'fay'] as $name) {
       $this->drupalCreateUser([], $name)->block()->save();
@@ -151,6 +151,8 @@ class ManualSyncFormTest extends BrowserTestBase {
   }
 
   /**
+   * Tests unconfirmed run stops at the run level limit.
+   *
    * Without a confirmation, a real run stops where the run's total exceeds
    * the guard, even when every chunk alone is within it.
    */

@@ -71,7 +71,7 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
   /**
    * The chunks of one scheduled run share the deletion guard total.
    */
-  public function testGuardTotalSpansTheChunksOfAScheduledRun(): void {
+  public function testGuardTotalSpansTheChunksOfScheduledRun(): void {
     $this->config('okta_user_sync.settings')
       ->set('scheduler_enabled', TRUE)
       ->set('reconcile_interval', 0)

@@ -308,6 +308,8 @@ final class ExtensionIntegrationTest extends TestCase {
   }
 
   /**
+   * Tests run level guard stops deactivation spread over chunks.
+   *
    * Mass deactivation spread over chunks: each chunk passes the extension's
    * per-call guard, the run-level total stops the run.
    */

@@ -349,6 +349,8 @@ final class WiringTest extends TestCase {
   }
 
   /**
+   * Tests uninstall removes every storage name used in src.
+   *
    * Every State key, queue and key-value collection in src/ is removed by
    * hook_uninstall (secrets above all).
    */

@@ -84,6 +84,8 @@ final class ImportFormTest extends BrowserTestBase {
   }
 
   /**
+   * Tests event hook endpoint.
+   *
    * The event hook answers Okta's verification to anonymous callers and
    * refuses unauthenticated deliveries; the answer is never cached.
    */

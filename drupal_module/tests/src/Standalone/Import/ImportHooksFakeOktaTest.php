@@ -232,6 +232,8 @@ final class ImportHooksFakeOktaTest extends TestCase {
   }
 
   /**
+   * Tests password hook timeout.
+   *
    * Slower than Okta's 3 s: Okta gives up (one retry), nothing is imported;
    * once the site is fast again, the next sign-in succeeds.
    */
@@ -259,6 +261,8 @@ final class ImportHooksFakeOktaTest extends TestCase {
   }
 
   /**
+   * Tests password hook flood.
+   *
    * Repeated wrong passwords trip the flood limit: even the right password
    * is then UNVERIFIED, and Okta's sign-in fails.
    */

@@ -282,6 +282,8 @@ final class ImportPullTest extends TestCase {
   }
 
   /**
+   * Tests echo prevention.
+   *
    * Echo prevention, and that the check can fail: a save outside the
    * guard is queued for a push.
    */
@@ -318,6 +320,8 @@ final class ImportPullTest extends TestCase {
   }
 
   /**
+   * Tests event hook to import.
+   *
    * End to end: an Okta change reaches the event hook over HTTP, is queued,
    * and the queue processor imports it.
    */

@@ -44,6 +44,8 @@ final class ImportSettingsTest extends TestCase {
   }
 
   /**
+   * Tests record.
+   *
    * Records: status upper-cased, multi-valued attributes flattened, and a
    * record without id rejected.
    */

@@ -148,6 +148,8 @@ final class ImporterTest extends TestCase {
   }
 
   /**
+   * Tests both directions respect authority.
+   *
    * With both directions, Drupal-owned fields and status are left alone,
    * but a blocking status still blocks.
    */

@@ -16,7 +16,7 @@ final class FakeOkta {
   public const TOKEN = 'standalone-test-token-0123456789abcdef';
 
   /**
-   * The instance.
+   * The shared instance.
    */
   private static ?self $instance = NULL;
 

@@ -12,6 +12,8 @@ use Drupal\okta_user_sync\Import\FloodLimiterInterface;
 final class MemoryFlood implements FloodLimiterInterface {
 
   /**
+   * The failures.
+   *
    * @var array<string, int>
    */
   public array $failures = [];

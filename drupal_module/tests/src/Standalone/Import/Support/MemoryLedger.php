@@ -13,16 +13,22 @@ use Drupal\okta_user_sync\Import\ImportQueueInterface;
 final class MemoryLedger implements EventLedgerInterface, ImportQueueInterface {
 
   /**
+   * The keys.
+   *
    * @var array<string, true>
    */
   public array $keys = [];
 
   /**
+   * The published.
+   *
    * @var array<string, string>
    */
   public array $published = [];
 
   /**
+   * The queue.
+   *
    * @var list<array>
    */
   public array $queue = [];

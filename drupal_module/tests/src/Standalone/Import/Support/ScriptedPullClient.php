@@ -21,6 +21,8 @@ final class ScriptedPullClient implements PullClientInterface {
   public array $options = [];
 
   /**
+   * Constructs the object.
+   *
    * @param list<list<array>> $pages
    *   Records per page.
    * @param list<string|null> $watermarks
