@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::error::error_info;
 use super::outcome::Outcome;
-use super::push::{delete_one, push_one};
+use super::push::{delete_one, push_one, update_one};
 use super::settings::{Method, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::OktaClient;
@@ -64,7 +64,7 @@ pub fn sync_user_with(
     let method = event.method();
     match event {
         Event::Delete => delete_one(client, settings, method, user, false),
-        Event::Update => push_one(client, settings, method, user, true, false),
-        Event::Insert | Event::Manual => push_one(client, settings, method, user, false, false),
+        Event::Update => update_one(client, settings, method, user),
+        Event::Insert | Event::Manual => push_one(client, settings, method, user),
     }
 }

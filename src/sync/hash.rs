@@ -10,7 +10,7 @@ use super::mapping::Desired;
 
 /// Bumped whenever the hashed material changes shape, so old hashes never
 /// match by accident.
-const VERSION: &str = "v1";
+const VERSION: &str = "v2";
 
 /// Writes `v` with object keys sorted, whatever map type serde_json was
 /// built with (another crate may turn on `preserve_order`).
@@ -46,17 +46,55 @@ fn canonical(v: &Value, out: &mut String) {
     }
 }
 
-/// `v1:` + hex SHA-256 of the canonical form of the desired state.
+fn digest(v: &Value) -> String {
+    let mut s = String::new();
+    canonical(v, &mut s);
+    hex::encode(Sha256::digest(s.as_bytes()))
+}
+
+/// Length of the partial digests: 64 bits each is plenty to tell "changed"
+/// from "unchanged" for one user.
+const PART: usize = 16;
+
+/// `v2:<all>:<profile>:<groups>`: `all` is the hex SHA-256 of the canonical
+/// form of the whole desired state (equal hashes mean nothing changed); the
+/// two short parts digest the mapped profile and the group list alone, so
+/// an update event can tell which of them changed since the last sync
+/// (see [`HashParts`]). 101 characters, within the module's 128-byte column.
 pub fn profile_hash(d: &Desired) -> String {
     let groups: Vec<Value> = d.groups.iter().map(|g| Value::String(g.clone())).collect();
-    let material = serde_json::json!({
-        "profile": Value::Object(d.profile.clone()),
+    let profile = Value::Object(d.profile.clone());
+    let all = digest(&serde_json::json!({
+        "profile": profile,
         "active": d.active,
         "groups": groups,
-    });
-    let mut s = String::new();
-    canonical(&material, &mut s);
-    format!("{VERSION}:{}", hex::encode(Sha256::digest(s.as_bytes())))
+    }));
+    let p = digest(&profile);
+    let g = digest(&Value::Array(groups));
+    format!("{VERSION}:{all}:{}:{}", &p[..PART], &g[..PART])
+}
+
+/// The per-part digests of a hash from [`profile_hash`]; None for anything
+/// else (a v1 hash from an older release, or garbage), which callers treat
+/// as "everything may have changed".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashParts<'a> {
+    pub profile: &'a str,
+    pub groups: &'a str,
+}
+
+impl<'a> HashParts<'a> {
+    pub fn parse(hash: &'a str) -> Option<Self> {
+        let mut it = hash.split(':');
+        let (Some(VERSION), Some(all), Some(profile), Some(groups), None) =
+            (it.next(), it.next(), it.next(), it.next(), it.next())
+        else {
+            return None;
+        };
+        let hexy = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_hexdigit());
+        (hexy(all, 64) && hexy(profile, PART) && hexy(groups, PART))
+            .then_some(HashParts { profile, groups })
+    }
 }
 
 #[cfg(test)]
@@ -83,11 +121,32 @@ mod tests {
     #[test]
     fn hash_covers_profile_status_and_groups() {
         let base = profile_hash(&desired("Oslo", true, &["A"]));
-        assert!(base.starts_with("v1:"));
+        assert!(base.starts_with("v2:"));
+        assert!(base.len() <= 128, "fits the module's column");
         assert_eq!(base, profile_hash(&desired("Oslo", true, &["A"])));
         assert_ne!(base, profile_hash(&desired("Bergen", true, &["A"])));
         assert_ne!(base, profile_hash(&desired("Oslo", false, &["A"])));
         assert_ne!(base, profile_hash(&desired("Oslo", true, &["A", "B"])));
+    }
+
+    #[test]
+    fn parts_tell_what_changed() {
+        let base = profile_hash(&desired("Oslo", true, &["A"]));
+        let b = HashParts::parse(&base).expect("own hash parses");
+        let city = profile_hash(&desired("Bergen", true, &["A"]));
+        let c = HashParts::parse(&city).expect("parses");
+        assert_ne!(b.profile, c.profile);
+        assert_eq!(b.groups, c.groups);
+        let grp = profile_hash(&desired("Oslo", true, &["B"]));
+        let g = HashParts::parse(&grp).expect("parses");
+        assert_eq!(b.profile, g.profile);
+        assert_ne!(b.groups, g.groups);
+        // Status alone changes only the whole digest.
+        let off = profile_hash(&desired("Oslo", false, &["A"]));
+        assert_eq!(HashParts::parse(&off), Some(b));
+        assert_ne!(off, base);
+        assert_eq!(HashParts::parse("v1:abc"), None);
+        assert_eq!(HashParts::parse("v2:x:y:z"), None);
     }
 
     #[test]

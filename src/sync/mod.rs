@@ -16,8 +16,10 @@
 //! - [`sync_user`]`(settings, Event, user)` → [`Outcome`]: one event.
 //!   `insert` creates (or links to an existing login), `update` updates —
 //!   with no API call at all when the caller passes back `okta_id` and the
-//!   `profile_hash` of the last outcome and nothing changed —, `delete`
-//!   deactivates or deletes per `on_delete`, `manual` always checks Okta.
+//!   `profile_hash` of the last outcome and nothing changed, and with one
+//!   request (the partial update, no lookup; see `fast.rs`) when only the
+//!   mapped profile of such a linked user changed —, `delete` deactivates
+//!   or deletes per `on_delete`, `manual` always checks Okta.
 //!   Insert/update/delete use the `automatic` operations, manual `manual`.
 //! - [`sync_users`]`(settings, users, BulkOptions)` → [`BulkResult`]: plans
 //!   every user (mode `push`: per-user lookups with the hash shortcut; mode
@@ -40,7 +42,7 @@
 //! `settings*`, `snapshot`, `input`: parsing. `mapping` (profile, login,
 //! groups), `hash`: what Okta should hold. `plan` (+ `plan_tests`): pure
 //! decisions. `execute`, `groups`: running a plan. `push`: the per-user
-//! pipeline. `event`, `bulk` (+ `reconcile`, `guard`, `parallel`), `pull`,
+//! pipeline, `fast`: its one-request update path. `event`, `bulk` (+ `reconcile`, `guard`, `parallel`), `pull`,
 //! `probe`: entry points. `outcome`, `error`: results.
 
 // OktaError (the client's) is large; the engine passes it through without
@@ -51,6 +53,7 @@ mod bulk;
 mod error;
 mod event;
 mod execute;
+mod fast;
 mod groups;
 mod guard;
 mod hash;

@@ -3,6 +3,7 @@
 
 use super::error::error_info;
 use super::execute::{current_groups, execute};
+use super::fast::{try_update, Fast};
 use super::hash::profile_hash;
 use super::mapping::{desired, Desired};
 use super::outcome::{Action, Outcome};
@@ -122,38 +123,45 @@ pub fn planned(uid: i64, plan: &Plan, okta: Option<&User>) -> Outcome {
     o
 }
 
-/// Runs (or, for a dry run, reports) a plan.
-pub fn finish(
-    client: &OktaClient,
-    ctx: &Ctx<'_>,
-    hash: &str,
-    okta: Option<&User>,
-    plan: &Plan,
-    dry_run: bool,
-) -> Outcome {
-    if dry_run {
-        return planned(ctx.user.uid, plan, okta);
-    }
-    execute(client, ctx, hash, okta, plan)
-}
-
-/// One user, pushed: the full pipeline with per-user lookups.
+/// One user, pushed (insert and manual events): the full pipeline with
+/// per-user lookups and no hash shortcut.
 pub fn push_one(
     client: &OktaClient,
     settings: &Settings,
     method: Method,
     user: &UserSnapshot,
-    use_hash: bool,
-    dry_run: bool,
 ) -> Outcome {
     let p = match prepare(settings, user) {
         Ok(p) => p,
         Err(o) => return o,
     };
-    if use_hash {
-        if let Some(o) = unchanged_by_hash(settings, user, &p) {
-            return o;
-        }
+    if !settings.allows(method, Operation::Read) {
+        return Outcome::skipped(user.uid, not_allowed(Operation::Read, method));
+    }
+    let ctx = Ctx {
+        settings,
+        method,
+        user,
+        desired: &p.desired,
+    };
+    push_looked_up(client, &ctx, &p.hash, true)
+}
+
+/// An `update` event: the hash shortcut, then the one-request fast path
+/// for a linked user whose profile changed (see `fast`), else the full
+/// pipeline.
+pub fn update_one(
+    client: &OktaClient,
+    settings: &Settings,
+    method: Method,
+    user: &UserSnapshot,
+) -> Outcome {
+    let p = match prepare(settings, user) {
+        Ok(p) => p,
+        Err(o) => return o,
+    };
+    if let Some(o) = unchanged_by_hash(settings, user, &p) {
+        return o;
     }
     if !settings.allows(method, Operation::Read) {
         return Outcome::skipped(user.uid, not_allowed(Operation::Read, method));
@@ -164,11 +172,28 @@ pub fn push_one(
         user,
         desired: &p.desired,
     };
-    let okta = match lookup(client, user, &p.desired.login) {
+    match try_update(client, &ctx, &p.hash) {
+        Fast::Done(o) => *o,
+        Fast::Fallback { id_gone } => push_looked_up(client, &ctx, &p.hash, !id_gone),
+    }
+}
+
+/// Looks the user up (by stored id when `by_id`, then by login), plans and
+/// runs the push.
+fn push_looked_up(client: &OktaClient, ctx: &Ctx<'_>, hash: &str, by_id: bool) -> Outcome {
+    let user = ctx.user;
+    let found = if by_id {
+        lookup(client, user, &ctx.desired.login)
+    } else if ctx.desired.login.is_empty() {
+        Ok(None)
+    } else {
+        client.find_user(&ctx.desired.login)
+    };
+    let okta = match found {
         Ok(u) => u,
         Err(e) => return Outcome::failed(user.uid, error_info(&e)),
     };
-    let plan = match plan_push(client, &ctx, okta.as_ref(), true) {
+    let plan = match plan_push(client, ctx, okta.as_ref(), true) {
         Ok(plan) => plan,
         Err(e) => {
             let mut o = Outcome::failed(user.uid, error_info(&e));
@@ -178,7 +203,7 @@ pub fn push_one(
             return o;
         }
     };
-    finish(client, &ctx, &p.hash, okta.as_ref(), &plan, dry_run)
+    execute(client, ctx, hash, okta.as_ref(), &plan)
 }
 
 /// A Drupal delete: deactivate or delete the Okta user per `on_delete`.
