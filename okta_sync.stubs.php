@@ -18,7 +18,8 @@
  *    settings, including bad INI values at call time.
  *  - \ValueError: any other bad argument value: an unknown $event, a bad
  *    $user snapshot, bad $users or $options ("Argument #3 ($user) is invalid:
- *    invalid user data 'uid': required").
+ *    invalid user data 'uid': required"; for options: "invalid option
+ *    'dry_run': expected a bool, got a string").
  *  - \OktaSync\Exception (extends \Exception): anything else, including an
  *    internal error (a Rust panic: "okta_sync internal error: ...", the
  *    process keeps running) and okta_sync_pull()'s first page failing
@@ -43,7 +44,7 @@
  *  - user_agent_suffix (string, optional; INI default).
  *  - max_retries (int, optional, default 3).
  *
- * Provisioning (see README "Settings"):
+ * Provisioning (the Drupal module's Provisioning screen sets these):
  *  - direction: 'drupal_to_okta' | 'okta_to_drupal' | 'both'.
  *  - operations: ['manual' => [...], 'automatic' => [...],
  *    'scheduled' => [...]], each a list of 'read', 'create', 'update',
@@ -119,7 +120,8 @@ namespace {
    * $users: user snapshot arrays, taken in PHP order (keys are ignored).
    *
    * Options: method ('manual' | 'scheduled', default 'manual'), mode
-   * ('push' | 'reconcile'), dry_run (bool), concurrency (int).
+   * ('push' | 'reconcile'), dry_run (bool), concurrency (int, 1 to 16,
+   * default 8: concurrent Okta requests).
    *
    * @return array
    *   outcomes (in input order), stats (users, actions => counts by action,
