@@ -8,12 +8,14 @@ use ext_php_rs::types::ZendHashTable;
 use serde_json::{json, Value};
 
 use super::args::OptionalArray;
-use super::convert::{array_to_json, json_to_array};
+use super::convert::{array_to_json, json_to_array, ConvertError};
 use super::exceptions::BindingError;
 use super::ini;
 use super::panic::guard;
 use crate::okta::{stats, OktaError};
-use crate::sync::{self, BulkOptions, Event, PullError, PullOptions, Settings, UserSnapshot};
+use crate::sync::{
+    self, BulkOptions, Event, OptionError, PullError, PullOptions, Settings, UserSnapshot,
+};
 
 type ArrayResult = Result<ZBox<ZendHashTable>, BindingError>;
 
@@ -75,8 +77,8 @@ pub fn okta_sync_users(
         let settings = parse_settings(settings)?;
         let users = user_list(users)?;
         let options = options
-            .to_json("options")
-            .map_err(|e| arg_invalid(3, "options", &e))?;
+            .to_json("")
+            .map_err(|e| arg_invalid(3, "options", &bad_option(&e)))?;
         let options =
             BulkOptions::from_json(&options).map_err(|e| arg_invalid(3, "options", &e))?;
         to_php(&sync::sync_users(&settings, &users, &options).to_json())
@@ -88,8 +90,10 @@ pub fn okta_sync_users(
 pub fn okta_sync_pull(settings: &ZendHashTable, options: &ZendHashTable) -> ArrayResult {
     guard(|| {
         let settings = parse_settings(settings)?;
-        let options = PullOptions::from_json(&arg_json(options, 2, "options")?)
-            .map_err(|e| arg_invalid(2, "options", &e))?;
+        let options =
+            array_to_json(options, "").map_err(|e| arg_invalid(2, "options", &bad_option(&e)))?;
+        let options =
+            PullOptions::from_json(&options).map_err(|e| arg_invalid(2, "options", &e))?;
         match sync::pull(&settings, &options) {
             Ok(result) => to_php(&result.to_json()),
             Err(PullError::DirectionOff) => Err(BindingError::Config(
@@ -159,6 +163,12 @@ fn parse_settings(settings: &ZendHashTable) -> Result<Settings, BindingError> {
 /// same words PHP uses for its own functions.
 fn arg_json(array: &ZendHashTable, position: u8, name: &str) -> Result<Value, BindingError> {
     array_to_json(array, name).map_err(|e| arg_invalid(position, name, &e))
+}
+
+/// A conversion failure inside `$options`, worded like the engine's own
+/// option errors ("invalid option 'dry_run': ...").
+fn bad_option(e: &ConvertError) -> OptionError {
+    OptionError::new(&e.path, &e.problem.to_string())
 }
 
 /// `problem` completes "Argument #N ($name) ...", as in PHP's own messages.

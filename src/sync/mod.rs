@@ -9,8 +9,10 @@
 //! - [`Settings::from_json`] → [`Settings`] or [`SettingsError`] (`key`,
 //!   `message`; PHP: `ConfigException`). `org_url` and credentials are
 //!   required; every other key has a default (see `settings.rs`).
-//! - [`UserSnapshot::from_json`], [`BulkOptions::from_json`],
-//!   [`PullOptions::from_json`] → [`InputError`] (`key`, `message`).
+//! - [`UserSnapshot::from_json`] → [`InputError`] (`key`, `message`:
+//!   "invalid user data 'uid': …").
+//! - [`BulkOptions::from_json`], [`PullOptions::from_json`] →
+//!   [`OptionError`] (`key`, `message`: "invalid option 'dry_run': …").
 //!
 //! Entry points (each has a `*_with` twin taking an [`OktaClient`](crate::okta::OktaClient) for tests):
 //! - [`sync_user`]`(settings, Event, user)` → [`Outcome`]: one event.
@@ -59,6 +61,7 @@ mod guard;
 mod hash;
 mod input;
 mod mapping;
+mod options;
 mod outcome;
 mod parallel;
 mod plan;
@@ -73,13 +76,17 @@ mod snapshot;
 #[cfg(test)]
 mod plan_tests;
 
-pub use bulk::{sync_users, sync_users_with, BulkOptions, BulkResult, BulkStats, Mode};
+pub use bulk::{
+    sync_users, sync_users_with, BulkOptions, BulkResult, BulkStats, Mode, DEFAULT_CONCURRENCY,
+    MAX_CONCURRENCY,
+};
 pub use error::error_info;
 pub use event::{sync_user, sync_user_with, Event};
 pub use guard::GuardInfo;
 pub use hash::profile_hash;
 pub use input::FieldError;
 pub use mapping::{desired, Desired, MappingError};
+pub use options::OptionError;
 pub use outcome::{Action, ErrorInfo, Outcome};
 pub use plan::{GroupRef, Plan, Step};
 pub use probe::{hint, test_connection, test_connection_with, TestResult};

@@ -9,9 +9,9 @@ use time::OffsetDateTime;
 
 use super::error::error_info;
 use super::input;
+use super::options::{self, OptionError};
 use super::outcome::ErrorInfo;
 use super::settings::Settings;
-use super::snapshot::InputError;
 use crate::okta::{ListUsers, OktaClient, OktaError, User};
 
 const MAX_PAGE: u32 = 200;
@@ -29,20 +29,17 @@ pub struct PullOptions {
 
 impl PullOptions {
     /// Parses the `$options` array: since, cursor, limit, max_pages.
-    pub fn from_json(v: &Value) -> Result<PullOptions, InputError> {
+    pub fn from_json(v: &Value) -> Result<PullOptions, OptionError> {
         let mut o = PullOptions {
             limit: MAX_PAGE,
             max_pages: DEFAULT_MAX_PAGES,
             ..Default::default()
         };
-        let Some(m) = input::as_map("options", v)? else {
+        let Some(m) = options::as_map(v)? else {
             return Ok(o);
         };
-        input::reject_unknown("options", m, &["since", "cursor", "limit", "max_pages"])?;
-        let bad = |key: &str, msg: &str| InputError {
-            key: format!("options.{key}"),
-            message: msg.to_owned(),
-        };
+        input::reject_unknown("", m, &["since", "cursor", "limit", "max_pages"])?;
+        let bad = OptionError::new;
         o.since = input::opt_nonempty(m, "since")?;
         if let Some(s) = &o.since {
             okta_time(s).ok_or_else(|| {
@@ -311,10 +308,10 @@ mod tests {
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode("zz"), None);
         let e = PullOptions::from_json(&json!({"cursor": "abc"})).expect_err("bad cursor");
-        assert_eq!(e.key, "options.cursor");
+        assert_eq!(e.key, "cursor");
         let e = PullOptions::from_json(&json!({"since": "yesterday"})).expect_err("bad since");
-        assert_eq!(e.key, "options.since");
+        assert_eq!(e.key, "since");
         let e = PullOptions::from_json(&json!({"limit": 500})).expect_err("limit");
-        assert_eq!(e.key, "options.limit");
+        assert_eq!(e.key, "limit");
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use super::input::{self, present, FieldError};
 use crate::okta::Secret;
 
-/// A bad `$user` array (or bulk/pull options): `key` names the entry.
+/// A bad `$user` array: `key` names the entry.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid user data '{key}': {message}")]
 pub struct InputError {

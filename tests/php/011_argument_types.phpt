@@ -49,5 +49,5 @@ OktaSync\ConfigException: invalid setting 'org_url': string is not valid UTF-8
 OktaSync\ConfigException: invalid settings: expected an array keyed by setting name, got a list
 ValueError: Argument #3 ($user) is invalid: user.fields.x: object values are not supported (use scalars and arrays)
 ValueError: Argument #2 ($users) is invalid: users.0.uid: float must be finite
-ValueError: Argument #3 ($options) is invalid: options.dry_run: object values are not supported (use scalars and arrays)
+ValueError: Argument #3 ($options) is invalid: invalid option 'dry_run': object values are not supported (use scalars and arrays)
 OktaSync\ConfigException: invalid setting 'attribute_map.self.self.self.%s': arrays nested deeper than 32 levels

@@ -92,8 +92,8 @@ ValueError: Argument #3 ($user) is invalid: %suid%s
 ValueError: Argument #3 ($user) is invalid: %sroles%s
 ValueError: Argument #2 ($users) is invalid: users.1: must be a user array
 ValueError: Argument #2 ($users) is invalid: users.1: %suid%s
-ValueError: Argument #3 ($options) is invalid: %soptions.dry%s
-ValueError: Argument #3 ($options) is invalid: %soptions.concurrency%s
-ValueError: Argument #2 ($options) is invalid: %soptions.limit%s
-ValueError: Argument #2 ($options) is invalid: %soptions.cursor%s
+ValueError: Argument #3 ($options) is invalid: invalid option 'dry'%s
+ValueError: Argument #3 ($options) is invalid: invalid option 'concurrency'%s
+ValueError: Argument #2 ($options) is invalid: invalid option 'limit'%s
+ValueError: Argument #2 ($options) is invalid: invalid option 'cursor'%s
 password not shown
