@@ -12,8 +12,9 @@ use super::mapping::Desired;
 /// match by accident.
 const VERSION: &str = "v2";
 
-/// Writes `v` with object keys sorted, whatever map type serde_json was
-/// built with (another crate may turn on `preserve_order`).
+/// Writes `v` with object keys sorted: serde_json is built with
+/// `preserve_order` (PHP order for list-like inputs), so maps keep
+/// insertion order and the hash must not depend on it.
 fn canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => {
@@ -147,6 +148,25 @@ mod tests {
         assert_ne!(off, base);
         assert_eq!(HashParts::parse("v1:abc"), None);
         assert_eq!(HashParts::parse("v2:x:y:z"), None);
+    }
+
+    #[test]
+    fn hash_ignores_profile_key_order() {
+        // serde_json keeps insertion order (feature preserve_order): the
+        // same profile built in another order must hash the same.
+        let a = desired("Oslo", true, &["A"]);
+        let mut b = a.clone();
+        let mut reversed = Map::new();
+        for (k, v) in a.profile.iter().rev() {
+            reversed.insert(k.clone(), v.clone());
+        }
+        assert_ne!(
+            a.profile.keys().collect::<Vec<_>>(),
+            reversed.keys().collect::<Vec<_>>(),
+            "the test needs a different order"
+        );
+        b.profile = reversed;
+        assert_eq!(profile_hash(&a), profile_hash(&b));
     }
 
     #[test]

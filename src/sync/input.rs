@@ -125,8 +125,11 @@ pub fn opt_u64(m: &Map<String, Value>, key: &str) -> R<Option<u64>> {
         .transpose()
 }
 
-/// A list of strings. A PHP list may arrive as a map with keys "0", "1", …
-/// when it had holes; its values are taken in key order.
+/// A list of strings. A PHP list may arrive as a map with keys "0", "3", …
+/// when it had holes (e.g. after `array_filter()`); its values are taken in
+/// PHP order, which serde_json keeps because the crate turns on its
+/// `preserve_order` feature (without it, keys would sort as text: "10"
+/// before "2").
 pub fn string_list(key: &str, v: &Value) -> R<Vec<String>> {
     let items: Vec<&Value> = match v {
         Value::Array(a) => a.iter().collect(),
@@ -171,6 +174,14 @@ mod tests {
         assert_eq!(e.key, "attribute_map.title");
         let e = string_list("roles", &json!(["a", true])).expect_err("bool");
         assert_eq!(e.key, "roles.1");
+    }
+
+    #[test]
+    fn a_list_with_holes_keeps_php_order() {
+        // What the PHP layer makes of array_filter(['b', 'x', 'a', ..., 'c']):
+        // keys kept, in PHP order, not sorted.
+        let v: Value = serde_json::from_str(r#"{"2": "b", "10": "a", "3": "c"}"#).expect("json");
+        assert_eq!(string_list("roles", &v).expect("list"), ["b", "a", "c"]);
     }
 
     #[test]

@@ -125,15 +125,15 @@ bool(false)
 -- okta_sync_stats
 array(5) {
   [0]=>
-  string(7) "clients"
-  [1]=>
-  string(12) "rate_limited"
-  [2]=>
   string(8) "requests"
-  [3]=>
+  [1]=>
   string(7) "retries"
-  [4]=>
+  [2]=>
+  string(12) "rate_limited"
+  [3]=>
   string(12) "throttled_ms"
+  [4]=>
+  string(7) "clients"
 }
 bool(true)
 bool(true)
