@@ -73,7 +73,7 @@ class ManualSyncForm extends FormBase {
       '#type' => 'details',
       '#title' => $this->t('Sync one user'),
       '#open' => TRUE,
-      '#description' => $this->t('Manual operations enabled: @ops. Blocked users are deactivated in Okta when "Deactivate user" is enabled.', ['@ops' => $manual === [] ? $this->t('none') : implode(', ', $manual)]),
+      '#description' => $this->t('Manual operations enabled: @ops. Blocked users are deactivated in Okta when "Deactivate User" is enabled.', ['@ops' => $manual === [] ? $this->t('none') : implode(', ', $manual)]),
     ];
     $form['one']['account'] = [
       '#type' => 'entity_autocomplete',

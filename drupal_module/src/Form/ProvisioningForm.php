@@ -74,7 +74,7 @@ class ProvisioningForm extends ConfigFormBase {
     $form['methods'] = [
       '#type' => 'fieldset',
       '#title' => $this->t('Provisioning methods and operations'),
-      '#description' => $this->t('Configure each method by selecting the operations it may perform. "Read user" lets a method look users up in Okta (needed to link existing Okta users and to update them).'),
+      '#description' => $this->t('Configure each method by selecting the operations it may perform. "Read User" lets a method look users up in Okta (needed to link existing Okta users and to update them).'),
     ];
     // Labels as in the vendor guide ("Read User and Create User checkboxes
     // under the Manual Provisioning Configuration").
@@ -297,7 +297,7 @@ class ProvisioningForm extends ConfigFormBase {
     $form['guard'] = [
       '#type' => 'details',
       '#title' => $this->t('Deletion guard'),
-      '#description' => $this->t('A run that would deactivate or delete more users than this stops before changing anything; run a dry-run preview to see why.'),
+      '#description' => $this->t('Counts across a whole run (all its chunks): a run that would deactivate or delete more users than this stops before the chunk that would go beyond it, and "Sync all users" asks for an explicit confirmation when its dry-run preview goes beyond it. The share applies to runs of 20 users or more.'),
       '#open' => TRUE,
     ];
     $form['guard']['guard_max_share'] = [
