@@ -201,10 +201,20 @@ fn blocked_accounts_are_not_created_unless_asked() {
     assert!(env.users().is_empty());
     let o = run(&env, json!({"provision_blocked": true}), Event::Insert, &u);
     assert_eq!(o.action, Action::Created);
+    // Blocked in Drupal: deactivated in Okta from the start, so a later
+    // sync finds nothing to change.
     assert_eq!(
         env.user("ann@example.com").expect("user")["status"],
-        "STAGED"
+        "DEPROVISIONED"
     );
+    assert_eq!(o.okta_status.as_deref(), Some("DEPROVISIONED"));
+    let again = run(
+        &env,
+        json!({"provision_blocked": true}),
+        Event::Manual,
+        &linked(u, &o),
+    );
+    assert_eq!(again.action, Action::Unchanged, "{again:?}");
 }
 
 #[test]
@@ -467,20 +477,42 @@ fn create_mode_hook_defers_to_the_password_import_hook() {
     assert_eq!(okta["status"], "ACTIVE", "{okta}");
     assert_eq!(o.okta_status.as_deref(), Some("ACTIVE"));
 
-    // A blocked account (provisioned on request) is created STAGED.
+    // A blocked account (provisioned on request) gets the hook credential
+    // but is not active: created, then deactivated.
+    let s = json!({"create_mode": "hook", "provision_blocked": true});
     let mut bob = snapshot(2, "bob", "bob@example.com");
     bob.status = false;
-    let o = run(
-        &env,
-        json!({"create_mode": "hook", "provision_blocked": true}),
-        Event::Insert,
-        &bob,
-    );
+    let o = run(&env, s.clone(), Event::Insert, &bob);
     assert_eq!(o.create_mode, Some(CreateMode::Hook), "{o:?}");
+    let okta = env.user("bob@example.com").expect("user");
+    assert_eq!(okta["status"], "DEPROVISIONED");
+    assert_eq!(okta["_fake"]["password"], "hook");
+
+    // Unblocked: activated, and ACTIVE at once (it holds a credential).
+    let mut bob = linked(bob, &o);
+    bob.status = true;
+    let o = run(&env, s.clone(), Event::Update, &bob);
+    assert_eq!(o.action, Action::Activated, "{o:?}");
+    assert_eq!(o.okta_status.as_deref(), Some("ACTIVE"));
+
+    // A hook user left STAGED (e.g. by an older release) is activated too.
+    let staged_id = env.seed(json!([{
+        "profile": {"login": "cy@example.com", "email": "cy@example.com",
+                    "firstName": "cy", "lastName": "cy"},
+        "status": "STAGED",
+    }]))[0]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let cy = snapshot(3, "cy", "cy@example.com");
+    let o = run(&env, s, Event::Manual, &cy);
+    assert_eq!(o.okta_id.as_deref(), Some(staged_id.as_str()));
     assert_eq!(
-        env.user("bob@example.com").expect("user")["status"],
-        "STAGED"
+        o.action,
+        Action::Linked,
+        "no credential on a seeded user: left STAGED, {o:?}"
     );
+    assert_eq!(o.okta_status.as_deref(), Some("STAGED"));
 }
 
 #[test]

@@ -128,8 +128,12 @@ impl Plan {
         (!self.notes.is_empty()).then(|| self.notes.join("; "))
     }
 
+    /// Whether the plan deactivates or deletes an existing Okta user. A
+    /// blocked account created and deactivated in one go takes nothing
+    /// away from anyone, so the safety guard does not count it.
     pub fn is_destructive(&self) -> bool {
-        self.steps.iter().any(Step::is_destructive)
+        !self.steps.iter().any(|s| matches!(s, Step::Create { .. }))
+            && self.steps.iter().any(Step::is_destructive)
     }
 }
 
@@ -155,6 +159,25 @@ pub struct Ctx<'a> {
 /// be activated by an Okta admin, which a block must rule out.
 fn is_off(s: &UserStatus) -> bool {
     matches!(s, UserStatus::Deprovisioned)
+}
+
+/// Whether a STAGED Okta user of an active Drupal account is to be
+/// activated. 'active' mode: always (with the configured email). 'hook'
+/// mode: when the user holds an imported credential (provider IMPORT, as
+/// hook users are created), because Okta calls the password-import hook
+/// only when an ACTIVE user signs in; with a credential, activation makes
+/// the user ACTIVE and needs no email. Other modes leave users STAGED, as
+/// the vendor guide describes.
+fn activate_staged(s: &Settings, okta: &User) -> Option<Step> {
+    match s.create_mode {
+        CreateMode::Active => Some(Step::Activate {
+            send_email: s.activation_email,
+        }),
+        CreateMode::Hook if okta.provider_type.as_deref() == Some("IMPORT") => {
+            Some(Step::Activate { send_email: false })
+        }
+        _ => None,
+    }
 }
 
 /// Chooses the credential for a new user and says what was used, with a
@@ -199,17 +222,16 @@ fn create_step(ctx: &Ctx<'_>, plan: &mut Plan) -> Step {
         },
         CreateMode::Hook if blocked => {
             plan.notes.push(
-                "the Drupal account is blocked, so it was created STAGED with the password-import \
-                 hook credential, not activated"
+                "the Drupal account is blocked, so it was created with the password-import hook \
+                 credential but not activated"
                     .into(),
             );
             (Credential::Hook, CreateMode::Hook)
         }
         CreateMode::Hook => (Credential::Hook, CreateMode::Hook),
         CreateMode::Active if blocked => {
-            plan.notes.push(
-                "the Drupal account is blocked, so it was created STAGED, not activated".into(),
-            );
+            plan.notes
+                .push("the Drupal account is blocked, so it was created without activation".into());
             (Credential::None, CreateMode::Staged)
         }
         CreateMode::Active => (Credential::None, CreateMode::Active),
@@ -246,6 +268,22 @@ pub fn decide_absent(ctx: &Ctx<'_>) -> Plan {
     let mut plan = Plan::new(Action::Created);
     let step = create_step(ctx, &mut plan);
     plan.steps.push(step);
+    if !ctx.desired.active {
+        // A blocked account is deactivated in Okta (see `is_off`): created
+        // STAGED and left so, the next sync would deactivate it anyway, and
+        // an Okta admin could activate it meanwhile.
+        if s.allows(ctx.method, Operation::Deactivate) {
+            plan.notes
+                .push("then deactivated, as the Drupal account is blocked".into());
+            plan.steps.push(Step::Deactivate);
+        } else {
+            plan.notes.push(format!(
+                "left STAGED although the Drupal account is blocked: {}",
+                not_allowed(Operation::Deactivate, ctx.method)
+            ));
+            plan.in_sync = false;
+        }
+    }
     plan
 }
 
@@ -285,13 +323,11 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
                 ends_deprovisioned = !may(Operation::Update);
             }
             UserStatus::Suspended => need(&mut plan, Operation::Update, Step::Unsuspend),
-            UserStatus::Staged if s.create_mode == CreateMode::Active => need(
-                &mut plan,
-                Operation::Update,
-                Step::Activate {
-                    send_email: s.activation_email,
-                },
-            ),
+            UserStatus::Staged => {
+                if let Some(step) = activate_staged(s, okta) {
+                    need(&mut plan, Operation::Update, step);
+                }
+            }
             _ => {}
         }
     }

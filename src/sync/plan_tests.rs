@@ -121,6 +121,54 @@ fn blocked_users_are_not_created_unless_asked() {
     let p = absent(&s, &u, Method::Automatic);
     assert_eq!(p.action, Action::Created);
     assert_eq!(p.create_mode, Some(CreateMode::Staged));
+    // Blocked in Drupal means deactivated in Okta, from the start; the
+    // guard does not count a user that did not exist before.
+    assert_eq!(p.steps.last(), Some(&Step::Deactivate), "{p:?}");
+    assert!(matches!(
+        p.steps[0],
+        Step::Create {
+            activate: false,
+            ..
+        }
+    ));
+    assert!(!p.is_destructive());
+    assert!(p.in_sync);
+
+    let s = settings(json!({"provision_blocked": true,
+        "operations": {"automatic": ["read", "create", "update"]}}));
+    let p = absent(&s, &u, Method::Automatic);
+    assert_eq!(p.steps.len(), 1, "{p:?}");
+    assert!(!p.in_sync, "left STAGED: not in step with Drupal");
+    assert!(p
+        .reason()
+        .is_some_and(|r| r.contains("'deactivate' is not allowed")));
+}
+
+#[test]
+fn staged_users_are_activated_only_where_the_mode_wants_it() {
+    let u = ann();
+    let staged = |mode: &str, provider: Option<&str>| {
+        let s = settings(json!({"create_mode": mode, "activation_email": true}));
+        let mut o = okta_user(&s, &u, UserStatus::Staged);
+        o.provider_type = provider.map(str::to_owned);
+        present(&s, &u, &o, None).steps
+    };
+    assert_eq!(
+        staged("active", None),
+        vec![Step::Activate { send_email: true }]
+    );
+    // Hook users hold the imported credential: activation makes them
+    // ACTIVE (so Okta calls the hook at sign-in) and sends no email.
+    assert_eq!(
+        staged("hook", Some("IMPORT")),
+        vec![Step::Activate { send_email: false }]
+    );
+    assert!(
+        staged("hook", None).is_empty(),
+        "no credential to sign in with"
+    );
+    assert!(staged("staged", None).is_empty());
+    assert!(staged("hash", Some("IMPORT")).is_empty());
 }
 
 #[test]
