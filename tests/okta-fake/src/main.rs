@@ -115,6 +115,26 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
+    // Handlers go in before the first line is printed: a supervisor may
+    // signal as soon as it has read it, and an unhandled SIGINT/SIGTERM would
+    // kill the process instead of shutting it down cleanly.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("okta-fake: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let signals = match runtime.block_on(async { Signals::install() }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("okta-fake: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let mut out = std::io::stdout();
     if writeln!(out, "listening on {}", fake.url())
         .and_then(|_| out.flush())
@@ -122,36 +142,46 @@ fn main() -> ExitCode {
     {
         return ExitCode::FAILURE;
     }
-    let waited = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map(|rt| rt.block_on(wait_for_signal()));
-    if let Err(e) = waited {
-        eprintln!("okta-fake: cannot wait for signals: {e}");
-        return ExitCode::FAILURE;
-    }
+    runtime.block_on(signals.wait());
     drop(fake);
     ExitCode::SUCCESS
 }
 
-async fn wait_for_signal() {
+/// SIGTERM and SIGINT (Ctrl-C), registered up front.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
