@@ -170,6 +170,17 @@ class BulkSync {
   }
 
   /**
+   * Users per chunk in Batch API requests (50 by default).
+   *
+   * Smaller than batch_size: a browser request must finish well within web
+   * server and proxy timeouts; Drush and cron keep the larger chunks.
+   */
+  public function uiBatchSize(): int {
+    $size = (int) $this->configFactory->get('okta_user_sync.settings')->get('ui_batch_size');
+    return max(1, min($this->batchSize(), $size > 0 ? $size : 50));
+  }
+
+  /**
    * Loads accounts, skipping anonymous and missing ones.
    *
    * @return \Drupal\user\UserInterface[]

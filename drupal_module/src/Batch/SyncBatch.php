@@ -14,15 +14,17 @@ use Drupal\Core\Url;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\Sync\RunReport;
 use Drupal\okta_user_sync\Sync\RunTally;
+use Drupal\okta_user_sync\Sync\StepBudget;
 
 /**
  * Runs "Sync all users" (and "Retry failed users") through the Batch API.
  *
- * Each batch request pushes one chunk (batch_size users, 200 by default)
- * through okta_sync_users(). The deletion guard applies to the whole run: a
- * real run keeps a running total of deactivations/deletions (RunTally, in
- * the batch results) and stops when the next chunk would go beyond it; a
- * dry run is judged as a whole when it finishes (RunGuard::previewProblem()).
+ * Each batch request pushes small chunks (ui_batch_size users, 50 by
+ * default) through okta_sync_users(), and starts another one only within a
+ * time box (StepBudget), so no request runs into server or proxy timeouts.
+ * The deletion guard applies to the whole run: a real run keeps a running
+ * total of deactivations/deletions (RunTally, in the batch results) and
+ * stops when the next chunk would go beyond it; a dry run is judged as a whole when it finishes (RunGuard::previewProblem()).
  * The service is serialized into the batch with DependencySerializationTrait,
  * so no \Drupal::service() calls are needed.
  */
@@ -32,6 +34,11 @@ class SyncBatch {
   use StringTranslationTrait;
 
   public const PREVIEW_STATE = 'okta_user_sync.last_preview';
+
+  /**
+   * Seconds one batch request may keep starting chunks.
+   */
+  public const STEP_SECONDS = 20.0;
 
   /**
    * Constructs the batch service.
@@ -72,7 +79,7 @@ class SyncBatch {
   }
 
   /**
-   * Batch operation: one chunk per call.
+   * Batch operation: chunks until the request's time box is used up.
    */
   public function process(?array $uids, bool $dryRun, string $mode, int $confirmed, array &$context): void {
     if (!isset($context['sandbox']['uids'])) {
@@ -87,13 +94,22 @@ class SyncBatch {
     }
     $all = $context['sandbox']['uids'];
     $total = count($all);
-    $chunk = array_slice($all, $context['sandbox']['position'], $this->bulkSync->batchSize());
     $report = RunReport::fromArray($context['results']['report']);
     $tally = RunTally::fromArray($context['results']['tally']);
-    if ($chunk !== []) {
-      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
-    }
-    $context['sandbox']['position'] += count($chunk);
+    $budget = new StepBudget(self::STEP_SECONDS);
+    $started = $this->time->getCurrentMicroTime();
+    do {
+      $chunkStarted = $this->time->getCurrentMicroTime();
+      $chunk = array_slice($all, $context['sandbox']['position'], $this->bulkSync->uiBatchSize());
+      if ($chunk !== []) {
+        $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
+      }
+      $context['sandbox']['position'] += count($chunk);
+      $now = $this->time->getCurrentMicroTime();
+    } while ($chunk !== []
+      && !$report->guardStopped()
+      && $context['sandbox']['position'] < $total
+      && $budget->allowsAnother($now - $started, $now - $chunkStarted));
     $context['results']['report'] = $report->toArray();
     $context['results']['tally'] = $tally->toArray();
     $context['message'] = $this->t('Processed @done of @total users.', [

@@ -103,7 +103,7 @@ class ManualSyncForm extends FormBase {
       '#type' => 'details',
       '#title' => $this->t('All users'),
       '#open' => TRUE,
-      '#description' => $this->t('Runs every user through Okta in chunks of @size with a progress bar. Preview first: the dry run shows what would change, and whether the deletion guard would stop the run.', ['@size' => $this->bulkSync->batchSize()]),
+      '#description' => $this->t('Runs every user through Okta in chunks of @size with a progress bar. Preview first: the dry run shows what would change, and whether the deletion guard would stop the run.', ['@size' => $this->bulkSync->uiBatchSize()]),
     ];
     $form['all']['mode'] = [
       '#type' => 'radios',

@@ -9,6 +9,7 @@ use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\Core\Form\ConfigFormBase;
 use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
+use Drupal\okta_user_sync\Batch\SyncBatch;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -116,6 +117,17 @@ class ProvisioningForm extends ConfigFormBase {
         '#default_value' => (array) $config->get("operations.$method"),
       ];
     }
+    $form['methods']['manual']['ui_batch_size'] = [
+      '#type' => 'number',
+      '#title' => $this->t('Users per step of the progress bar'),
+      '#description' => $this->t('"Sync all users" and "Retry failed users" send this many users per chunk and start another chunk in the same request only while it stays under @seconds seconds, so requests do not run into web server or proxy timeouts. Drush and cron use chunks of @batch.', [
+        '@seconds' => (int) SyncBatch::STEP_SECONDS,
+        '@batch' => (int) ($config->get('batch_size') ?: 200),
+      ]),
+      '#min' => 1,
+      '#max' => 200,
+      '#default_value' => (int) ($config->get('ui_batch_size') ?: 50),
+    ];
     $form['methods']['manual']['sync_manually'] = [
       '#type' => 'link',
       '#title' => $this->t('Sync User Manually'),
@@ -374,6 +386,7 @@ class ProvisioningForm extends ConfigFormBase {
       ->set('operations', $operations)
       ->set('push_mode', $form_state->getValue('push_mode') === 'inline' ? 'inline' : 'deferred')
       ->set('inline_timeout', (float) $form_state->getValue('inline_timeout'))
+      ->set('ui_batch_size', max(1, min(200, (int) $form_state->getValue('ui_batch_size'))))
       ->set('scheduler_enabled', (bool) $form_state->getValue('scheduler_enabled'))
       ->set('scheduler_interval', (int) $form_state->getValue('scheduler_interval'))
       ->set('reconcile_interval', (int) $form_state->getValue('reconcile_interval'))
