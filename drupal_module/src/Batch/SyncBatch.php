@@ -19,14 +19,15 @@ use Drupal\okta_user_sync\Sync\StepBudget;
 /**
  * Runs "Sync all users" (and "Retry failed users") through the Batch API.
  *
- * Each batch request pushes small chunks (ui_batch_size users, 50 by
- * default) through okta_sync_users(), and starts another one only within a
- * time box (StepBudget), so no request runs into server or proxy timeouts.
- * The deletion guard applies to the whole run: a real run keeps a running
- * total of deactivations/deletions (RunTally, in the batch results) and
- * stops when the next chunk would go beyond it; a dry run is judged as a whole when it finishes (RunGuard::previewProblem()).
- * The service is serialized into the batch with DependencySerializationTrait,
- * so no \Drupal::service() calls are needed.
+ * Each batch request pushes small chunks (ui_batch_size users, 50 by default)
+ * through okta_sync_users(), and starts another one only within a time box
+ * (StepBudget), so no request runs into server or proxy timeouts. The deletion
+ * guard applies to the whole run: a real run keeps a running total of
+ * deactivations/deletions (RunTally, in the batch results) and stops when the
+ * next chunk would go beyond it; a dry run is judged as a whole when it
+ * finishes (RunGuard::previewProblem()). The service is serialized into the
+ * batch with DependencySerializationTrait, so no \Drupal::service() calls are
+ * needed.
  */
 class SyncBatch {
 

@@ -87,7 +87,8 @@ class SyncBatchTest extends OktaUserSyncKernelTestBase {
        * {@inheritdoc}
        */
       public function getCurrentMicroTime() {
-        return $this->now += 15.0;
+        $this->now += 15.0;
+        return $this->now;
       }
 
     });

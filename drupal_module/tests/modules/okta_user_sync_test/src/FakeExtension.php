@@ -11,11 +11,11 @@ use Drupal\okta_user_sync\Sync\Extension;
  * A scripted stand-in for the okta_sync extension.
  *
  * Calls are recorded in State (okta_user_sync_test.calls: event + snapshot
- * without the password; only whether one was present and its SHA-1).
- * Outcomes: the next entry of okta_user_sync_test.outcomes if any (merged
- * over the default), else a plausible success: 'created' for insert/manual
- * without okta_id, 'deactivated' for blocked users, 'updated' otherwise (dry runs: the same
- * as planned_action). Bulk calls apply the deletion guard's count limit.
+ * without the password; only whether one was present and its SHA-1). Outcomes:
+ * the next entry of okta_user_sync_test.outcomes if any (merged over the
+ * default), else a plausible success: 'created' for insert/manual without
+ * okta_id, 'deactivated' for blocked users, 'updated' otherwise (dry runs: the
+ * same as planned_action). Bulk calls apply the deletion guard's count limit.
  */
 class FakeExtension extends Extension {
 
