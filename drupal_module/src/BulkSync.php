@@ -97,7 +97,8 @@ class BulkSync {
       'method' => $method === 'scheduled' ? 'scheduled' : 'manual',
       'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
       'dry_run' => $dryRun,
-      'concurrency' => max(1, (int) $this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
+      // The extension accepts 1..16 (default 8).
+      'concurrency' => max(1, min(16, (int) ($this->configFactory->get('okta_user_sync.settings')->get('concurrency') ?: 8))),
     ], $overrides);
     if ($tally !== NULL && !$dryRun) {
       $result = $tally->record($result);

@@ -128,6 +128,14 @@ class ProvisioningForm extends ConfigFormBase {
       '#max' => 200,
       '#default_value' => (int) ($config->get('ui_batch_size') ?: 50),
     ];
+    $form['methods']['manual']['concurrency'] = [
+      '#type' => 'number',
+      '#title' => $this->t('Concurrent Okta requests in bulk runs'),
+      '#description' => $this->t('Used by "Sync all users", Drush and scheduled runs; all of them share Okta\'s rate limit.'),
+      '#min' => 1,
+      '#max' => 16,
+      '#default_value' => (int) ($config->get('concurrency') ?: 8),
+    ];
     $form['methods']['manual']['sync_manually'] = [
       '#type' => 'link',
       '#title' => $this->t('Sync User Manually'),
@@ -191,7 +199,7 @@ class ProvisioningForm extends ConfigFormBase {
         'staged' => $this->t('Without credentials (Staged): an Okta admin activates the user and sends a password reset link.'),
         'password' => $this->t('With the password (Staged): the password typed in Drupal is sent; creation fails if it violates the Okta password policy. Once an Okta admin activates the user, they sign in to Okta with the same password. Only when a form submitted a password; otherwise the user is created without credentials.'),
         'hash' => $this->t("With Drupal's password hash (Staged, bcrypt import): once an Okta admin activates the user, they sign in to Okta with their Drupal password; no Okta policy check."),
-        'hook' => $this->t('With the password import inline hook (Active): the user is created active, and at the first Okta sign-in Okta asks this site (the password import hook on the "Okta to Drupal" tab) to verify the password. Blocked accounts are created Staged.'),
+        'hook' => $this->t('With the password import inline hook (Active): the user is created active, and at the first Okta sign-in Okta asks this site (the password import hook on the "Okta to Drupal" tab) to verify the password. Blocked accounts (with "Also create blocked Drupal users") are created with the hook credential and then deactivated in Okta.'),
         'active' => $this->t('Active: the user is activated at once; with "Send the Okta activation email" Okta emails the user an activation link.'),
       ],
       '#default_value' => $config->get('create_mode') ?: 'staged',
@@ -387,6 +395,7 @@ class ProvisioningForm extends ConfigFormBase {
       ->set('push_mode', $form_state->getValue('push_mode') === 'inline' ? 'inline' : 'deferred')
       ->set('inline_timeout', (float) $form_state->getValue('inline_timeout'))
       ->set('ui_batch_size', max(1, min(200, (int) $form_state->getValue('ui_batch_size'))))
+      ->set('concurrency', max(1, min(16, (int) $form_state->getValue('concurrency'))))
       ->set('scheduler_enabled', (bool) $form_state->getValue('scheduler_enabled'))
       ->set('scheduler_interval', (int) $form_state->getValue('scheduler_interval'))
       ->set('reconcile_interval', (int) $form_state->getValue('reconcile_interval'))

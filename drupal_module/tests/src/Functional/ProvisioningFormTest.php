@@ -41,6 +41,8 @@ class ProvisioningFormTest extends BrowserTestBase {
       'scheduler_enabled' => TRUE,
       'scheduler_interval' => '900',
       'guard_max_share' => '25',
+      'concurrency' => '12',
+      'ui_batch_size' => '20',
     ], 'All Done');
     $this->assertSession()->addressEquals('admin/config/people/okta_user_sync/overview');
     $config = $this->config('okta_user_sync.settings');
@@ -54,6 +56,14 @@ class ProvisioningFormTest extends BrowserTestBase {
     $this->assertTrue($config->get('scheduler_enabled'));
     $this->assertSame(900, $config->get('scheduler_interval'));
     $this->assertEqualsWithDelta(0.25, $config->get('guard_max_share'), 0.0001);
+    $this->assertSame(12, $config->get('concurrency'));
+    $this->assertSame(20, $config->get('ui_batch_size'));
+
+    // The extension takes at most 16 concurrent requests.
+    $this->drupalGet('admin/config/people/okta_user_sync/provisioning');
+    $this->submitForm(['concurrency' => '40'], 'All Done');
+    $this->assertSession()->pageTextContains('must be lower than or equal to 16');
+    $this->assertSame(12, $this->config('okta_user_sync.settings')->get('concurrency'));
   }
 
   /**
