@@ -438,10 +438,12 @@ fn reconcile_repairs_drift_and_syncs_groups_of_changed_users() {
     apply(&mut users, &r);
     assert_eq!(env.members(&gids[0]).len(), 3);
 
-    // Drift in Okta: an admin renamed person5. In Drupal person6 became an editor.
+    // Drift in Okta: an admin changed person5's email (a mapped attribute;
+    // names derived from the username are create-only and not enforced).
+    // In Drupal person6 became an editor.
     let p5 = users[4].okta_id.clone().expect("id");
     let mut profile = serde_json::Map::new();
-    profile.insert("firstName".into(), json!("Renamed"));
+    profile.insert("email".into(), json!("drifted@example.com"));
     env.client.update_profile(&p5, &profile).expect("drift");
     users[5].roles = vec!["editor".into()];
     env.clear_log();

@@ -71,6 +71,44 @@ fn insert_links_to_an_existing_login_instead_of_failing() {
 }
 
 #[test]
+fn names_kept_in_okta_are_not_overwritten_by_derived_ones() {
+    let env = start();
+    let seeded = env.seed(json!([{
+        "profile": {"login": "ann@example.com", "email": "ann@example.com",
+                    "firstName": "Ada", "lastName": "Lovelace"},
+        "status": "ACTIVE",
+    }]));
+    let id = seeded[0]["id"].as_str().expect("seeded id").to_owned();
+    // No name fields configured: Drupal only has the username "ann".
+    let first = run(&env, json!({}), Event::Insert, &ann());
+    assert_eq!(first.action, Action::Linked, "{first:?}");
+    let mut u = linked(ann(), &first);
+    u.fields.insert("field_city".into(), json!("London"));
+    let o = run(
+        &env,
+        json!({"attribute_map": {"city": "field_city"}}),
+        Event::Update,
+        &u,
+    );
+    assert_eq!(o.action, Action::Updated, "{o:?}");
+    let okta = env.user_by_id(&id).expect("user");
+    assert_eq!(okta["profile"]["city"], "London");
+    assert_eq!(okta["profile"]["firstName"], "Ada", "{okta}");
+    assert_eq!(okta["profile"]["lastName"], "Lovelace", "{okta}");
+    // A new user still gets derived names, which Okta requires.
+    let o = run(
+        &env,
+        json!({}),
+        Event::Insert,
+        &snapshot(2, "grace.hopper@example.com", "grace@example.com"),
+    );
+    assert_eq!(o.action, Action::Created, "{o:?}");
+    let okta = env.user("grace@example.com").expect("created");
+    assert_eq!(okta["profile"]["firstName"], "grace");
+    assert_eq!(okta["profile"]["lastName"], "hopper");
+}
+
+#[test]
 fn a_login_created_between_lookup_and_create_is_linked() {
     let env = start();
     let id = env.seed_user("ann@example.com", "ACTIVE");
@@ -121,7 +159,8 @@ fn changed_profile_is_one_partial_update_with_the_mapped_profile() {
         .expect("profile body");
     let mut keys: Vec<&str> = profile.keys().map(String::as_str).collect();
     keys.sort_unstable();
-    assert_eq!(keys, ["email", "firstName", "lastName", "login", "title"]);
+    // Names derived from the username are create-only: not in updates.
+    assert_eq!(keys, ["email", "login", "title"]);
     assert_eq!(
         env.user("ann@example.com").expect("user")["profile"]["title"],
         "Boss"

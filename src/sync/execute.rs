@@ -120,8 +120,12 @@ impl Run<'_> {
         let names: Vec<String> = self.ctx.desired.groups.iter().cloned().collect();
         let resolved = self.resolve(&names)?;
         let (now, later) = resolved.split_at(resolved.len().min(MAX_CREATE_GROUPS));
+        let mut profile = self.ctx.desired.profile.clone();
+        for (k, v) in &self.ctx.desired.create_only {
+            profile.entry(k.clone()).or_insert_with(|| v.clone());
+        }
         let mut req = CreateUser {
-            profile: self.ctx.desired.profile.clone(),
+            profile,
             password: self.password(credential),
             activate,
             group_ids: now.iter().map(|(_, id)| id.clone()).collect(),

@@ -111,6 +111,7 @@ mod tests {
         Desired {
             login: "a@x.com".into(),
             profile,
+            create_only: Map::new(),
             groups: groups
                 .iter()
                 .map(|g| (*g).to_owned())

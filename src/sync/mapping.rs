@@ -14,8 +14,15 @@ const NAME_MAX: usize = 50;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Desired {
     pub login: String,
-    /// login, email, firstName, lastName and every attribute_map entry.
+    /// login, email, firstName/lastName when Drupal has them (configured
+    /// name fields or attribute_map), and every attribute_map entry: what
+    /// creates send, updates send and comparisons and the hash cover.
     pub profile: Map<String, Value>,
+    /// Values sent only when creating the Okta user: firstName/lastName
+    /// derived from the username or email because Okta requires both. An
+    /// update never sends them, so names kept in Okta (or imported from it)
+    /// are not overwritten with a guess.
+    pub create_only: Map<String, Value>,
     /// Okta group names the user's roles map to.
     pub groups: BTreeSet<String>,
     /// Drupal status: true = active.
@@ -73,19 +80,27 @@ fn split_name(s: &str) -> Option<(String, String)> {
     }
 }
 
+/// A name Okta should hold: from Drupal, or only a guess for creates.
+enum Name {
+    FromDrupal(String),
+    Derived(String),
+}
+
 /// firstName/lastName: the configured fields when set, otherwise derived from
-/// the username, then from the part of the email before '@'.
-fn names(settings: &Settings, user: &UserSnapshot) -> (String, String) {
+/// the username (its local part when it is an email address), then from the
+/// part of the email before '@'.
+fn names(settings: &Settings, user: &UserSnapshot) -> (Name, Name) {
     let first = nonempty_field(user, settings.first_name_field.as_deref());
     let last = nonempty_field(user, settings.last_name_field.as_deref());
-    let local = user.mail.split('@').next().unwrap_or_default();
-    let derived = split_name(&user.name)
-        .or_else(|| split_name(local))
+    let local = |s: &str| s.split('@').next().unwrap_or_default().to_owned();
+    let derived = split_name(&local(&user.name))
+        .or_else(|| split_name(&local(&user.mail)))
         .unwrap_or_else(|| (format!("user{}", user.uid), format!("user{}", user.uid)));
-    (
-        truncate(&first.unwrap_or(derived.0)),
-        truncate(&last.unwrap_or(derived.1)),
-    )
+    let pick = |field: Option<String>, guess: String| match field {
+        Some(v) => Name::FromDrupal(truncate(&v)),
+        None => Name::Derived(truncate(&guess)),
+    };
+    (pick(first, derived.0), pick(last, derived.1))
 }
 
 pub fn login(settings: &Settings, user: &UserSnapshot) -> Result<String, MappingError> {
@@ -115,10 +130,15 @@ pub fn desired(settings: &Settings, user: &UserSnapshot) -> Result<Desired, Mapp
     let login = login(settings, user)?;
     let (first, last) = names(settings, user);
     let mut profile = Map::new();
+    let mut create_only = Map::new();
     profile.insert("login".into(), Value::String(login.clone()));
     profile.insert("email".into(), Value::String(user.mail.clone()));
-    profile.insert("firstName".into(), Value::String(first));
-    profile.insert("lastName".into(), Value::String(last));
+    for (attr, name) in [("firstName", first), ("lastName", last)] {
+        match name {
+            Name::FromDrupal(v) => profile.insert(attr.into(), Value::String(v)),
+            Name::Derived(v) => create_only.insert(attr.into(), Value::String(v)),
+        };
+    }
     for (okta_attr, field) in &settings.attribute_map {
         // A field the account does not have, or an empty string, clears the
         // attribute in Okta (null) instead of leaving a stale value behind.
@@ -131,11 +151,13 @@ pub fn desired(settings: &Settings, user: &UserSnapshot) -> Result<Desired, Mapp
             // Required in Okta: keep the derived value rather than blanking it.
             continue;
         }
+        create_only.remove(okta_attr);
         profile.insert(okta_attr.clone(), v);
     }
     Ok(Desired {
         login,
         profile,
+        create_only,
         groups: groups(settings, user),
         active: user.status,
     })
@@ -174,10 +196,13 @@ mod tests {
             settings(json!({"first_name_field": "field_first", "last_name_field": "field_last"}));
         let mut u = UserSnapshot::new(7, "ann.lee", "x@example.com");
         let d = desired(&s, &u).expect("mapped");
+        // Derived names are for creates only: never sent on update.
+        assert!(!d.profile.contains_key("firstName"));
+        assert!(!d.profile.contains_key("lastName"));
         assert_eq!(
             (
-                d.profile["firstName"].clone(),
-                d.profile["lastName"].clone()
+                d.create_only["firstName"].clone(),
+                d.create_only["lastName"].clone()
             ),
             (json!("ann"), json!("lee"))
         );
@@ -185,11 +210,29 @@ mod tests {
         u.fields.insert("field_last".into(), json!(""));
         let d = desired(&s, &u).expect("mapped");
         assert_eq!(d.profile["firstName"], json!("Ann"));
-        assert_eq!(d.profile["lastName"], json!("lee"));
+        assert!(!d.profile.contains_key("lastName"));
+        assert_eq!(d.create_only["lastName"], json!("lee"));
+        assert!(!d.create_only.contains_key("firstName"));
         let u = UserSnapshot::new(7, "", "bob@example.com");
         let d = desired(&s, &u).expect("mapped");
-        assert_eq!(d.profile["firstName"], json!("bob"));
-        assert_eq!(d.profile["lastName"], json!("bob"));
+        assert_eq!(d.create_only["firstName"], json!("bob"));
+        assert_eq!(d.create_only["lastName"], json!("bob"));
+        // A username that is an email address: its local part, not "com".
+        let u = UserSnapshot::new(7, "grace.hopper@example.com", "g@example.com");
+        let d = desired(&s, &u).expect("mapped");
+        assert_eq!(d.create_only["firstName"], json!("grace"));
+        assert_eq!(d.create_only["lastName"], json!("hopper"));
+    }
+
+    #[test]
+    fn attribute_map_names_are_sent_on_update() {
+        let s = settings(json!({"attribute_map": {"firstName": "field_given"}}));
+        let mut u = UserSnapshot::new(7, "ann.lee", "x@example.com");
+        u.fields.insert("field_given".into(), json!("Annie"));
+        let d = desired(&s, &u).expect("mapped");
+        assert_eq!(d.profile["firstName"], json!("Annie"));
+        assert!(!d.create_only.contains_key("firstName"));
+        assert_eq!(d.create_only["lastName"], json!("lee"));
     }
 
     #[test]

@@ -247,6 +247,7 @@ pub fn delete_one(
     let placeholder = Desired {
         login: login.unwrap_or_default(),
         profile: Default::default(),
+        create_only: Default::default(),
         groups: Default::default(),
         active: false,
     };
