@@ -145,7 +145,12 @@ final class OktaSyncCommands extends DrushCommands {
         $rows[] = [$uid, $error];
       }
       $this->io()->table(['uid', 'error'], $rows);
-      $this->io()->error(sprintf('%d %s; retryable ones are queued (drush queue:run okta_user_sync).', count($failures), count($failures) === 1 ? 'user failed' : 'users failed'));
+      $this->io()->error(sprintf(
+        '%d %s; %s',
+        count($failures),
+        count($failures) === 1 ? 'user failed' : 'users failed',
+        $dryRun ? 'a dry run records and queues nothing.' : 'retryable ones are queued (drush queue:run okta_user_sync).',
+      ));
     }
     return ($failures === [] && !$report->guardStopped()) ? self::EXIT_SUCCESS : self::EXIT_FAILURE;
   }
