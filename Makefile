@@ -6,7 +6,11 @@ SHELL := /bin/bash
 CARGO ?= cargo
 PHP ?= php
 PHP_CONFIG ?= php-config
-EXT := $(CURDIR)/target/release/libokta_sync.so
+# The extension under test: a copy of cargo's cdylib taken right after the
+# `php`-feature build, because a `cargo test --no-default-features` that has
+# to relink the library overwrites target/release/libokta_sync.so with a
+# build PHP cannot load.
+EXT := $(CURDIR)/target/php/okta_sync.so
 FAKE := $(CURDIR)/target/release/okta-fake
 PHP_EXT := $(PHP) -n -d extension=$(EXT)
 # Debian packages needed to build the extension and run every test.
@@ -32,16 +36,17 @@ deps:
 build: deps
 	$(CARGO) build --release --workspace --all-targets --no-default-features
 	$(CARGO) build --release --workspace
+	install -D -m 0644 target/release/libokta_sync.so $(EXT)
 
 # The vendor guide's flow plus a bulk sync, through the real extension against
 # the fake Okta (started and stopped by the script). About a minute.
 demo: build
-	PHP=$(PHP) examples/demo/run.sh
+	PHP=$(PHP) OKTA_SYNC_EXT=$(EXT) examples/demo/run.sh
 
 # Extension vs a plain PHP + curl baseline; table + target/bench/results.json.
 # A few minutes; deliberately not part of `make test`.
 bench: build
-	PHP=$(PHP) benches/run.sh
+	PHP=$(PHP) OKTA_SYNC_EXT=$(EXT) benches/run.sh
 
 test: build
 	$(MAKE) --no-print-directory test-rust test-php test-module lint

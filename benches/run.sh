@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 php="${PHP:-php}"
-ext="$root/target/release/libokta_sync.so"
+ext="${OKTA_SYNC_EXT:-$root/target/release/libokta_sync.so}"
 [ -f "$ext" ] || { echo "missing $ext: run 'make build' first" >&2; exit 1; }
 "$php" -n -d extension=curl -r 'exit(function_exists("curl_init") ? 0 : 1);' 2>/dev/null \
   || { echo "the baseline needs PHP's curl extension (php8.2-curl)" >&2; exit 1; }

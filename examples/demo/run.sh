@@ -5,7 +5,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 php="${PHP:-php}"
-ext="$root/target/release/libokta_sync.so"
+ext="${OKTA_SYNC_EXT:-$root/target/release/libokta_sync.so}"
 [ -f "$ext" ] || { echo "missing $ext: run 'make build' first" >&2; exit 1; }
 
 "$root/benches/lib/with-fake.sh" --latency-ms 50 --jitter-ms 50 -- \
