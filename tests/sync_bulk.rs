@@ -330,6 +330,53 @@ fn reconcile_lists_once_and_acts_only_on_differences() {
 }
 
 #[test]
+fn a_reconcile_chunk_fetches_only_its_own_users() {
+    let env = start();
+    let (users, _ids) = reconcile_world(&env);
+    // One chunk as the Drupal module sends it: linked users (by id), a
+    // login that differs only in case (uid 7, by search), a new user (455).
+    let chunk: Vec<_> = users
+        .iter()
+        .filter(|u| [1, 2, 3, 4, 7, 50, 455].contains(&u.uid) || (100..140).contains(&u.uid))
+        .cloned()
+        .collect();
+    env.clear_log();
+    let settings = env.settings(json!({"attribute_map": {"title": "x"}}));
+    let r = sync_users_with(
+        &env.client,
+        &settings,
+        &chunk,
+        &opts(Mode::Reconcile, false),
+    );
+    let by_uid: BTreeMap<i64, &okta_sync::sync::Outcome> =
+        r.outcomes.iter().map(|o| (o.uid, o)).collect();
+    assert_eq!(by_uid[&1].action, Action::Linked, "{:?}", by_uid[&1]);
+    assert_eq!(by_uid[&2].action, Action::Updated, "{:?}", by_uid[&2]);
+    assert_eq!(by_uid[&3].action, Action::Deactivated, "{:?}", by_uid[&3]);
+    assert_eq!(by_uid[&7].action, Action::Linked, "{:?}", by_uid[&7]);
+    assert_eq!(by_uid[&50].action, Action::Activated, "{:?}", by_uid[&50]);
+    assert_eq!(by_uid[&455].action, Action::Created, "{:?}", by_uid[&455]);
+    let calls = env.calls();
+    let lists = calls.iter().filter(|c| *c == "GET /api/v1/users").count();
+    assert!(
+        (1..=3).contains(&lists),
+        "a 47-user chunk costs a few targeted lists, not the org: {calls:?}"
+    );
+    let per_user_gets = calls
+        .iter()
+        .filter(|c| c.starts_with("GET /api/v1/users/") && !c.ends_with("/groups"))
+        .count();
+    let activations = calls
+        .iter()
+        .filter(|c| c.ends_with("/lifecycle/activate"))
+        .count();
+    assert_eq!(per_user_gets, activations, "no per-user lookups");
+    let creates = calls.iter().filter(|c| *c == "POST /api/v1/users").count();
+    assert_eq!(creates, 1, "only the new user is created");
+    assert_eq!(env.users().len(), 451, "nothing duplicated");
+}
+
+#[test]
 fn reconcile_with_list_faults_still_completes() {
     let env = start();
     let (users, _) = reconcile_world(&env);

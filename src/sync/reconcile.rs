@@ -1,6 +1,14 @@
-//! Reconcile planning: list Okta once (200 a page, DEPROVISIONED included),
-//! match the given Drupal users by Okta id, else by login (case-insensitive),
-//! and plan only the differences — no per-user lookups.
+//! Reconcile planning: read the Okta side of the given Drupal users with as
+//! few requests as possible, match them by Okta id, else by login
+//! (case-insensitive), and plan only the differences — no per-user lookups.
+//!
+//! A large call (one run over everyone) lists Okta once, 200 a page,
+//! DEPROVISIONED included. A small call — the Drupal module reconciles in
+//! chunks of 50–200 users — fetches just its users, 40 to a request (ids by
+//! `filter`, unlinked logins by `search`, whose values are case-insensitive),
+//! because listing an org of M users for every chunk would cost
+//! (N / chunk) × (M / 200) requests. A user the lookup misses is planned as
+//! absent; its create then meets Okta's duplicate-login error and links.
 //!
 //! Group membership is not part of a user listing; it is read only for users
 //! whose Drupal state changed since the last sync (profile hash differs).
@@ -19,6 +27,14 @@ use crate::okta::{ListUsers, OktaClient, OktaError, User};
 
 /// Okta's maximum page size for users.
 const PAGE: u32 = 200;
+
+/// Up to this many users (the module's chunk sizes) a call fetches only its
+/// own users: at most 5 requests, against M/200 + 1 for listing the org.
+const TARGETED_MAX_USERS: usize = 200;
+
+/// Terms (`id eq "…"` / `profile.login eq "…"`) per filter or search: keeps
+/// each URL around 2–3 KB, well under common URL limits.
+const TERMS_PER_QUERY: usize = 40;
 
 /// The Okta user matched to each Drupal user (by index), if any.
 struct Matches {
@@ -60,10 +76,10 @@ impl Matches {
     }
 }
 
-fn list_into(client: &OktaClient, m: &mut Matches) -> Result<(), OktaError> {
-    // A plain list leaves DEPROVISIONED users out; a second, filtered list
-    // brings them in (usually short).
-    let queries = [
+/// The whole org: a plain list leaves DEPROVISIONED users out; a second,
+/// filtered list brings them in (usually short).
+fn whole_org() -> Vec<ListUsers> {
+    vec![
         ListUsers {
             limit: PAGE,
             ..ListUsers::default()
@@ -73,8 +89,49 @@ fn list_into(client: &OktaClient, m: &mut Matches) -> Result<(), OktaError> {
             limit: PAGE,
             ..ListUsers::default()
         },
-    ];
-    for q in &queries {
+    ]
+}
+
+/// Just these users: linked ones by id (`filter`, exact and near-live),
+/// the others by login (`search`, case-insensitive like Okta's logins).
+/// Both include DEPROVISIONED users. None when a value cannot be quoted
+/// safely in Okta's expression syntax (then the whole org is listed).
+fn these_users(
+    users: &[UserSnapshot],
+    prepared: &[Result<Prepared, Outcome>],
+) -> Option<Vec<ListUsers>> {
+    let quotable = |v: &str| !v.contains(['"', '\\']);
+    let mut ids = Vec::new();
+    let mut logins = Vec::new();
+    for (u, p) in users.iter().zip(prepared) {
+        let Ok(p) = p else { continue };
+        match &u.okta_id {
+            Some(id) if quotable(id) => ids.push(format!("id eq \"{id}\"")),
+            None if quotable(&p.desired.login) => {
+                logins.push(format!("profile.login eq \"{}\"", p.desired.login))
+            }
+            _ => return None,
+        }
+    }
+    let query = |terms: &[String], by_filter: bool| {
+        let expr = Some(terms.join(" or "));
+        ListUsers {
+            limit: PAGE,
+            filter: if by_filter { expr.clone() } else { None },
+            search: if by_filter { None } else { expr },
+            ..ListUsers::default()
+        }
+    };
+    let mut queries: Vec<ListUsers> = ids
+        .chunks(TERMS_PER_QUERY)
+        .map(|t| query(t, true))
+        .collect();
+    queries.extend(logins.chunks(TERMS_PER_QUERY).map(|t| query(t, false)));
+    Some(queries)
+}
+
+fn list_into(client: &OktaClient, queries: &[ListUsers], m: &mut Matches) -> Result<(), OktaError> {
+    for q in queries {
         for page in client.list_users(q) {
             for u in page? {
                 m.offer(u);
@@ -107,7 +164,11 @@ pub fn plan_all(
     }
     let mut matches = Matches::new(users, &prepared);
     if prepared.iter().any(Result::is_ok) {
-        if let Err(e) = list_into(client, &mut matches) {
+        let queries = (users.len() <= TARGETED_MAX_USERS)
+            .then(|| these_users(users, &prepared))
+            .flatten()
+            .unwrap_or_else(whole_org);
+        if let Err(e) = list_into(client, &queries, &mut matches) {
             // Without the listing nothing can be diffed: every user fails
             // with the listing error (retryable when Okta was the problem).
             let info = error_info(&e);
