@@ -23,7 +23,9 @@ fn install_hook() {
     INSTALL_HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
-            if !GUARDED.with(Cell::get) {
+            let engine_worker =
+                std::thread::current().name() == Some(crate::sync::WORKER_THREAD_NAME);
+            if !GUARDED.with(Cell::get) && !engine_worker {
                 previous(info);
             }
         }));

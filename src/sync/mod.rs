@@ -88,6 +88,7 @@ pub use input::FieldError;
 pub use mapping::{desired, Desired, MappingError};
 pub use options::OptionError;
 pub use outcome::{Action, ErrorInfo, Outcome};
+pub use parallel::WORKER_THREAD_NAME;
 pub use plan::{GroupRef, Plan, Step};
 pub use probe::{hint, test_connection, test_connection_with, TestResult};
 pub use pull::{pull, pull_with, PullError, PullOptions, PullRecord, PullResult};
