@@ -44,7 +44,7 @@ fn insert_creates_a_staged_user_with_the_mapped_profile() {
     assert!(o
         .profile_hash
         .as_deref()
-        .is_some_and(|h| h.starts_with("v2:")));
+        .is_some_and(|h| h.starts_with("v3:")));
     let okta = env.user("ann@example.com").expect("created in Okta");
     assert_eq!(okta["id"].as_str(), o.okta_id.as_deref());
     assert_eq!(okta["profile"]["firstName"], "Ann");

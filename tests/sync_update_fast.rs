@@ -215,5 +215,5 @@ fn a_hash_from_an_older_release_takes_the_normal_path() {
     assert!(o
         .profile_hash
         .as_deref()
-        .is_some_and(|h| h.starts_with("v2:")));
+        .is_some_and(|h| h.starts_with("v3:")));
 }

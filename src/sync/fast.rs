@@ -2,7 +2,7 @@
 //! POST /users/{id} instead of a GET lookup followed by the POST.
 //!
 //! It applies only when the last sync left the user in step (the caller
-//! passes back `okta_id` and a v2 `profile_hash`), the mapped profile is
+//! passes back `okta_id` and a current-version `profile_hash`), the mapped profile is
 //! what changed, and nothing on the Drupal side implies a status change
 //! (the account is active and the last known Okta status needs no
 //! lifecycle step). Okta answers the POST with the whole user, current
@@ -60,7 +60,7 @@ fn changes(ctx: &Ctx<'_>, hash: &str) -> Option<Changed> {
         }),
         // A hash from an older release (or not ours) cannot say what
         // changed, and may not have changed anything: the normal path
-        // compares with Okta before writing, and hands out a v2 hash.
+        // compares with Okta before writing, and hands out a current hash.
         None => None,
     }
 }

@@ -10,7 +10,8 @@ use super::mapping::Desired;
 
 /// Bumped whenever the hashed material changes shape, so old hashes never
 /// match by accident.
-const VERSION: &str = "v2";
+// v3: derived first/last names left the hashed profile (create-only).
+const VERSION: &str = "v3";
 
 /// Writes `v` with object keys sorted: serde_json is built with
 /// `preserve_order` (PHP order for list-like inputs), so maps keep
@@ -57,7 +58,7 @@ fn digest(v: &Value) -> String {
 /// from "unchanged" for one user.
 const PART: usize = 16;
 
-/// `v2:<all>:<profile>:<groups>`: `all` is the hex SHA-256 of the canonical
+/// `v3:<all>:<profile>:<groups>`: `all` is the hex SHA-256 of the canonical
 /// form of the whole desired state (equal hashes mean nothing changed); the
 /// two short parts digest the mapped profile and the group list alone, so
 /// an update event can tell which of them changed since the last sync
@@ -123,7 +124,7 @@ mod tests {
     #[test]
     fn hash_covers_profile_status_and_groups() {
         let base = profile_hash(&desired("Oslo", true, &["A"]));
-        assert!(base.starts_with("v2:"));
+        assert!(base.starts_with("v3:"));
         assert!(base.len() <= 128, "fits the module's column");
         assert_eq!(base, profile_hash(&desired("Oslo", true, &["A"])));
         assert_ne!(base, profile_hash(&desired("Bergen", true, &["A"])));
@@ -148,7 +149,9 @@ mod tests {
         assert_eq!(HashParts::parse(&off), Some(b));
         assert_ne!(off, base);
         assert_eq!(HashParts::parse("v1:abc"), None);
-        assert_eq!(HashParts::parse("v2:x:y:z"), None);
+        assert_eq!(HashParts::parse("v3:x:y:z"), None);
+        // An older release's hash of the same shape is not trusted.
+        assert_eq!(HashParts::parse(&base.replacen("v3:", "v2:", 1)), None);
     }
 
     #[test]
