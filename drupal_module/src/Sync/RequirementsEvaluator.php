@@ -78,7 +78,7 @@ final class RequirementsEvaluator {
     if ($version === NULL) {
       return $item + [
         'value' => $this->text('Not loaded'),
-        'description' => $this->text('The okta_sync PHP extension is required. Build it (make build) and enable it in php.ini with extension=libokta_sync.so, then restart PHP.'),
+        'description' => $this->text('The okta_sync PHP extension is required. Build and enable it (make build && make install, or extension=okta_sync.so in php.ini), then restart PHP.'),
         'severity' => self::ERROR,
       ];
     }

@@ -39,7 +39,7 @@ final class ExtensionIntegrationTest extends TestCase {
    */
   protected function setUp(): void {
     $this->extension = new Extension();
-    $this->assertTrue($this->extension->isLoaded(), 'The okta_sync extension is not loaded: run `make test-module` (php -d extension=target/release/libokta_sync.so).');
+    $this->assertTrue($this->extension->isLoaded(), 'The okta_sync extension is not loaded: run `make test-module` (php -d extension=target/php/okta_sync.so).');
     $this->fake = FakeOkta::instance();
     $this->fake->reset();
   }

@@ -67,7 +67,7 @@ final class ImportPullTest extends TestCase {
    */
   protected function setUp(): void {
     if (!function_exists('okta_sync_pull')) {
-      $this->fail('The okta_sync extension is not loaded: run with php -d extension=target/release/libokta_sync.so (make test-module).');
+      $this->fail('The okta_sync extension is not loaded: run with php -d extension=target/php/okta_sync.so (make test-module).');
     }
     $this->okta = FakeOkta::instance();
     $this->okta->reset();
