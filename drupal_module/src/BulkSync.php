@@ -18,6 +18,31 @@ use Drupal\user\UserInterface;
  */
 class BulkSync {
 
+  /**
+   * Concurrent Okta requests per bulk call: the extension's default.
+   */
+  public const DEFAULT_CONCURRENCY = 8;
+
+  /**
+   * The most the extension accepts.
+   *
+   * Under half of Okta's smallest per-org concurrency limit (35).
+   */
+  public const MAX_CONCURRENCY = 16;
+
+  /**
+   * Clamps a configured concurrency into the range the extension accepts.
+   *
+   * @param mixed $configured
+   *   The configured or submitted value (empty means the default).
+   *
+   * @return int
+   *   A value from 1 to MAX_CONCURRENCY.
+   */
+  public static function concurrency(mixed $configured): int {
+    return max(1, min(self::MAX_CONCURRENCY, (int) ($configured ?: self::DEFAULT_CONCURRENCY)));
+  }
+
   public function __construct(
     private readonly ConfigFactoryInterface $configFactory,
     private readonly OktaClient $client,
@@ -97,8 +122,7 @@ class BulkSync {
       'method' => $method === 'scheduled' ? 'scheduled' : 'manual',
       'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
       'dry_run' => $dryRun,
-      // The extension accepts 1..16 (default 8).
-      'concurrency' => max(1, min(16, (int) ($this->configFactory->get('okta_user_sync.settings')->get('concurrency') ?: 8))),
+      'concurrency' => self::concurrency($this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
     ], $overrides);
     if ($tally !== NULL && !$dryRun) {
       $result = $tally->record($result);

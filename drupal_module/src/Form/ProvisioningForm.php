@@ -10,6 +10,7 @@ use Drupal\Core\Form\ConfigFormBase;
 use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
+use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -133,8 +134,8 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Concurrent Okta requests in bulk runs'),
       '#description' => $this->t('Used by "Sync all users", Drush and scheduled runs; all of them share Okta\'s rate limit.'),
       '#min' => 1,
-      '#max' => 16,
-      '#default_value' => (int) ($config->get('concurrency') ?: 8),
+      '#max' => BulkSync::MAX_CONCURRENCY,
+      '#default_value' => BulkSync::concurrency($config->get('concurrency')),
     ];
     $form['methods']['manual']['sync_manually'] = [
       '#type' => 'link',
@@ -395,7 +396,7 @@ class ProvisioningForm extends ConfigFormBase {
       ->set('push_mode', $form_state->getValue('push_mode') === 'inline' ? 'inline' : 'deferred')
       ->set('inline_timeout', (float) $form_state->getValue('inline_timeout'))
       ->set('ui_batch_size', max(1, min(200, (int) $form_state->getValue('ui_batch_size'))))
-      ->set('concurrency', max(1, min(16, (int) $form_state->getValue('concurrency'))))
+      ->set('concurrency', BulkSync::concurrency($form_state->getValue('concurrency')))
       ->set('scheduler_enabled', (bool) $form_state->getValue('scheduler_enabled'))
       ->set('scheduler_interval', (int) $form_state->getValue('scheduler_interval'))
       ->set('reconcile_interval', (int) $form_state->getValue('reconcile_interval'))
