@@ -12,7 +12,6 @@ PHP_CONFIG ?= php-config
 # build PHP cannot load.
 EXT := $(CURDIR)/target/php/okta_sync.so
 FAKE := $(CURDIR)/target/release/okta-fake
-PHP_EXT := $(PHP) -n -d extension=$(EXT)
 # Debian packages needed to build the extension and run every test.
 APT_PACKAGES := php8.2-cli php8.2-dev php8.2-curl php8.2-xml php8.2-mbstring \
 	php8.2-fpm php-symfony-yaml clang libclang-dev phpunit valgrind ca-certificates
