@@ -43,6 +43,15 @@
  *  - connect_timeout, request_timeout (float seconds, optional; INI defaults).
  *  - user_agent_suffix (string, optional; INI default).
  *  - max_retries (int, optional, default 3).
+ *  - deadline (float seconds, 0.5 to 3600, optional): the whole call's time
+ *    budget: connects, transfers, retries, back-off and rate-limit waits.
+ *    Defaults: okta_sync_test 15, okta_sync_user 20, okta_sync_users 300
+ *    (per call, i.e. per chunk), okta_sync_pull 120. No wait starts that
+ *    would end after it: what is left fails at once as retryable, error
+ *    code 'deadline' with retry_after when Okta asked to wait.
+ *  - max_response_bytes (int, 65536 to 1073741824, default 33554432):
+ *    longest response body read; a longer one fails as a retryable
+ *    'decode' error without filling memory.
  *
  * Provisioning (the Drupal module's Provisioning screen sets these):
  *  - direction: 'drupal_to_okta' | 'okta_to_drupal' | 'both'.
@@ -75,7 +84,13 @@
  * status (bool: active), roles (list of string), fields (array of scalars),
  * password (plaintext, only when a form submitted one this request),
  * pass_hash (Drupal's stored hash), okta_id, profile_hash (from the last
- * outcome), okta_status (last known).
+ * outcome), okta_status (last known), login_claimed_by (int uid, optional:
+ * another Drupal account already linked to an Okta user with this login,
+ * ignoring case; such a user is never matched or linked by login and,
+ * without an okta_id of its own, fails with error code 'conflict'). Within
+ * one okta_sync_users() call, accounts whose logins are equal ignoring case
+ * or that target the same Okta user fail as 'conflict' too, except the one
+ * already linked (else the first): one Okta user, one Drupal account.
  *
  * Outcome array: uid, action ('created', 'linked', 'updated', 'unchanged',
  * 'deactivated', 'reactivated', 'activated', 'deleted', 'skipped', 'failed',
@@ -84,7 +99,11 @@
  * create_mode fell back or an operation was not allowed), create_mode (what was
  * used), groups_added, groups_removed, and error => [code, summary, causes,
  * link, http_status, request_id, retryable, retry_after] on failure (NULL
- * otherwise). Every key is always present (NULL when not applicable).
+ * otherwise), plus conflict_uid (the account holding the Okta user) for
+ * code 'conflict'. Local codes: timeout, network, tls, decode (a success
+ * whose body was cut short, malformed or too large is retryable), deadline,
+ * conflict, invalid_config, invalid_input. Every key is always present
+ * (NULL when not applicable).
  */
 
 namespace {

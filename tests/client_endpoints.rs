@@ -291,10 +291,31 @@ fn okta_errors_are_typed() {
         "401 not retried"
     );
 
-    // A 200 whose body is not JSON: Decode.
+    // A 200 whose body is not JSON, once: a GET is repeated and succeeds.
+    let path = format!("/api/v1/users/{}", u.id);
+    let before = api_log(&fake, Some("GET"), &path).len();
     fake.set_knobs(json!({"faults": {"kind": "malformed", "next": 1, "path_prefix": "/api/v1/users/", "method": "GET"}}));
+    let again = c.get_user(&u.id).expect("retried after a malformed body");
+    assert_eq!(again.id, u.id);
+    assert_eq!(api_log(&fake, Some("GET"), &path).len(), before + 2);
+    // Every time: a transient, retryable Decode once the retries are spent.
+    fake.set_knobs(
+        json!({"faults": {"kind": "malformed", "path_prefix": "/api/v1/users/", "method": "GET"}}),
+    );
     let e = c.get_user(&u.id).expect_err("malformed");
-    assert!(matches!(e, OktaError::Decode { status: 200, .. }), "{e:?}");
+    assert!(
+        matches!(
+            e,
+            OktaError::Decode {
+                status: 200,
+                transient: true,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert!(e.retryable());
+    fake.set_knobs(json!({"faults": null}));
 }
 
 #[test]

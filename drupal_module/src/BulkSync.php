@@ -94,11 +94,15 @@ class BulkSync {
    *   left of the run's deletion guard allowance; a dry run's chunk is not
    *   guarded (the caller judges the whole preview with RunGuard). NULL: the
    *   extension's per-chunk guard only. A stopped tally sends nothing.
+   * @param float|null $deadline
+   *   Seconds the chunk may take in all, rate-limit waits included (the
+   *   extension's `deadline`); users it cannot reach in time come back as
+   *   retryable failures. NULL: the extension's default for bulk calls.
    *
    * @return array
    *   The okta_sync_users() result ([] when nothing was sent).
    */
-  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report, ?RunTally $tally = NULL): array {
+  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report, ?RunTally $tally = NULL, ?float $deadline = NULL): array {
     if ($tally?->isStopped()) {
       return [];
     }
@@ -117,6 +121,9 @@ class BulkSync {
       $overrides = $dryRun
         ? ['guard_max_count' => count($snapshots), 'guard_max_share' => 1.0]
         : $tally->chunkOverrides();
+    }
+    if ($deadline !== NULL) {
+      $overrides['deadline'] = max(1.0, $deadline);
     }
     $result = $this->client->syncUsers($snapshots, [
       'method' => $method === 'scheduled' ? 'scheduled' : 'manual',

@@ -112,7 +112,13 @@ class PushCollector implements DestructableInterface {
     if ($this->config('push_mode') === 'inline') {
       // The user is waiting for the page: fail fast, the queue retries.
       $timeout = max(0.5, (float) $this->config('inline_timeout'));
-      $overrides = ['connect_timeout' => min($timeout, 2.0), 'request_timeout' => $timeout, 'max_retries' => 0];
+      // The deadline bounds retries and rate-limit waits too.
+      $overrides = [
+        'connect_timeout' => min($timeout, 2.0),
+        'request_timeout' => $timeout,
+        'max_retries' => 0,
+        'deadline' => $timeout,
+      ];
     }
     foreach ($this->buffer->drain() as ['event' => $event, 'user' => $user]) {
       $outcome = $this->client->syncUser($event, $user, $overrides);

@@ -61,7 +61,8 @@ class SnapshotFactory {
     $uid = (int) $account->id();
     $config = $this->configFactory->get('okta_user_sync.settings');
     $createMode = (string) $config->get('create_mode');
-    return (new SnapshotBuilder())->build(
+    $status = $status !== FALSE ? $status : ($uid > 0 ? $this->statusStorage->load($uid) : NULL);
+    $snapshot = (new SnapshotBuilder())->build(
       $uid,
       (string) $account->getAccountName(),
       (string) $account->getEmail(),
@@ -71,8 +72,18 @@ class SnapshotFactory {
       $withPassword ? $this->passwordCapture->get($account) : NULL,
       // Drupal's hash only matters when users are created with it.
       $createMode === 'hash' ? $account->getPassword() : NULL,
-      $status !== FALSE ? $status : ($uid > 0 ? $this->statusStorage->load($uid) : NULL),
+      $status,
     );
+    if (!isset($snapshot['okta_id'])) {
+      // Only an unlinked account is matched by login, so only it can
+      // collide with another account's Okta user; the engine decides.
+      $source = $config->get('login_source') === 'name' ? 'name' : 'mail';
+      $owner = $this->statusStorage->linkedOwnerOfLogin($uid, $source, $source === 'name' ? (string) $account->getAccountName() : (string) $account->getEmail());
+      if ($owner !== NULL) {
+        $snapshot['login_claimed_by'] = $owner;
+      }
+    }
+    return $snapshot;
   }
 
   /**

@@ -52,6 +52,41 @@ class SyncStatusStorage {
   }
 
   /**
+   * Another account linked to Okta whose login equals this one's.
+   *
+   * Okta logins are unique ignoring case, Drupal's mail and name uniqueness
+   * is case-insensitive only on some databases: the extension must not link
+   * a second account to the Okta user the first one holds. LIKE (escaped)
+   * is Drupal's portable case-insensitive match (ILIKE on PostgreSQL).
+   *
+   * @param int $uid
+   *   The account asking.
+   * @param string $field
+   *   The login source: 'mail' or 'name'.
+   * @param string $value
+   *   This account's mail or name.
+   *
+   * @return int|null
+   *   The lowest such uid, or NULL.
+   */
+  public function linkedOwnerOfLogin(int $uid, string $field, string $value): ?int {
+    if (!in_array($field, ['mail', 'name'], TRUE) || trim($value) === '') {
+      return NULL;
+    }
+    $query = $this->database->select('users_field_data', 'u');
+    $query->innerJoin(self::TABLE, 's', 's.uid = u.uid');
+    $owner = $query->fields('u', ['uid'])
+      ->condition('u.uid', $uid, '<>')
+      ->condition('u.' . $field, $this->database->escapeLike($value), 'LIKE')
+      ->isNotNull('s.okta_id')
+      ->orderBy('u.uid')
+      ->range(0, 1)
+      ->execute()
+      ->fetchField();
+    return $owner === FALSE ? NULL : (int) $owner;
+  }
+
+  /**
    * Inserts or updates the given columns of a user's row; stamps last_sync.
    */
   public function merge(int $uid, array $columns): void {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::client::Inner;
 use super::config::{Credentials, Secret, DEFAULT_SCOPES};
+use super::deadline::Deadline;
 use super::error::OktaError;
 use super::http::{classify_send_error, read_body};
 use super::ratelimit::{self, RateHeaders};
@@ -110,7 +111,7 @@ impl Auth {
     }
 
     /// The `Authorization` header value, minting a token when needed.
-    pub(crate) fn header(&self, inner: &Inner) -> Result<Secret, OktaError> {
+    pub(crate) fn header(&self, inner: &Inner, deadline: Deadline) -> Result<Secret, OktaError> {
         match &self.kind {
             Kind::Ssws(h) => Ok(h.clone()),
             Kind::OAuth { .. } => {
@@ -121,7 +122,7 @@ impl Auth {
                         return Ok(t.header.clone());
                     }
                 }
-                let fresh = self.mint(inner)?;
+                let fresh = self.mint(inner, deadline)?;
                 let header = fresh.header.clone();
                 *cached = Some(fresh);
                 Ok(header)
@@ -134,7 +135,7 @@ impl Auth {
         *self.token.lock() = None;
     }
 
-    fn mint(&self, inner: &Inner) -> Result<CachedToken, OktaError> {
+    fn mint(&self, inner: &Inner, deadline: Deadline) -> Result<CachedToken, OktaError> {
         let Kind::OAuth {
             client_id,
             key,
@@ -184,12 +185,15 @@ impl Auth {
             inner.org.as_str(),
             ratelimit::bucket("POST", "/oauth2/v1/token")
         );
-        ratelimit::acquire(&bucket_key);
+        let what = "POST /oauth2/v1/token";
+        ratelimit::acquire(&bucket_key, deadline, what)?;
+        let timeout = deadline.attempt_timeout(inner.request_timeout, what, None)?;
         stats::count_request();
         let sent_at = Instant::now();
         let resp = inner
             .http
             .post(token_url)
+            .timeout(timeout)
             .header(reqwest::header::ACCEPT, "application/json")
             .header(
                 reqwest::header::CONTENT_TYPE,
@@ -197,23 +201,27 @@ impl Auth {
             )
             .body(form)
             .send()
-            .map_err(|e| classify_send_error(e, "POST /oauth2/v1/token").0)?;
+            .map_err(|e| classify_send_error(e, what).0)?;
         let status = resp.status().as_u16();
         let rate = RateHeaders::parse(resp.headers());
         ratelimit::record(&bucket_key, &rate);
         let request_id = super::http::request_id(resp.headers());
-        let body = read_body(resp, "POST /oauth2/v1/token")?;
+        let body = read_body(resp, what, inner.max_response_bytes)?;
         if !(200..300).contains(&status) {
-            if status == 429 {
+            let wait = if status == 429 {
                 stats::count_rate_limited();
-                ratelimit::block(&bucket_key, &rate);
-            }
-            return Err(OktaError::from_response(status, &body, request_id, None));
+                Some(ratelimit::block(&bucket_key, &rate))
+            } else {
+                rate.retry_after
+            };
+            return Err(OktaError::from_response(status, &body, request_id, wait));
         }
         let token: TokenResponse =
             serde_json::from_slice(&body).map_err(|e| OktaError::Decode {
                 message: format!("token endpoint answered without an access token: {e}"),
                 status,
+                // Minting again is harmless and may well succeed.
+                transient: true,
             })?;
         let kind = token.token_type.unwrap_or_else(|| "Bearer".into());
         if !kind.eq_ignore_ascii_case("bearer") {

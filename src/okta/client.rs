@@ -3,12 +3,14 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
 use super::auth::Auth;
 use super::cache;
-use super::config::{ClientConfig, Credentials};
+use super::config::{ClientConfig, Credentials, MIN_RESPONSE_BYTES};
+use super::deadline::Deadline;
 use super::error::OktaError;
 use super::ratelimit::RateLimitSnapshot;
 use super::url::OrgUrl;
@@ -17,6 +19,8 @@ use super::url::OrgUrl;
 #[derive(Clone)]
 pub struct OktaClient {
     pub(crate) inner: Arc<Inner>,
+    /// The budget of the call this handle serves (see `deadline.rs`).
+    pub(crate) deadline: Deadline,
 }
 
 pub(crate) struct Inner {
@@ -24,6 +28,9 @@ pub(crate) struct Inner {
     pub(crate) org: OrgUrl,
     pub(crate) auth: Auth,
     pub(crate) max_retries: u32,
+    /// Per attempt; the call's deadline may shorten it.
+    pub(crate) request_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
     pub(crate) last_rate: Mutex<Option<RateLimitSnapshot>>,
 }
 
@@ -82,9 +89,26 @@ impl OktaClient {
                 org: cfg.org_url.clone(),
                 auth: Auth::new(&cfg.credentials, &cfg.org_url)?,
                 max_retries: cfg.max_retries,
+                request_timeout: cfg.request_timeout,
+                max_response_bytes: cfg.max_response_bytes,
                 last_rate: Mutex::new(None),
             }),
+            deadline: Deadline::default(),
         })
+    }
+
+    /// This handle with every request, retry and wait bounded by `budget`
+    /// from now (clones share the connection pool and the rate limiter).
+    pub fn with_budget(&self, budget: Duration) -> OktaClient {
+        OktaClient {
+            inner: Arc::clone(&self.inner),
+            deadline: Deadline(Some(Instant::now() + budget)),
+        }
+    }
+
+    /// Time left of this handle's budget; `None` when unbounded.
+    pub fn remaining_budget(&self) -> Option<Duration> {
+        self.deadline.remaining()
     }
 
     pub fn org_url(&self) -> &OrgUrl {
@@ -141,6 +165,12 @@ fn validate(cfg: &ClientConfig) -> Result<(), OktaError> {
         return Err(OktaError::InvalidConfig {
             key: "request_timeout",
             message: "timeouts must be greater than zero".into(),
+        });
+    }
+    if cfg.max_response_bytes < MIN_RESPONSE_BYTES {
+        return Err(OktaError::InvalidConfig {
+            key: "max_response_bytes",
+            message: format!("must be at least {MIN_RESPONSE_BYTES} bytes"),
         });
     }
     if let Some(s) = &cfg.user_agent_suffix {

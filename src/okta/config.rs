@@ -81,7 +81,18 @@ pub struct ClientConfig {
     pub user_agent_suffix: Option<String>,
     /// Retries after the first attempt (429s, 5xx, transient network errors).
     pub max_retries: u32,
+    /// Largest response body read; a longer one fails the request as a
+    /// transient decode error instead of filling memory.
+    pub max_response_bytes: usize,
 }
+
+/// Default [`ClientConfig::max_response_bytes`]: a page of 200 users with
+/// large profiles is about 1–2 MiB, so 32 MiB leaves ample room.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
+/// Smallest accepted `max_response_bytes` (one user can be tens of KiB).
+pub const MIN_RESPONSE_BYTES: usize = 64 << 10;
+/// Largest accepted `max_response_bytes`.
+pub const MAX_RESPONSE_BYTES: usize = 1 << 30;
 
 impl ClientConfig {
     /// A config with the default timeouts (10 s connect, 30 s request) and 3 retries.
@@ -94,6 +105,7 @@ impl ClientConfig {
             ca_file: None,
             user_agent_suffix: None,
             max_retries: 3,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -135,6 +147,7 @@ impl ClientConfig {
         field(ca.as_bytes());
         field(self.user_agent_suffix.as_deref().unwrap_or("").as_bytes());
         field(&self.max_retries.to_le_bytes());
+        field(&(self.max_response_bytes as u64).to_le_bytes());
         hex::encode(h.finalize())
     }
 }

@@ -30,8 +30,24 @@ pub enum OktaError {
     #[error("TLS error talking to Okta: {message}")]
     Tls { message: String },
     /// Okta answered something that is not the JSON we expected.
+    /// `transient`: a success status whose body was cut short, malformed or
+    /// too large — the request may well have been applied, and asking again
+    /// may succeed (retryable, and ambiguous for writes). Otherwise the
+    /// answer is consistently wrong (not Okta, a hostile next link).
     #[error("unexpected response from Okta (HTTP {status}): {message}")]
-    Decode { message: String, status: u16 },
+    Decode {
+        message: String,
+        status: u16,
+        transient: bool,
+    },
+    /// The call's time budget (settings key `deadline`) cannot cover the
+    /// next attempt or wait; nothing more was sent. `retry_after`: how long
+    /// Okta asked to wait, when that is what the budget could not cover.
+    #[error("{message}")]
+    Deadline {
+        message: String,
+        retry_after: Option<Duration>,
+    },
     /// Bad settings; `key` names the setting.
     #[error("invalid setting {key}: {message}")]
     InvalidConfig { key: &'static str, message: String },
@@ -57,7 +73,10 @@ impl OktaError {
                     // Still activating: Okta says retry later.
                     || code == "E0000112"
             }
-            OktaError::Timeout { .. } | OktaError::Network { .. } => true,
+            OktaError::Timeout { .. } | OktaError::Network { .. } | OktaError::Deadline { .. } => {
+                true
+            }
+            OktaError::Decode { transient, .. } => *transient,
             _ => false,
         }
     }
@@ -65,7 +84,9 @@ impl OktaError {
     /// How long Okta asked us to wait (from the rate-limit headers), if known.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            OktaError::Api { retry_after, .. } => *retry_after,
+            OktaError::Api { retry_after, .. } | OktaError::Deadline { retry_after, .. } => {
+                *retry_after
+            }
             _ => None,
         }
     }
@@ -122,6 +143,7 @@ impl OktaError {
         match self {
             OktaError::Api { status, .. } => matches!(status, 500 | 502 | 503 | 504),
             OktaError::Timeout { .. } | OktaError::Network { .. } => true,
+            OktaError::Decode { transient, .. } => *transient,
             _ => false,
         }
     }

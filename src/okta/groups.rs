@@ -69,6 +69,7 @@ impl OktaClient {
                 url: self.inner.url(&path),
                 body: None,
                 idempotent: true,
+                deadline: self.deadline,
             })
             .map(|_| ())
     }

@@ -1,14 +1,16 @@
 //! Executing one API call: auth header, rate-limit admission, retries.
 
+use std::io::Read;
 use std::time::Duration;
 
 use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::Method;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 
 use super::client::Inner;
+use super::deadline::Deadline;
 use super::error::OktaError;
 use super::ratelimit::{self, RateHeaders};
 use super::stats;
@@ -20,6 +22,8 @@ pub(crate) struct Call<'a> {
     pub body: Option<&'a Value>,
     /// Safe to repeat after an ambiguous failure (5xx, timeout, reset).
     pub idempotent: bool,
+    /// The budget of the public call this request belongs to.
+    pub deadline: Deadline,
 }
 
 /// A successful response.
@@ -30,10 +34,14 @@ pub(crate) struct Reply {
 }
 
 impl Reply {
+    /// The body as `T`. The body is known to be well-formed JSON (see
+    /// [`Inner::execute`]), so a failure here is a shape Okta does not send;
+    /// it still counts as transient, because the request itself went through.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, OktaError> {
         serde_json::from_slice(&self.body).map_err(|e| OktaError::Decode {
             message: format!("cannot decode Okta's JSON: {e}"),
             status: self.status,
+            transient: true,
         })
     }
 }
@@ -45,14 +53,61 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Reads the body; a failure here is a network error after sending.
+/// Reads the body, at most `cap` bytes. A read failure is a network error
+/// after sending; a body over the cap is a transient decode error (the
+/// request went through, the answer cannot be used), read no further than
+/// the cap so that a hostile or broken server cannot exhaust memory.
 pub(crate) fn read_body(
     resp: reqwest::blocking::Response,
     what: &str,
+    cap: usize,
 ) -> Result<Vec<u8>, OktaError> {
-    resp.bytes()
-        .map(|b| b.to_vec())
-        .map_err(|e| classify_send_error(e, what).0)
+    let status = resp.status().as_u16();
+    let too_large = || {
+        OktaError::Decode {
+        message: format!(
+            "{what}: the response is larger than max_response_bytes ({cap} bytes); nothing of it was used"
+        ),
+        status,
+        transient: true,
+    }
+    };
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    resp.take(limit)
+        .read_to_end(&mut body)
+        .map_err(|e| classify_read_error(e, what))?;
+    if body.len() > cap {
+        return Err(too_large());
+    }
+    Ok(body)
+}
+
+/// A failure while reading a response body.
+fn classify_read_error(e: std::io::Error, what: &str) -> OktaError {
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>());
+    if let Some(re) = inner {
+        if re.is_timeout() {
+            return OktaError::Timeout {
+                message: format!("{what}: reading the response: {}", chain(re)),
+            };
+        }
+    }
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        return OktaError::Timeout {
+            message: format!("{what}: reading the response timed out"),
+        };
+    }
+    let detail = match inner {
+        Some(re) => chain(re),
+        None => chain(&e),
+    };
+    OktaError::Network {
+        message: format!("{what}: the response was cut short: {detail}"),
+    }
 }
 
 /// Maps a reqwest error to our error, and whether the request may have
@@ -108,6 +163,15 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(rand::rng().random_range(full / 2..=full))
 }
 
+/// A well-formed JSON document (or nothing, as 204s send): anything else in
+/// a success answer means the body was cut short or mangled on the way.
+fn well_formed(body: &[u8]) -> Result<(), serde_json::Error> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    serde_json::from_slice::<IgnoredAny>(body).map(|_| ())
+}
+
 impl Inner {
     pub(crate) fn execute(&self, call: &Call<'_>) -> Result<Reply, OktaError> {
         let path = call
@@ -123,22 +187,34 @@ impl Inner {
             })?,
             None => Vec::new(),
         };
+        let deadline = call.deadline;
 
         let mut attempt: u32 = 0;
         let mut retry_for: Option<String> = None;
         let mut token_refreshed = false;
+        // Pauses between attempts, bounded by the deadline: when the budget
+        // cannot cover one, the last failure is reported (still retryable).
+        let pause = |wait: Duration, last: OktaError| -> Result<(), OktaError> {
+            if deadline.allows(wait) {
+                std::thread::sleep(wait);
+                Ok(())
+            } else {
+                Err(last)
+            }
+        };
         loop {
-            let auth = match self.auth.header(self) {
+            let auth = match self.auth.header(self, deadline) {
                 Ok(a) => a,
                 // Minting a token is safe to repeat (5xx, 429, network).
                 Err(e) if e.retryable() && attempt < self.max_retries => {
-                    std::thread::sleep(backoff(attempt));
+                    pause(backoff(attempt), e)?;
                     attempt += 1;
                     continue;
                 }
                 Err(e) => return Err(e),
             };
-            ratelimit::acquire(&key);
+            ratelimit::acquire(&key, deadline, &what)?;
+            let timeout = deadline.attempt_timeout(self.request_timeout, &what, None)?;
             stats::count_request();
             if attempt > 0 {
                 stats::count_retry();
@@ -153,6 +229,7 @@ impl Inner {
             let mut req = self
                 .http
                 .request(call.method.clone(), &call.url)
+                .timeout(timeout)
                 .header(AUTHORIZATION, auth_value)
                 .header(ACCEPT, "application/json")
                 .header(CONTENT_TYPE, "application/json");
@@ -174,7 +251,7 @@ impl Inner {
                     let (err, maybe_sent) = classify_send_error(e, &what);
                     let repeatable = call.idempotent || !maybe_sent;
                     if err.retryable() && repeatable && attempt < self.max_retries {
-                        std::thread::sleep(backoff(attempt));
+                        pause(backoff(attempt), err)?;
                         attempt += 1;
                         continue;
                     }
@@ -189,19 +266,25 @@ impl Inner {
                 *self.last_rate.lock() = Some(s);
             }
             let req_id = request_id(&headers);
-            let body = read_body(resp, &what);
+            let body = read_body(resp, &what, self.max_response_bytes);
 
             if status == 429 {
                 stats::count_rate_limited();
                 let wait = if rate.is_concurrency() {
                     // Too many requests in flight org-wide: the window is not
                     // exhausted, so back off briefly and try again.
-                    backoff(attempt)
+                    rate.retry_after.unwrap_or_else(|| backoff(attempt))
                 } else {
                     // Closes the bucket for every thread until the reset.
                     ratelimit::block(&key, &rate)
                 };
-                if attempt < self.max_retries {
+                let err = OktaError::from_response(
+                    429,
+                    &body.unwrap_or_default(),
+                    req_id.clone(),
+                    Some(wait),
+                );
+                if attempt < self.max_retries && deadline.allows(wait) {
                     if rate.is_concurrency() {
                         std::thread::sleep(wait);
                     }
@@ -209,23 +292,33 @@ impl Inner {
                     attempt += 1;
                     continue;
                 }
-                let body = body.unwrap_or_default();
-                return Err(OktaError::from_response(429, &body, req_id, Some(wait)));
+                return Err(err);
             }
             ratelimit::record(&key, &rate);
 
-            let body = match body {
+            let success = (200..300).contains(&status);
+            let body = match body.and_then(|b| {
+                if !success {
+                    return Ok(b);
+                }
+                well_formed(&b).map(|()| b).map_err(|e| OktaError::Decode {
+                    message: format!("{what}: the response body is not well-formed JSON ({e})"),
+                    status,
+                    transient: true,
+                })
+            }) {
                 Ok(b) => b,
                 Err(err) => {
+                    // The request went through; only the answer was lost.
                     if call.idempotent && attempt < self.max_retries {
-                        std::thread::sleep(backoff(attempt));
+                        pause(backoff(attempt), err)?;
                         attempt += 1;
                         continue;
                     }
                     return Err(err);
                 }
             };
-            if (200..300).contains(&status) {
+            if success {
                 return Ok(Reply {
                     status,
                     headers,
@@ -238,12 +331,12 @@ impl Inner {
                 token_refreshed = true;
                 continue;
             }
-            let err = OktaError::from_response(status, &body, req_id, None);
+            let err = OktaError::from_response(status, &body, req_id, rate.retry_after);
             if matches!(status, 500 | 502 | 503 | 504)
                 && call.idempotent
                 && attempt < self.max_retries
             {
-                std::thread::sleep(backoff(attempt));
+                pause(rate.retry_after.unwrap_or_else(|| backoff(attempt)), err)?;
                 attempt += 1;
                 continue;
             }
@@ -259,6 +352,16 @@ impl Inner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn well_formed_bodies() {
+        assert!(well_formed(b"").is_ok());
+        assert!(well_formed(b" \n").is_ok());
+        assert!(well_formed(br#"{"id":"00u1","profile":{}}"#).is_ok());
+        assert!(well_formed(br#"[{"id":"00u1"},{"id":"00u"#).is_err());
+        assert!(well_formed(b"<html>ok</html>").is_err());
+        assert!(well_formed(br#"{"a":1} trailing"#).is_err());
+    }
 
     #[test]
     fn backoff_is_bounded() {

@@ -3,7 +3,7 @@
 //! threads, bounded retries, Link-header pagination and Okta's error model.
 //!
 //! One file per job: `url` (org URL + encoding), `config`, `auth`, `http`
-//! (request execution and retries), `ratelimit`, `error`, `user`/`password`
+//! (request execution and retries), `deadline` (the call's time budget), `ratelimit`, `error`, `user`/`password`
 //! (models), `users`/`groups` (endpoints), `pagination`, `stats`, `cache`
 //! (process client cache, fork-aware), `client` (the handle).
 
@@ -16,6 +16,7 @@ mod auth;
 mod cache;
 mod client;
 mod config;
+mod deadline;
 mod error;
 mod groups;
 mod http;
@@ -30,7 +31,10 @@ mod users;
 pub mod stats;
 
 pub use client::OktaClient;
-pub use config::{ClientConfig, Credentials, Secret, DEFAULT_SCOPES};
+pub use config::{
+    ClientConfig, Credentials, Secret, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SCOPES,
+    MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES,
+};
 pub use error::OktaError;
 pub use groups::Group;
 pub use pagination::{ListUsers, Pages, UserPages};

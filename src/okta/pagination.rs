@@ -12,6 +12,9 @@ use super::error::OktaError;
 use super::http::Call;
 use super::user::User;
 
+/// Longest next-page link followed. Okta's carry one id as the cursor.
+const MAX_NEXT_LINK: usize = 8 << 10;
+
 /// Query for `GET /api/v1/users`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListUsers {
@@ -36,14 +39,29 @@ impl Default for ListUsers {
 
 /// Pages of `T`, fetched lazily. Stops when there is no `next` link, when a
 /// cursor repeats (a server paging bug would otherwise loop forever), on an
-/// empty page, or after the first error.
+/// empty page, or after the first error. A listing that does not end — more
+/// than [`MAX_PAGES`] pages, or [`MAX_SHORT_RUN`] nearly empty pages in a
+/// row that still link to a next one — fails with a decode error instead of
+/// running until the call's deadline; so does the deadline itself.
 pub struct Pages<T> {
     client: OktaClient,
     next: Option<String>,
     seen: HashSet<String>,
     failed: Option<OktaError>,
+    /// The page size asked for, when known (to spot pages that do not advance).
+    page_size: Option<usize>,
+    fetched: usize,
+    short_run: usize,
     _t: PhantomData<fn() -> T>,
 }
+
+/// More pages than an org can hold: 10 million users at 200 a page.
+pub const MAX_PAGES: usize = 50_000;
+
+/// Okta fills every page but the last. A server that keeps answering pages
+/// of under half the size asked for, each with a next link, is paging
+/// without end (a proxy or server bug, or a hostile server).
+pub const MAX_SHORT_RUN: usize = 20;
 
 /// Pages of users, from [`OktaClient::list_users`].
 pub type UserPages = Pages<User>;
@@ -55,8 +73,18 @@ impl<T> Pages<T> {
             next: Some(first_url),
             seen: HashSet::new(),
             failed: None,
+            page_size: None,
+            fetched: 0,
+            short_run: 0,
             _t: PhantomData,
         }
+    }
+
+    /// Tells the pager the page size requested, so that a run of short
+    /// pages with next links is recognised as a listing that does not end.
+    pub(crate) fn expecting_pages_of(mut self, size: usize) -> Self {
+        self.page_size = Some(size.max(1));
+        self
     }
 
     /// An iterator that yields one error and stops (bad input).
@@ -66,6 +94,9 @@ impl<T> Pages<T> {
             next: None,
             seen: HashSet::new(),
             failed: Some(err),
+            page_size: None,
+            fetched: 0,
+            short_run: 0,
             _t: PhantomData,
         }
     }
@@ -100,6 +131,7 @@ impl<T: DeserializeOwned> Iterator for Pages<T> {
             url,
             body: None,
             idempotent: true,
+            deadline: self.client.deadline,
         }) {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
@@ -111,13 +143,46 @@ impl<T: DeserializeOwned> Iterator for Pages<T> {
         if items.is_empty() {
             return None;
         }
+        self.fetched += 1;
+        let short = self.page_size.is_some_and(|size| items.len() * 2 < size);
+        self.short_run = if short { self.short_run + 1 } else { 0 };
+        let runaway = if self.fetched >= MAX_PAGES {
+            Some(format!("the listing did not end after {MAX_PAGES} pages"))
+        } else if self.short_run >= MAX_SHORT_RUN {
+            Some(format!(
+                "the listing returned {MAX_SHORT_RUN} nearly empty pages in a row, each linking to another: it is not advancing"
+            ))
+        } else {
+            None
+        };
         match next_link(&reply.headers) {
+            Some(_) if runaway.is_some() => {
+                self.failed = Some(OktaError::Decode {
+                    message: format!(
+                        "{}; stopped after {} pages",
+                        runaway.unwrap_or_default(),
+                        self.fetched
+                    ),
+                    status: reply.status,
+                    transient: false,
+                });
+            }
             Some(next) if self.seen.contains(&next) => {}
+            Some(next) if next.len() > MAX_NEXT_LINK => {
+                self.failed = Some(OktaError::Decode {
+                    message: format!(
+                        "the next-page link is longer than {MAX_NEXT_LINK} bytes; Okta's are short"
+                    ),
+                    status: reply.status,
+                    transient: false,
+                });
+            }
             Some(next) if !self.client.inner.org.owns(&next) => {
                 // Never send the token to another host.
                 self.failed = Some(OktaError::Decode {
                     message: "the next-page link points outside the org URL".into(),
                     status: reply.status,
+                    transient: false,
                 });
             }
             Some(next) => self.next = Some(next),

@@ -14,6 +14,8 @@ use parking_lot::Mutex;
 use rand::Rng;
 use reqwest::header::HeaderMap;
 
+use super::deadline::{self, Deadline};
+use super::error::OktaError;
 use super::stats;
 
 /// What Okta last said about a bucket.
@@ -33,20 +35,26 @@ pub(crate) struct RateHeaders {
     pub reset: Option<u64>,
     /// Server `Date`, epoch seconds.
     pub date: Option<u64>,
+    /// `Retry-After` (delay-seconds or an HTTP date), clamped to
+    /// [`MAX_WAIT`]; edges and proxies send it without Okta's headers.
+    pub retry_after: Option<Duration>,
 }
 
 impl RateHeaders {
     pub(crate) fn parse(headers: &HeaderMap) -> RateHeaders {
+        let date = headers
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(epoch_of_http_date);
         RateHeaders {
             limit: min_header(headers, "x-rate-limit-limit"),
             remaining: min_header(headers, "x-rate-limit-remaining"),
             reset: min_header(headers, "x-rate-limit-reset"),
-            date: headers
-                .get(reqwest::header::DATE)
+            date,
+            retry_after: headers
+                .get(reqwest::header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|s| httpdate::parse_http_date(s.trim()).ok())
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map(|d| d.as_secs()),
+                .and_then(|v| parse_retry_after(v, date)),
         }
     }
 
@@ -64,12 +72,39 @@ impl RateHeaders {
     }
 
     /// Time until the reset, measured on the server's clock (Reset − Date),
-    /// so a skewed local clock does not matter.
+    /// so a skewed local clock does not matter. Okta's windows are at most a
+    /// minute long, so a reset further away than [`MAX_WAIT`] is a broken
+    /// header (an old `Date`, a reset years ahead): then the local clock is
+    /// tried, and if that is absurd too the reset is ignored (`None`).
     fn until_reset(&self) -> Option<Duration> {
         let reset = self.reset?;
-        let now = self.date.unwrap_or_else(local_epoch);
-        Some(Duration::from_secs(reset.saturating_sub(now)))
+        let sane = |now: u64| {
+            let wait = Duration::from_secs(reset.saturating_sub(now));
+            (wait <= MAX_WAIT).then_some(wait)
+        };
+        self.date.and_then(sane).or_else(|| sane(local_epoch()))
     }
+}
+
+fn epoch_of_http_date(s: &str) -> Option<u64> {
+    httpdate::parse_http_date(s.trim())
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+}
+
+/// `Retry-After: 120` or `Retry-After: Fri, 31 Dec 1999 23:59:59 GMT`
+/// (RFC 9110 §10.2.3); a date is measured against the response's `Date`.
+fn parse_retry_after(value: &str, date: Option<u64>) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let at = epoch_of_http_date(value)?;
+            Duration::from_secs(at.saturating_sub(date.unwrap_or_else(local_epoch)))
+        }
+    };
+    Some(wait.min(MAX_WAIT))
 }
 
 /// Headers may repeat (and values may be comma-joined); Okta's SDKs take the minimum.
@@ -92,7 +127,11 @@ fn local_epoch() -> u64 {
 
 /// Longest wait we accept from a header; Okta windows are about a minute,
 /// so anything longer is a broken header, not a real window.
-const MAX_WAIT: Duration = Duration::from_secs(120);
+pub(crate) const MAX_WAIT: Duration = Duration::from_secs(120);
+
+/// The wait assumed after a 429 that says nothing usable about when to
+/// come back: one full Okta window.
+const UNKNOWN_WINDOW: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
 struct Bucket {
@@ -149,7 +188,10 @@ impl Bucket {
             // Concurrency 429s say nothing about the per-minute window.
             return;
         }
-        let until = h.until_reset().unwrap_or_default().min(MAX_WAIT);
+        let Some(until) = h.until_reset() else {
+            // An absurd reset: nothing to learn about the window.
+            return;
+        };
         match self.reset_epoch {
             Some(known) if reset < known => return, // a late reply from an older window
             Some(known) if reset == known => {
@@ -173,16 +215,23 @@ fn jitter(max_ms: u64) -> Duration {
 }
 
 /// Blocks until a request may be sent to `key` (org + bucket), then takes
-/// one unit of its budget.
-pub(crate) fn acquire(key: &str) {
+/// one unit of its budget. A wait that would end after `deadline` is not
+/// started: the call fails at once with the wait as its `retry_after`.
+pub(crate) fn acquire(key: &str, deadline: Deadline, what: &str) -> Result<(), OktaError> {
     loop {
         let now = Instant::now();
         let wait_until = BUCKETS.lock().entry(key.to_owned()).or_default().admit(now);
         match wait_until {
-            None => return,
+            None => return Ok(()),
             Some(until) => {
                 // Jitter spreads the threads that all wake at the reset.
                 let wait = until.saturating_duration_since(now) + jitter(100);
+                if !deadline.allows(wait) {
+                    return Err(deadline::exceeded(
+                        &format!("{what}: waiting for Okta's rate-limit window"),
+                        Some(wait),
+                    ));
+                }
                 stats::add_throttled(wait.as_millis() as u64);
                 std::thread::sleep(wait);
             }
@@ -200,17 +249,35 @@ pub(crate) fn record(key: &str, headers: &RateHeaders) {
         .record(headers, now);
 }
 
-/// Records a (non-concurrency) 429: the bucket is closed until
-/// Reset − Date + 1 s (server clock) plus jitter. Returns that wait.
+/// How long a (non-concurrency) 429 closes its bucket: until
+/// Reset − Date + 1 s (server clock; Date and Reset are whole seconds), or
+/// `Retry-After` when that is longer or the only hint, or one window when
+/// the answer carries nothing usable. Never more than [`MAX_WAIT`].
+pub(crate) fn block_wait(headers: &RateHeaders) -> Duration {
+    let by_reset = headers.until_reset().map(|d| d + Duration::from_secs(1));
+    match (by_reset, headers.retry_after) {
+        (Some(a), Some(b)) => a.max(b),
+        (Some(a), None) => a,
+        (None, Some(b)) => b,
+        (None, None) => UNKNOWN_WINDOW,
+    }
+    .min(MAX_WAIT)
+}
+
+/// Records a (non-concurrency) 429: the bucket is closed for
+/// [`block_wait`] plus jitter. Returns that wait.
 pub(crate) fn block(key: &str, headers: &RateHeaders) -> Duration {
     let now = Instant::now();
-    let wait = (headers.until_reset().unwrap_or(Duration::ZERO) + Duration::from_secs(1))
-        .min(MAX_WAIT)
-        + jitter(250);
+    let wait = block_wait(headers) + jitter(250);
     let mut buckets = BUCKETS.lock();
     let b = buckets.entry(key.to_owned()).or_default();
     b.record(headers, now);
-    b.remaining = Some(0);
+    if headers.snapshot().is_some() && headers.until_reset().is_some() {
+        // The window this 429 reports is spent. A 429 without usable window
+        // headers (only Retry-After, say) leaves what we knew of the window
+        // alone: an older window's reset says nothing about this one.
+        b.remaining = Some(0);
+    }
     let until = now + wait;
     if b.blocked_until.map_or(true, |u| u < until) {
         b.blocked_until = Some(until);
@@ -307,7 +374,82 @@ mod tests {
             remaining: Some(remaining),
             reset: Some(reset),
             date: Some(date),
+            retry_after: None,
         }
+    }
+
+    #[test]
+    fn absurd_resets_are_ignored_and_clamped() {
+        let now = local_epoch();
+        // A reset decades ahead, or a Date a day old: neither is a window.
+        assert_eq!(headers(10, 0, now + 1_000_000_000, now).until_reset(), None);
+        let old_date = headers(10, 0, now + 30, now - 86_400);
+        let by_local = old_date.until_reset().expect("local clock is sane");
+        assert!(by_local <= Duration::from_secs(30) && by_local >= Duration::from_secs(28));
+        assert_eq!(
+            block_wait(&headers(10, 0, now + 1_000_000_000, now - 86_400)),
+            UNKNOWN_WINDOW
+        );
+        let mut h = headers(10, 0, now + 1_000_000_000, now);
+        h.retry_after = Some(Duration::from_secs(7));
+        assert_eq!(block_wait(&h), Duration::from_secs(7));
+        // Both present: the longer one wins.
+        let mut h = headers(10, 0, 1010, 1000);
+        h.retry_after = Some(Duration::from_secs(3));
+        assert_eq!(block_wait(&h), Duration::from_secs(11));
+        h.retry_after = Some(Duration::from_secs(30));
+        assert_eq!(block_wait(&h), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        assert_eq!(parse_retry_after(" 5 ", None), Some(Duration::from_secs(5)));
+        assert_eq!(parse_retry_after("999999", None), Some(MAX_WAIT));
+        assert_eq!(
+            parse_retry_after("Tue, 14 Nov 2023 22:13:50 GMT", Some(1_700_000_000)),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(parse_retry_after("soon", None), None);
+        let mut m = HeaderMap::new();
+        m.append("retry-after", HeaderValue::from_static("4"));
+        assert_eq!(
+            RateHeaders::parse(&m).retry_after,
+            Some(Duration::from_secs(4))
+        );
+    }
+
+    #[test]
+    fn retry_after_only_429_does_not_resurrect_an_old_window() {
+        let key = "test-org GET /api/v1/retry-after-only";
+        let now = local_epoch();
+        // A window we learnt about earlier, resetting in 50 s.
+        record(key, &headers(100, 40, now + 50, now));
+        let only = RateHeaders {
+            retry_after: Some(Duration::from_secs(1)),
+            ..RateHeaders::default()
+        };
+        let wait = block(key, &only);
+        assert!(wait < Duration::from_millis(1300), "{wait:?}");
+        let t = Instant::now() + Duration::from_millis(1300);
+        let admitted = BUCKETS.lock().get_mut(key).and_then(|b| b.admit(t));
+        assert_eq!(
+            admitted, None,
+            "open again after Retry-After, not after 50 s"
+        );
+    }
+
+    #[test]
+    fn acquire_never_waits_past_the_deadline() {
+        let key = "test-org GET /api/v1/deadline-test";
+        block(key, &headers(10, 0, 1030, 1000));
+        let started = Instant::now();
+        let deadline = Deadline(Some(started + Duration::from_secs(2)));
+        let e = acquire(key, deadline, "GET /x").expect_err("a 31 s wait does not fit in 2 s");
+        assert!(started.elapsed() < Duration::from_millis(100));
+        assert!(e.retryable());
+        let after = e.retry_after().expect("says how long");
+        assert!(after > Duration::from_secs(29), "{after:?}");
+        acquire("test-org GET /api/v1/open", deadline, "GET /x").expect("open bucket");
     }
 
     #[test]

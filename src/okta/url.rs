@@ -15,6 +15,9 @@ const STRICT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// Longest org URL accepted (a host name is at most 253 characters).
+const MAX_ORG_URL: usize = 300;
+
 /// A validated Okta org base URL: `https://host[:port]` (http only for
 /// loopback), kept without a trailing slash.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -33,6 +36,11 @@ impl OrgUrl {
         if trimmed.is_empty() {
             return Err(bad("the Okta org URL is empty".into()));
         }
+        if trimmed.len() > MAX_ORG_URL {
+            return Err(bad(format!(
+                "the org URL is longer than {MAX_ORG_URL} characters; expected e.g. https://example.okta.com"
+            )));
+        }
         // Messages name the host, never the whole input: a mistyped URL may
         // carry credentials in its userinfo part.
         let url = url::Url::parse(trimmed).map_err(|e| {
@@ -49,6 +57,12 @@ impl OrgUrl {
             Some(h) if !h.is_empty() => h.to_owned(),
             _ => return Err(bad("the org URL has no host name".into())),
         };
+        // DNS: names of at most 253 characters, labels of at most 63.
+        if host.len() > 253 || host.split('.').any(|l| l.len() > 63) {
+            return Err(bad(
+                "the org URL's host name is too long to be a DNS name (at most 253 characters, 63 per label)".into(),
+            ));
+        }
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&host) => {}

@@ -37,6 +37,7 @@ impl OktaClient {
             url: self.inner.url(path),
             body,
             idempotent,
+            deadline: self.deadline,
         })
     }
 
@@ -134,8 +135,13 @@ impl OktaClient {
         let mut ambiguous = false;
         let mut attempt = 0u32;
         loop {
-            match self.call(Method::POST, &path, Some(&body), false) {
-                Ok(r) => return r.json(),
+            // A success whose body cannot be read (cut short, mangled, too
+            // large) still created the user: it is as ambiguous as a timeout.
+            match self
+                .call(Method::POST, &path, Some(&body), false)
+                .and_then(|r| r.json::<User>())
+            {
+                Ok(u) => return Ok(u),
                 Err(e) if ambiguous && e.is_duplicate_login() => {
                     // Our earlier attempt went through after all.
                     return self.get_user(&login).or(Err(e));
@@ -148,7 +154,13 @@ impl OktaClient {
                     if attempt >= self.inner.max_retries {
                         return Err(e);
                     }
-                    std::thread::sleep(backoff(attempt));
+                    // Out of budget: report the ambiguous failure itself
+                    // (retryable); the next run links the user by login.
+                    let wait = backoff(attempt);
+                    if !self.deadline.allows(wait) {
+                        return Err(e);
+                    }
+                    std::thread::sleep(wait);
                     attempt += 1;
                 }
                 Err(e) => return Err(e),
@@ -219,10 +231,11 @@ impl OktaClient {
             if reached {
                 return Ok(());
             }
-            if attempt >= self.inner.max_retries {
+            let wait = backoff(attempt);
+            if attempt >= self.inner.max_retries || !self.deadline.allows(wait) {
                 return Err(err);
             }
-            std::thread::sleep(backoff(attempt));
+            std::thread::sleep(wait);
             attempt += 1;
         }
     }
@@ -286,7 +299,7 @@ impl OktaClient {
             pairs.push(("after", after.clone()));
         }
         let url = self.inner.url(&format!("/api/v1/users{}", query(&pairs)));
-        UserPages::new(self.clone(), url)
+        UserPages::new(self.clone(), url).expecting_pages_of(limit as usize)
     }
 }
 

@@ -6,6 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
+use super::claims;
 use super::error::{error_info, local_error};
 use super::execute::execute;
 use super::guard::{self, GuardInfo};
@@ -16,7 +17,7 @@ use super::parallel;
 use super::plan::{Ctx, Plan};
 use super::push::{lookup, plan_push, planned, prepare, unchanged_by_hash};
 use super::reconcile;
-use super::settings::{Method, Operation, Settings};
+use super::settings::{Call, Method, Operation, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{stats, OktaClient, User};
 
@@ -275,7 +276,10 @@ pub fn sync_users_with(
 ) -> BulkResult {
     let before = stats::snapshot();
     let started = Instant::now();
-    let stages: Vec<Stage> = match opts.mode {
+    // One budget for the whole call: once it is spent, every user not done
+    // yet fails at once as retryable (deadline), without a request.
+    let client = &client.with_budget(settings.budget(Call::Bulk));
+    let mut stages: Vec<Stage> = match opts.mode {
         Mode::Push => parallel::map(
             users,
             opts.concurrency,
@@ -284,6 +288,7 @@ pub fn sync_users_with(
         ),
         Mode::Reconcile => reconcile::plan_all(client, settings, opts, users),
     };
+    claims::resolve(settings, users, &mut stages);
     let destructive = stages
         .iter()
         .filter(|s| matches!(s, Stage::Todo { plan, .. } if plan.is_destructive()))

@@ -25,6 +25,7 @@ pub fn error_info(e: &OktaError) -> ErrorInfo {
             request_id: request_id.clone(),
             retryable: e.retryable(),
             retry_after,
+            conflict_uid: None,
         },
         other => ErrorInfo {
             code: local_code(other).to_owned(),
@@ -35,6 +36,7 @@ pub fn error_info(e: &OktaError) -> ErrorInfo {
             request_id: None,
             retryable: other.retryable(),
             retry_after,
+            conflict_uid: None,
         },
     }
 }
@@ -46,6 +48,7 @@ fn local_code(e: &OktaError) -> &'static str {
         OktaError::Network { .. } => "network",
         OktaError::Tls { .. } => "tls",
         OktaError::Decode { .. } => "decode",
+        OktaError::Deadline { .. } => "deadline",
         OktaError::InvalidConfig { .. } => "invalid_config",
         OktaError::InvalidInput { .. } => "invalid_input",
     }
@@ -62,6 +65,7 @@ pub fn local_error(code: &str, summary: impl Into<String>) -> ErrorInfo {
         request_id: None,
         retryable: false,
         retry_after: None,
+        conflict_uid: None,
     }
 }
 

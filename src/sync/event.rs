@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::error_info;
 use super::outcome::Outcome;
 use super::push::{delete_one, push_one, update_one};
-use super::settings::{Method, Settings};
+use super::settings::{Call, Method, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::OktaClient;
 
@@ -62,6 +62,7 @@ pub fn sync_user_with(
     user: &UserSnapshot,
 ) -> Outcome {
     let method = event.method();
+    let client = &client.with_budget(settings.budget(Call::Event));
     match event {
         Event::Delete => delete_one(client, settings, method, user, false),
         Event::Update => update_one(client, settings, method, user),

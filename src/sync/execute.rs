@@ -250,7 +250,9 @@ pub fn execute(
     okta: Option<&User>,
     plan: &Plan,
 ) -> Outcome {
-    execute_inner(client, ctx, hash, okta, plan, true)
+    // A user whose login another account claims is never linked by login.
+    let may_relink = super::claims::may_match_by_login(ctx.user);
+    execute_inner(client, ctx, hash, okta, plan, may_relink)
 }
 
 fn execute_inner(

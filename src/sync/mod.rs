@@ -52,6 +52,7 @@
 #![allow(clippy::result_large_err)]
 
 mod bulk;
+mod claims;
 mod error;
 mod event;
 mod execute;
@@ -93,6 +94,6 @@ pub use plan::{GroupRef, Plan, Step};
 pub use probe::{hint, test_connection, test_connection_with, TestResult};
 pub use pull::{pull, pull_with, PullError, PullOptions, PullRecord, PullResult};
 pub use settings::{
-    CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings, SettingsError,
+    Call, CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings, SettingsError,
 };
 pub use snapshot::{InputError, UserSnapshot};

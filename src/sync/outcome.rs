@@ -59,6 +59,9 @@ pub struct ErrorInfo {
     pub retryable: bool,
     /// Seconds to wait before retrying, when Okta said.
     pub retry_after: Option<f64>,
+    /// For code `conflict`: the Drupal account that holds the Okta user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub conflict_uid: Option<i64>,
 }
 
 /// What happened to one user. Serialises to the outcome array.

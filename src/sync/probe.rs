@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::error::{error_info, local_error};
 use super::outcome::ErrorInfo;
-use super::settings::Settings;
+use super::settings::{Call, Settings};
 use crate::okta::{Credentials, ListUsers, OktaClient, OktaError, User};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +75,13 @@ pub fn hint(e: &OktaError) -> String {
             .into(),
         OktaError::Network { .. } => "Could not reach Okta. Check the Okta URL (your org's address, \
             e.g. https://yourorg.okta.com) and this server's network access to it."
+            .into(),
+        OktaError::Deadline { .. } if e.retry_after().is_some() => "Okta asked this site to wait \
+            (rate limit) longer than the test may take. Try again in a minute; if it persists, other \
+            integrations may be using up this org's rate limits."
+            .into(),
+        OktaError::Deadline { .. } => "Okta did not answer within the test's time budget. Check the \
+            Okta URL and this server's network access to it (firewall, proxy)."
             .into(),
         OktaError::Decode { .. } => "The Okta URL answered, but not like Okta's API. Use your org's \
             base address (e.g. https://yourorg.okta.com), not the admin console address \
@@ -157,6 +164,7 @@ pub fn test_connection(settings: &Settings, login: &str) -> TestResult {
 
 /// [`test_connection`] with a given client.
 pub fn test_connection_with(client: &OktaClient, settings: &Settings, login: &str) -> TestResult {
+    let client = &client.with_budget(settings.budget(Call::Test));
     let login = login.trim();
     if login.is_empty() {
         return TestResult::failed(

@@ -11,11 +11,15 @@ use super::error::error_info;
 use super::input;
 use super::options::{self, OptionError};
 use super::outcome::ErrorInfo;
-use super::settings::Settings;
+use super::settings::{Call, Settings};
 use crate::okta::{ListUsers, OktaClient, OktaError, User};
 
 const MAX_PAGE: u32 = 200;
 const DEFAULT_MAX_PAGES: u32 = 10;
+/// Longest `cursor` accepted: a real one carries an Okta `after` id and two
+/// timestamps, hex-encoded, well under 1 KiB; next links are capped at
+/// 8 KiB by the client.
+const MAX_CURSOR: usize = 32 << 10;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PullOptions {
@@ -50,6 +54,12 @@ impl PullOptions {
             })?;
         }
         o.cursor = input::opt_nonempty(m, "cursor")?;
+        if o.cursor.as_ref().is_some_and(|c| c.len() > MAX_CURSOR) {
+            return Err(bad(
+                "cursor",
+                &format!("is longer than {MAX_CURSOR} characters: not a cursor returned by okta_sync_pull"),
+            ));
+        }
         if let Some(c) = &o.cursor {
             Cursor::decode(c)
                 .ok_or_else(|| bad("cursor", "not a cursor returned by okta_sync_pull"))?;
@@ -209,6 +219,7 @@ pub fn pull_with(
     if !settings.direction.pulls() {
         return Err(PullError::DirectionOff);
     }
+    let client = &client.with_budget(settings.budget(Call::Pull));
     let resumed = opts.cursor.as_deref().and_then(Cursor::decode);
     let since = match &resumed {
         Some(c) => c.since.clone(),

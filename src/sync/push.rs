@@ -1,6 +1,7 @@
 //! The per-user push pipeline shared by single events, bulk push and
 //! reconcile: prepare (map + hash) → look up → plan → run (or report the plan).
 
+use super::claims;
 use super::error::error_info;
 use super::execute::{current_groups, execute};
 use super::fast::{try_update, Fast};
@@ -27,6 +28,9 @@ pub fn prepare(settings: &Settings, user: &UserSnapshot) -> Result<Prepared, Out
         ));
     }
     let desired = desired(settings, user).map_err(|e| Outcome::skipped(user.uid, e.to_string()))?;
+    if let Some(o) = claims::login_claim_conflict(user, &desired.login) {
+        return Err(o);
+    }
     let hash = profile_hash(&desired);
     Ok(Prepared { desired, hash })
 }
@@ -66,7 +70,7 @@ pub fn lookup(
             Err(e) => return Err(e),
         }
     }
-    if login.is_empty() {
+    if login.is_empty() || !claims::may_match_by_login(user) {
         return Ok(None);
     }
     client.find_user(login)
@@ -225,6 +229,12 @@ pub fn delete_one(
     }
     // The login is only needed when no Okta id is stored.
     let login = super::mapping::login(settings, user).ok();
+    if let Some(o) = login
+        .as_deref()
+        .and_then(|l| claims::login_claim_conflict(user, l))
+    {
+        return o;
+    }
     let okta = match (&user.okta_id, &login) {
         (None, None) => {
             return Outcome::skipped(

@@ -52,7 +52,9 @@ impl Matches {
                 by_id.entry(id.clone()).or_insert(i);
             }
             if let Ok(p) = p {
-                by_login.entry(p.desired.login.to_lowercase()).or_insert(i);
+                if super::claims::may_match_by_login(u) {
+                    by_login.entry(p.desired.login.to_lowercase()).or_insert(i);
+                }
             }
         }
         Matches {

@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use crate::okta::ClientConfig;
 
@@ -151,6 +152,10 @@ pub enum OnDelete {
 pub struct Settings {
     /// Everything the Okta client needs (secrets stay inside `Secret`).
     pub client: ClientConfig,
+    /// Settings key `deadline`: the time budget of one call, covering
+    /// connects, transfers, retries and rate-limit waits. `None`: the
+    /// default of each kind of call ([`Settings::budget`]).
+    pub deadline: Option<Duration>,
     pub direction: Direction,
     pub operations: BTreeMap<Method, BTreeSet<Operation>>,
     pub create_mode: CreateMode,
@@ -194,7 +199,40 @@ pub const DEFAULT_IMPORT_ACTIVE_STATUSES: &[&str] =
 pub const DEFAULT_GUARD_MAX_SHARE: f64 = 0.5;
 pub const DEFAULT_GUARD_MAX_COUNT: u64 = 500;
 
+/// The kinds of public call, each with its own default budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `okta_sync_test`: an admin waits on the Configuration form.
+    Test,
+    /// `okta_sync_user`: one user event, often inside a visitor's request.
+    Event,
+    /// `okta_sync_users`: one chunk of a bulk run.
+    Bulk,
+    /// `okta_sync_pull`: a few pages of Okta's listing.
+    Pull,
+}
+
+/// Default budgets. The test and single events are short so that no form
+/// or visitor waits long for Okta; a bulk chunk may sit out a rate-limit
+/// window or two; a pull reads a few pages.
+pub const DEFAULT_TEST_BUDGET: Duration = Duration::from_secs(15);
+pub const DEFAULT_EVENT_BUDGET: Duration = Duration::from_secs(20);
+pub const DEFAULT_BULK_BUDGET: Duration = Duration::from_secs(300);
+pub const DEFAULT_PULL_BUDGET: Duration = Duration::from_secs(120);
+/// Largest accepted `deadline`, in seconds.
+pub const MAX_DEADLINE_SECS: f64 = 3600.0;
+
 impl Settings {
+    /// The time budget of one call of this kind.
+    pub fn budget(&self, call: Call) -> Duration {
+        self.deadline.unwrap_or(match call {
+            Call::Test => DEFAULT_TEST_BUDGET,
+            Call::Event => DEFAULT_EVENT_BUDGET,
+            Call::Bulk => DEFAULT_BULK_BUDGET,
+            Call::Pull => DEFAULT_PULL_BUDGET,
+        })
+    }
+
     pub fn allows(&self, method: Method, op: Operation) -> bool {
         self.operations
             .get(&method)

@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use super::input::{self, present};
 use super::settings::*;
-use crate::okta::{ClientConfig, Credentials, OktaError, OrgUrl, Secret, DEFAULT_SCOPES};
+use crate::okta::{
+    ClientConfig, Credentials, OktaError, OrgUrl, Secret, DEFAULT_SCOPES, MAX_RESPONSE_BYTES,
+    MIN_RESPONSE_BYTES,
+};
 
 const KNOWN_KEYS: &[&str] = &[
     "org_url",
@@ -21,6 +24,8 @@ const KNOWN_KEYS: &[&str] = &[
     "connect_timeout",
     "request_timeout",
     "max_retries",
+    "deadline",
+    "max_response_bytes",
     "user_agent_suffix",
     "direction",
     "operations",
@@ -87,11 +92,28 @@ fn timeout(m: &Map<String, Value>, key: &str, default: Duration) -> R<Duration> 
     }
 }
 
+/// A string setting of at most `max` bytes. The message names the limit,
+/// never the value (it may be a secret).
+fn bounded(m: &Map<String, Value>, key: &str, max: usize) -> R<Option<String>> {
+    let v = input::opt_nonempty(m, key)?;
+    if v.as_ref().is_some_and(|s| s.len() > max) {
+        return Err(err(key, format!("is longer than {max} characters")));
+    }
+    Ok(v)
+}
+
+/// Okta API tokens are 42 characters and client ids 20; these bounds only
+/// keep absurd input from reaching the HTTP layer as an opaque error.
+const MAX_TOKEN: usize = 4096;
+const MAX_CLIENT_ID: usize = 256;
+const MAX_PRIVATE_KEY: usize = 64 << 10;
+const MAX_USER_AGENT_SUFFIX: usize = 256;
+
 fn credentials(m: &Map<String, Value>) -> R<Credentials> {
-    let token = input::opt_nonempty(m, "api_token")?;
-    let client_id = input::opt_nonempty(m, "oauth_client_id")?;
-    let key = input::opt_nonempty(m, "oauth_private_key")?;
-    let key_id = input::opt_nonempty(m, "oauth_key_id")?;
+    let token = bounded(m, "api_token", MAX_TOKEN)?;
+    let client_id = bounded(m, "oauth_client_id", MAX_CLIENT_ID)?;
+    let key = bounded(m, "oauth_private_key", MAX_PRIVATE_KEY)?;
+    let key_id = bounded(m, "oauth_key_id", MAX_CLIENT_ID)?;
     let scopes = input::opt_string_list(m, "oauth_scopes")?;
     match (token, client_id, key) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(err(
@@ -138,6 +160,26 @@ fn client_config(m: &Map<String, Value>) -> R<ClientConfig> {
         c.ca_file = Some(PathBuf::from(ca));
     }
     c.user_agent_suffix = input::opt_nonempty(m, "user_agent_suffix")?;
+    if c.user_agent_suffix
+        .as_ref()
+        .is_some_and(|s| s.len() > MAX_USER_AGENT_SUFFIX)
+    {
+        return Err(err(
+            "user_agent_suffix",
+            format!("must be at most {MAX_USER_AGENT_SUFFIX} characters"),
+        ));
+    }
+    if let Some(n) = input::opt_u64(m, "max_response_bytes")? {
+        c.max_response_bytes = usize::try_from(n)
+            .ok()
+            .filter(|n| (MIN_RESPONSE_BYTES..=MAX_RESPONSE_BYTES).contains(n))
+            .ok_or_else(|| {
+                err(
+                    "max_response_bytes",
+                    format!("must be between {MIN_RESPONSE_BYTES} and {MAX_RESPONSE_BYTES} bytes"),
+                )
+            })?;
+    }
     if let Some(n) = input::opt_u64(m, "max_retries")? {
         c.max_retries = u32::try_from(n)
             .ok()
@@ -273,6 +315,18 @@ impl Settings {
         }
         Ok(Settings {
             client: client_config(m)?,
+            deadline: match input::opt_f64(m, "deadline")? {
+                None => None,
+                Some(s) if (0.5..=MAX_DEADLINE_SECS).contains(&s) => {
+                    Some(Duration::from_secs_f64(s))
+                }
+                Some(_) => {
+                    return Err(err(
+                        "deadline",
+                        format!("must be a number of seconds from 0.5 to {MAX_DEADLINE_SECS}"),
+                    ))
+                }
+            },
             direction: choice(
                 m,
                 "direction",
@@ -338,6 +392,46 @@ impl Settings {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn budget_and_response_cap() {
+        let s = Settings::from_json(&base()).expect("valid");
+        assert_eq!(s.deadline, None);
+        assert_eq!(s.budget(Call::Test), DEFAULT_TEST_BUDGET);
+        assert_eq!(s.budget(Call::Bulk), DEFAULT_BULK_BUDGET);
+        let s = Settings::from_json(&with(
+            json!({"deadline": 2.5, "max_response_bytes": 1048576}),
+        ))
+        .expect("valid");
+        assert_eq!(s.budget(Call::Event), Duration::from_millis(2500));
+        assert_eq!(s.budget(Call::Bulk), Duration::from_millis(2500));
+        assert_eq!(s.client.max_response_bytes, 1 << 20);
+        for bad in [json!(0), json!(-1), json!(1e9), json!("soon")] {
+            let e = Settings::from_json(&with(json!({ "deadline": bad }))).expect_err("bad");
+            assert_eq!(e.key, "deadline");
+        }
+        let e = Settings::from_json(&with(json!({"max_response_bytes": 10}))).expect_err("tiny");
+        assert_eq!(e.key, "max_response_bytes");
+    }
+
+    #[test]
+    fn oversized_strings_name_their_key_not_their_value() {
+        let long = "x".repeat(70_000);
+        let e = Settings::from_json(
+            &json!({"org_url": format!("https://{long}.okta.com"), "api_token": "t"}),
+        )
+        .expect_err("host");
+        assert_eq!(e.key, "org_url");
+        assert!(!e.message.contains(&long));
+        let e = Settings::from_json(
+            &json!({"org_url": "https://example.okta.com", "api_token": long.clone()}),
+        )
+        .expect_err("token");
+        assert_eq!(e.key, "api_token");
+        assert!(!e.message.contains("xxxxxxxx"), "{}", e.message);
+        let e = Settings::from_json(&with(json!({"user_agent_suffix": long}))).expect_err("ua");
+        assert_eq!(e.key, "user_agent_suffix");
+    }
 
     fn base() -> Value {
         json!({"org_url": "https://example.okta.com", "api_token": "00secretTOKEN"})

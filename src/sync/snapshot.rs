@@ -41,6 +41,9 @@ pub struct UserSnapshot {
     pub okta_id: Option<String>,
     pub profile_hash: Option<String>,
     pub okta_status: Option<String>,
+    /// Another Drupal account (uid) that already holds an Okta user with
+    /// this user's login, ignoring case (see `claims.rs`).
+    pub login_claimed_by: Option<i64>,
 }
 
 impl fmt::Debug for UserSnapshot {
@@ -71,6 +74,7 @@ const KNOWN_KEYS: &[&str] = &[
     "okta_id",
     "profile_hash",
     "okta_status",
+    "login_claimed_by",
 ];
 
 type R<T> = Result<T, InputError>;
@@ -149,6 +153,20 @@ impl UserSnapshot {
             okta_id: input::opt_nonempty(m, "okta_id")?,
             profile_hash: input::opt_nonempty(m, "profile_hash")?,
             okta_status: input::opt_nonempty(m, "okta_status")?,
+            login_claimed_by: match present(m, "login_claimed_by") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => {
+                    Some(n.as_i64().ok_or_else(|| {
+                        bad("login_claimed_by", "expected an int (a uid) or null")
+                    })?)
+                }
+                Some(Value::String(s)) => Some(
+                    s.trim()
+                        .parse()
+                        .map_err(|_| bad("login_claimed_by", "expected an int (a uid) or null"))?,
+                ),
+                Some(_) => return Err(bad("login_claimed_by", "expected an int (a uid) or null")),
+            },
         })
     }
 
@@ -167,6 +185,7 @@ impl UserSnapshot {
             okta_id: None,
             profile_hash: None,
             okta_status: None,
+            login_claimed_by: None,
         }
     }
 }

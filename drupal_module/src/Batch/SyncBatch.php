@@ -42,6 +42,15 @@ class SyncBatch {
   public const STEP_SECONDS = 20.0;
 
   /**
+   * Seconds one chunk may take, Okta's rate-limit waits included.
+   *
+   * Under common 60 s proxy and web server timeouts, yet long enough to sit
+   * out most of a rate-limit window; users not reached in time are recorded
+   * as retryable failures and retried from the queue.
+   */
+  public const CHUNK_DEADLINE = 45.0;
+
+  /**
    * Constructs the batch service.
    *
    * Not readonly: DependencySerializationTrait re-injects the services when
@@ -103,7 +112,7 @@ class SyncBatch {
       $chunkStarted = $this->time->getCurrentMicroTime();
       $chunk = array_slice($all, $context['sandbox']['position'], $this->bulkSync->uiBatchSize());
       if ($chunk !== []) {
-        $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
+        $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally, self::CHUNK_DEADLINE);
       }
       $context['sandbox']['position'] += count($chunk);
       $now = $this->time->getCurrentMicroTime();
