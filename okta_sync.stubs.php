@@ -175,6 +175,37 @@ namespace {
    */
   function okta_sync_stats(): array {}
 
+  /**
+   * Parses an Okta Event Hook delivery (no settings, no Okta call).
+   *
+   * $body: the raw POST body. $received_at: when it arrived, in milliseconds
+   * since the epoch (default: now); outside 0 to 253402300799999 it is a
+   * \ValueError.
+   *
+   * Only these event types are user events: user.lifecycle.create,
+   * .activate, .deactivate, .suspend, .unsuspend, .reactivate,
+   * .delete.initiated; user.account.update_profile, .lock, .unlock,
+   * .unlock_by_admin. An event of another type, without a User target, or
+   * repeating the uuid of another event of the delivery is ignored; it never
+   * rejects the rest of the delivery.
+   *
+   * Ordering: `published` is trusted between 7 days before and 5 minutes
+   * after $received_at; then order_ms is the earlier of published and
+   * $received_at. Otherwise (unparsable, missing, outside the window)
+   * published is NULL and order_ms is $received_at. So order_ms never lies
+   * after the delivery arrived, and no event can hold back a user's later
+   * events.
+   *
+   * @return array
+   *   error (NULL, or the reason for a 400 when the body is not JSON or has
+   *   no data.events list), delivery_key ('delivery:<eventId>', NULL without
+   *   an eventId), events (oldest first: okta_id, login (target
+   *   alternateId), event_type, published (as sent, or NULL), uuid, key
+   *   ('event:<uuid>', NULL without a uuid), order_ms (int)), ignored (the
+   *   number of events not accepted). Every key is always present.
+   */
+  function okta_sync_hook_events(string $body, ?int $received_at = NULL): array {}
+
 }
 
 namespace OktaSync {

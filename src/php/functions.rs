@@ -29,6 +29,7 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_users),
         wrap_function!(okta_sync_pull),
         wrap_function!(okta_sync_stats),
+        wrap_function!(okta_sync_hook_events),
     ]
 }
 
@@ -196,4 +197,32 @@ fn okta_failure(e: &OktaError) -> BindingError {
 /// Result back to PHP.
 fn to_php(value: &Value) -> ArrayResult {
     json_to_array(value).map_err(|e| BindingError::Extension(e.to_string()))
+}
+
+/// Parses an Okta Event Hook delivery: its user events, oldest first, with
+/// their dedupe keys and ordering times. `$received_at`: milliseconds since
+/// the epoch, default now. A body the engine cannot read comes back with
+/// `error` (the reason for a 400); a bad `$received_at` is a `\ValueError`.
+#[php_function]
+pub fn okta_sync_hook_events(
+    body: ext_php_rs::binary_slice::BinarySlice<'_, u8>,
+    received_at: Option<i64>,
+) -> ArrayResult {
+    guard(|| {
+        let received = received_at.unwrap_or_else(now_ms);
+        match sync::hook_events(&body, received) {
+            Ok(delivery) => to_php(&delivery.to_json()),
+            Err(e @ sync::HookError::ReceivedAt(_)) => {
+                Err(arg_error(2, "received_at", &e.to_string()))
+            }
+            Err(e) => to_php(&e.to_json()),
+        }
+    })
+}
+
+/// The system clock in milliseconds since the epoch.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

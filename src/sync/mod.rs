@@ -35,6 +35,10 @@
 //!   with an opaque resume cursor.
 //! - [`test_connection`]`(settings, login)` → [`TestResult`] with a
 //!   plain-words `hint` on failure.
+//! - [`hook_events`]`(body, received_ms)` → [`HookDelivery`] or
+//!   [`HookError`]: an Okta Event Hook delivery's user events, oldest
+//!   first, with dedupe keys and an ordering time kept inside a window
+//!   around the received time (no settings, no Okta call).
 //!
 //! Outcomes never carry secrets; Okta failures become `failed` outcomes
 //! with the error details ([`ErrorInfo`]), never panics or exceptions.
@@ -45,7 +49,8 @@
 //! groups), `hash`: what Okta should hold. `plan` (+ `plan_tests`): pure
 //! decisions. `execute`, `groups`: running a plan. `push`: the per-user
 //! pipeline, `fast`: its one-request update path. `event`, `bulk` (+ `reconcile`, `guard`, `parallel`), `pull`,
-//! `probe`: entry points. `outcome`, `error`: results.
+//! `probe`: entry points. `hook_events`: Event Hook deliveries (pure).
+//! `outcome`, `error`: results.
 
 // OktaError (the client's) is large; the engine passes it through without
 // boxing because every error becomes an outcome right away.
@@ -60,6 +65,7 @@ mod fast;
 mod groups;
 mod guard;
 mod hash;
+mod hook_events;
 mod input;
 mod mapping;
 mod options;
@@ -85,6 +91,10 @@ pub use error::error_info;
 pub use event::{sync_user, sync_user_with, Event};
 pub use guard::GuardInfo;
 pub use hash::profile_hash;
+pub use hook_events::{
+    hook_events, hook_events_value, HookDelivery, HookError, HookEvent, MAX_DELAY_MS,
+    MAX_RECEIVED_MS, MAX_SKEW_MS, USER_EVENT_TYPES,
+};
 pub use input::FieldError;
 pub use mapping::{desired, Desired, MappingError};
 pub use options::OptionError;

@@ -4,35 +4,23 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Import;
 
+use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
+use Drupal\okta_user_sync\Sync\Extension;
+
 /**
  * Handles Okta Event Hook calls, framework-free.
  *
  * - GET with x-okta-verification-challenge: the one-time verification; the
  *   answer echoes the challenge as {"verification": "…"}.
- * - POST: a delivery. Authenticated by the shared secret (401), validated
- *   (400), deduped, and every accepted user event enqueues its Okta user for
+ * - POST: a delivery. Authenticated by the shared secret (401), parsed by
+ *   the extension (okta_sync_hook_events(): which events are user events,
+ *   their order and a bounded ordering time; 400 for a body it cannot read),
+ *   deduped, and every accepted user event enqueues its Okta user for
  *   import. Answers 204 at once: the import itself runs from the queue,
- *   because Okta waits at most 3 seconds.
+ *   because Okta waits at most 3 seconds. 503 when the extension is missing.
  * - Anything else: 405.
  */
 final class EventHookHandler {
-
-  /**
-   * Event types that can change what the import writes.
-   */
-  public const USER_EVENTS = [
-    'user.lifecycle.create',
-    'user.lifecycle.activate',
-    'user.lifecycle.deactivate',
-    'user.lifecycle.suspend',
-    'user.lifecycle.unsuspend',
-    'user.lifecycle.reactivate',
-    'user.lifecycle.delete.initiated',
-    'user.account.update_profile',
-    'user.account.lock',
-    'user.account.unlock',
-    'user.account.unlock_by_admin',
-  ];
 
   /**
    * Constructs the handler.
@@ -41,6 +29,7 @@ final class EventHookHandler {
     private readonly SecretCheck $secret,
     private readonly EventLedgerInterface $ledger,
     private readonly ImportQueueInterface $queue,
+    private readonly Extension $extension = new Extension(),
   ) {}
 
   /**
@@ -52,8 +41,11 @@ final class EventHookHandler {
    *   Request headers, any key case.
    * @param string $body
    *   The raw request body.
+   * @param int|null $receivedAt
+   *   When the request arrived, in milliseconds since the epoch (NULL: the
+   *   extension's clock). Event times are trusted only near it.
    */
-  public function handle(string $method, array $headers, string $body): HookResponse {
+  public function handle(string $method, array $headers, string $body, ?int $receivedAt = NULL): HookResponse {
     $method = strtoupper($method);
     if ($method === 'GET') {
       return $this->verify($headers);
@@ -65,25 +57,26 @@ final class EventHookHandler {
       return HookResponse::error(401, 'Unauthorized.');
     }
     try {
-      $payload = json_decode($body, TRUE, 64, JSON_THROW_ON_ERROR);
+      $delivery = $this->extension->hookEvents($body, $receivedAt);
     }
-    catch (\JsonException) {
-      return HookResponse::error(400, 'The body is not JSON.');
+    catch (ExtensionMissingException) {
+      // Okta retries a 5xx once; nothing is remembered, so nothing is lost
+      // that a later pull would not find.
+      return HookResponse::error(503, 'The okta_sync extension is not loaded.');
     }
-    $events = is_array($payload) ? ($payload['data']['events'] ?? NULL) : NULL;
-    if (!is_array($events) || !array_is_list($events)) {
-      return HookResponse::error(400, 'The body has no data.events list.');
+    if ($delivery['error'] !== NULL) {
+      return HookResponse::error(400, $delivery['error']);
     }
-    $deliveryId = is_string($payload['eventId'] ?? NULL) ? 'delivery:' . $payload['eventId'] : NULL;
-    if ($deliveryId !== NULL && $this->ledger->seen($deliveryId)) {
+    $deliveryKey = $delivery['delivery_key'];
+    if ($deliveryKey !== NULL && $this->ledger->seen($deliveryKey)) {
       // A redelivery: already accepted, acknowledge and do nothing.
       return HookResponse::empty(204);
     }
-    $this->accept($events);
-    if ($deliveryId !== NULL) {
+    $this->accept($delivery['events']);
+    if ($deliveryKey !== NULL) {
       // Remembered only after everything was enqueued: if enqueueing failed,
       // Okta's retry must not be mistaken for a duplicate.
-      $this->ledger->remember($deliveryId);
+      $this->ledger->remember($deliveryKey);
     }
     return HookResponse::empty(204);
   }
@@ -106,80 +99,34 @@ final class EventHookHandler {
   }
 
   /**
-   * Enqueues the users of accepted events, oldest event first.
+   * Enqueues the users of the accepted events (the extension sorted them).
    *
-   * @param list<mixed> $events
-   *   System Log events from data.events.
+   * @param list<array> $events
+   *   The events of okta_sync_hook_events(), oldest first.
    */
   private function accept(array $events): void {
-    $accepted = [];
     foreach ($events as $event) {
-      $item = is_array($event) ? $this->userEvent($event) : NULL;
-      if ($item !== NULL) {
-        $accepted[] = $item;
-      }
-    }
-    usort($accepted, static fn (array $a, array $b): int => $a['time'] <=> $b['time']);
-    foreach ($accepted as $item) {
-      $uuid = 'event:' . $item['uuid'];
-      if ($item['uuid'] !== '' && $this->ledger->seen($uuid)) {
+      if ($event['key'] !== NULL && $this->ledger->seen($event['key'])) {
         continue;
       }
-      $last = $this->ledger->lastPublished($item['okta_id']);
-      if ($last !== NULL && self::time($last) > $item['time']) {
+      $last = $this->ledger->lastOrder($event['okta_id']);
+      if ($last !== NULL && $last > $event['order_ms']) {
         // Out of order: a newer event for this user was already accepted;
         // the import re-reads Okta, so the older one adds nothing.
         continue;
       }
-      unset($item['time']);
-      $this->queue->enqueue($item);
-      if ($item['published'] !== '') {
-        $this->ledger->setLastPublished($item['okta_id'], $item['published']);
-      }
-      if ($item['uuid'] !== '') {
-        $this->ledger->remember($uuid);
-      }
-    }
-  }
-
-  /**
-   * Extracts the queue item of a user event, NULL for anything else.
-   */
-  private function userEvent(array $event): ?array {
-    $type = $event['eventType'] ?? NULL;
-    if (!is_string($type) || !in_array($type, self::USER_EVENTS, TRUE)) {
-      return NULL;
-    }
-    foreach ((array) ($event['target'] ?? []) as $target) {
-      if (is_array($target) && ($target['type'] ?? NULL) === 'User' && is_string($target['id'] ?? NULL) && $target['id'] !== '') {
-        $published = is_string($event['published'] ?? NULL) ? $event['published'] : '';
-        return [
-          'okta_id' => $target['id'],
-          'login' => is_string($target['alternateId'] ?? NULL) ? $target['alternateId'] : '',
-          'event_type' => $type,
-          'published' => $published,
-          'uuid' => is_string($event['uuid'] ?? NULL) ? $event['uuid'] : '',
-          'time' => self::time($published),
-        ];
+      $this->queue->enqueue([
+        'okta_id' => $event['okta_id'],
+        'login' => $event['login'],
+        'event_type' => $event['event_type'],
+        'published' => $event['published'],
+        'uuid' => $event['uuid'],
+      ]);
+      $this->ledger->setLastOrder($event['okta_id'], $event['order_ms']);
+      if ($event['key'] !== NULL) {
+        $this->ledger->remember($event['key']);
       }
     }
-    return NULL;
-  }
-
-  /**
-   * An ISO-8601 time as microseconds since the epoch (0 when unparsable).
-   */
-  private static function time(string $iso): int {
-    if ($iso === '') {
-      return 0;
-    }
-    try {
-      $date = new \DateTimeImmutable($iso);
-    }
-    catch (\Exception) {
-      return 0;
-    }
-    return (int) $date->format('U') * 1000000 + (int) $date->format('u');
   }
 
 }

@@ -8,9 +8,10 @@ namespace Drupal\okta_user_sync\Import;
  * Remembers what the event hook has already accepted.
  *
  * Okta delivers at least once, late and out of order: deliveries are deduped
- * by eventId, events by uuid, and each Okta user's newest accepted event time
- * is kept so that an older event never follows a newer one into the queue.
- * The Drupal adapter keeps ids in an expirable key-value store.
+ * by eventId, events by uuid, and each Okta user's newest accepted ordering
+ * time (okta_sync_hook_events()'s order_ms: never later than the delivery's
+ * arrival) is kept so that an older event never follows a newer one into the
+ * queue. The Drupal adapter keeps them in an expirable key-value store.
  */
 interface EventLedgerInterface {
 
@@ -25,13 +26,13 @@ interface EventLedgerInterface {
   public function remember(string $key): void;
 
   /**
-   * The newest accepted event time for an Okta user (ISO-8601), if any.
+   * The newest accepted ordering time for an Okta user (ms), if any.
    */
-  public function lastPublished(string $oktaId): ?string;
+  public function lastOrder(string $oktaId): ?int;
 
   /**
-   * Records the newest accepted event time for an Okta user.
+   * Records the newest accepted ordering time for an Okta user (ms).
    */
-  public function setLastPublished(string $oktaId, string $published): void;
+  public function setLastOrder(string $oktaId, int $orderMs): void;
 
 }

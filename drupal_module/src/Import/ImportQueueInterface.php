@@ -13,7 +13,8 @@ interface ImportQueueInterface {
    * Enqueues one affected Okta user.
    *
    * @param array $item
-   *   Keys: okta_id, login, event_type, published, uuid.
+   *   Keys: okta_id, login, event_type, published, uuid (login, published
+   *   and uuid may be NULL; see okta_sync_hook_events()).
    */
   public function enqueue(array $item): void;
 

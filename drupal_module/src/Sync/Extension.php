@@ -61,6 +61,19 @@ class Extension {
   }
 
   /**
+   * Parses an Okta Event Hook delivery (okta_sync_hook_events()).
+   *
+   * @param string $body
+   *   The raw request body.
+   * @param int|null $receivedAt
+   *   When it arrived, in milliseconds since the epoch (NULL: now).
+   */
+  public function hookEvents(string $body, ?int $receivedAt = NULL): array {
+    $this->assertLoaded();
+    return \okta_sync_hook_events($body, $receivedAt);
+  }
+
+  /**
    * Throws when the extension is absent (not a fatal "undefined function").
    */
   private function assertLoaded(): void {

@@ -28,16 +28,20 @@ final class DrupalEventLedger implements EventLedgerInterface, ImportQueueInterf
   private KeyValueStoreExpirableInterface $seen;
 
   /**
-   * Newest published time per Okta user (ordering).
+   * Newest ordering time (ms) per Okta user.
+   *
+   * A collection of its own: the ISO times the former PHP parser kept in
+   * okta_user_sync.event_hook_published (possibly a bogus future one) are
+   * left to expire unread.
    */
-  private KeyValueStoreExpirableInterface $published;
+  private KeyValueStoreExpirableInterface $order;
 
   /**
    * Constructs the ledger.
    */
   public function __construct(KeyValueExpirableFactoryInterface $keyValue, private readonly QueueFactory $queueFactory) {
     $this->seen = $keyValue->get('okta_user_sync.event_hook_seen');
-    $this->published = $keyValue->get('okta_user_sync.event_hook_published');
+    $this->order = $keyValue->get('okta_user_sync.event_hook_order');
   }
 
   /**
@@ -57,16 +61,16 @@ final class DrupalEventLedger implements EventLedgerInterface, ImportQueueInterf
   /**
    * {@inheritdoc}
    */
-  public function lastPublished(string $oktaId): ?string {
-    $value = $this->published->get($oktaId);
-    return is_string($value) ? $value : NULL;
+  public function lastOrder(string $oktaId): ?int {
+    $value = $this->order->get($oktaId);
+    return is_int($value) ? $value : NULL;
   }
 
   /**
    * {@inheritdoc}
    */
-  public function setLastPublished(string $oktaId, string $published): void {
-    $this->published->setWithExpire($oktaId, $published, self::TTL);
+  public function setLastOrder(string $oktaId, int $orderMs): void {
+    $this->order->setWithExpire($oktaId, $orderMs, self::TTL);
   }
 
   /**

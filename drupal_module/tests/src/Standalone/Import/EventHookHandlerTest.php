@@ -6,6 +6,7 @@ namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
 use Drupal\okta_user_sync\Import\EventHookHandler;
 use Drupal\okta_user_sync\Import\SecretCheck;
+use Drupal\okta_user_sync\Sync\Extension;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryLedger;
 use PHPUnit\Framework\TestCase;
 
@@ -17,6 +18,11 @@ use PHPUnit\Framework\TestCase;
 final class EventHookHandlerTest extends TestCase {
 
   private const SECRET = 'Basic c2VjcmV0LWV2ZW50LWhvb2s=';
+
+  /**
+   * When the deliveries arrive: 2026-01-01T00:00:10.000Z, in milliseconds.
+   */
+  private const RECEIVED = 1767225610000;
 
   /**
    * The ledger.
@@ -109,7 +115,7 @@ final class EventHookHandlerTest extends TestCase {
       self::event('u2', 'user.account.update_profile', '00u2', '2026-01-01T00:00:01.000Z'),
       self::event('u3', 'group.user_membership.add', '00u3', '2026-01-01T00:00:02.000Z'),
     ]);
-    $response = $this->handler->handle('POST', ['authorization' => self::SECRET], $body);
+    $response = $this->handler->handle('POST', ['authorization' => self::SECRET], $body, self::RECEIVED);
     $this->assertSame(204, $response->status);
     $this->assertSame('', $response->body);
     $this->assertSame(['00u1', '00u2'], array_column($this->ledger->queue, 'okta_id'));
@@ -123,11 +129,15 @@ final class EventHookHandlerTest extends TestCase {
   public function testDuplicates(): void {
     $event = self::event('u1', 'user.lifecycle.suspend', '00u1', '2026-01-01T00:00:00.000Z');
     $headers = ['Authorization' => self::SECRET];
-    $this->handler->handle('POST', $headers, self::delivery('e1', [$event]));
-    $this->assertSame(204, $this->handler->handle('POST', $headers, self::delivery('e1', [$event]))->status);
-    // Same event inside a different delivery.
-    $this->handler->handle('POST', $headers, self::delivery('e2', [$event]));
-    $this->assertCount(1, $this->ledger->queue);
+    $this->handler->handle('POST', $headers, self::delivery('e1', [$event]), self::RECEIVED);
+    $this->assertSame(204, $this->handler->handle('POST', $headers, self::delivery('e1', [$event]), self::RECEIVED)->status);
+    // Same event inside a different delivery, and twice inside one.
+    $this->handler->handle('POST', $headers, self::delivery('e2', [$event]), self::RECEIVED);
+    $this->handler->handle('POST', $headers, self::delivery('e3', [
+      self::event('u2', 'user.lifecycle.unsuspend', '00u2', '2026-01-01T00:00:01.000Z'),
+      self::event('u2', 'user.lifecycle.unsuspend', '00u2', '2026-01-01T00:00:01.000Z'),
+    ]), self::RECEIVED);
+    $this->assertSame(['u1', 'u2'], array_column($this->ledger->queue, 'uuid'));
   }
 
   /**
@@ -137,8 +147,8 @@ final class EventHookHandlerTest extends TestCase {
     $headers = ['Authorization' => self::SECRET];
     $newer = self::event('u2', 'user.lifecycle.deactivate', '00u1', '2026-01-01T00:00:05.000Z');
     $older = self::event('u1', 'user.lifecycle.activate', '00u1', '2026-01-01T00:00:01.000Z');
-    $this->handler->handle('POST', $headers, self::delivery('e2', [$newer]));
-    $this->handler->handle('POST', $headers, self::delivery('e1', [$older]));
+    $this->handler->handle('POST', $headers, self::delivery('e2', [$newer]), self::RECEIVED);
+    $this->handler->handle('POST', $headers, self::delivery('e1', [$older]), self::RECEIVED + 1000);
     $this->assertSame(['u2'], array_column($this->ledger->queue, 'uuid'));
 
     // Inside one delivery, events are taken oldest first.
@@ -147,9 +157,74 @@ final class EventHookHandlerTest extends TestCase {
     $handler->handle('POST', $headers, self::delivery('e3', [
       self::event('b', 'user.lifecycle.suspend', '00u7', '2026-01-01T00:00:09.500Z'),
       self::event('a', 'user.lifecycle.create', '00u7', '2026-01-01T00:00:09.100Z'),
-    ]));
+    ]), self::RECEIVED);
     $this->assertSame(['a', 'b'], array_column($ledger->queue, 'uuid'));
-    $this->assertSame('2026-01-01T00:00:09.500Z', $ledger->published['00u7']);
+    $this->assertSame(self::RECEIVED - 500, $ledger->order['00u7']);
+    $this->assertSame('2026-01-01T00:00:09.500Z', $ledger->queue[1]['published']);
+  }
+
+  /**
+   * An event of year 292278994 neither fails nor drops the delivery.
+   *
+   * PHP's own parser turned it into a float, and the strict int return type
+   * threw a TypeError: the whole delivery was lost.
+   */
+  public function testHugeYearKeepsTheDelivery(): void {
+    $headers = ['Authorization' => self::SECRET];
+    $response = $this->handler->handle('POST', $headers, self::delivery('e1', [
+      self::event('huge', 'user.lifecycle.suspend', '00u1', '+292278994-08-17T07:12:55Z'),
+      self::event('real', 'user.lifecycle.activate', '00u2', '2026-01-01T00:00:05.000Z'),
+    ]), self::RECEIVED);
+    $this->assertSame(204, $response->status);
+    $this->assertSame(['real', 'huge'], array_column($this->ledger->queue, 'uuid'));
+    $this->assertNull($this->ledger->queue[1]['published']);
+    $this->assertSame(self::RECEIVED, $this->ledger->order['00u1']);
+  }
+
+  /**
+   * An event dated 2099 does not hold back the user's later events.
+   *
+   * It used to become the user's newest time, so every real event after it
+   * was dropped as out of order.
+   */
+  public function testFutureEventDoesNotBlockLaterEvents(): void {
+    $headers = ['Authorization' => self::SECRET];
+    $this->handler->handle('POST', $headers, self::delivery('e1', [
+      self::event('future', 'user.account.update_profile', '00u1', '2099-01-01T00:00:00.000Z'),
+    ]), self::RECEIVED);
+    $this->assertSame(self::RECEIVED, $this->ledger->order['00u1']);
+    // What really predates the bad event's arrival is dropped: the bad
+    // event's import re-reads Okta after that, so it covers it.
+    $this->handler->handle('POST', $headers, self::delivery('e2', [
+      self::event('earlier', 'user.lifecycle.activate', '00u1', '2026-01-01T00:00:05.000Z'),
+    ]), self::RECEIVED + 1000);
+    $this->handler->handle('POST', $headers, self::delivery('e3', [
+      self::event('later', 'user.lifecycle.suspend', '00u1', '2026-01-01T00:01:00.000Z'),
+    ]), self::RECEIVED + 61000);
+    $this->assertSame(['future', 'later'], array_column($this->ledger->queue, 'uuid'));
+    $this->assertSame(self::RECEIVED + 50000, $this->ledger->order['00u1']);
+  }
+
+  /**
+   * Without the extension nothing is accepted (a retryable 503).
+   */
+  public function testExtensionMissing(): void {
+    $missing = new class() extends Extension {
+
+      /**
+       * {@inheritdoc}
+       */
+      public function isLoaded(): bool {
+        return FALSE;
+      }
+
+    };
+    $handler = new EventHookHandler(new SecretCheck(self::SECRET), $this->ledger, $this->ledger, $missing);
+    $body = self::delivery('e1', [self::event('u1', 'user.lifecycle.create', '00u1', '2026-01-01T00:00:00.000Z')]);
+    $this->assertSame(503, $handler->handle('POST', ['Authorization' => self::SECRET], $body)->status);
+    $this->assertSame(401, $handler->handle('POST', [], $body)->status);
+    $this->assertSame([], $this->ledger->queue);
+    $this->assertSame([], $this->ledger->keys);
   }
 
 }

@@ -105,12 +105,23 @@ final class ImportHooksHttpTest extends TestCase {
   public function testOutOfOrderOverHttp(): void {
     $server = self::$server;
     $headers = ['Authorization' => self::EVENT_SECRET, 'Content-Type' => 'application/json'];
-    $newer = EventHookHandlerTest::delivery('evt-ooo-2', [EventHookHandlerTest::event('ooo-2', 'user.lifecycle.suspend', '00uOOO', '2026-02-01T00:00:05.000Z')]);
-    $older = EventHookHandlerTest::delivery('evt-ooo-1', [EventHookHandlerTest::event('ooo-1', 'user.lifecycle.activate', '00uOOO', '2026-02-01T00:00:01.000Z')]);
+    // Event times are trusted only near the server's clock: recent ones.
+    $ago = static fn (int $seconds): string => gmdate('Y-m-d\\TH:i:s.000\\Z', time() - $seconds);
+    $newer = EventHookHandlerTest::delivery('evt-ooo-2', [EventHookHandlerTest::event('ooo-2', 'user.lifecycle.suspend', '00uOOO', $ago(5))]);
+    $older = EventHookHandlerTest::delivery('evt-ooo-1', [EventHookHandlerTest::event('ooo-1', 'user.lifecycle.activate', '00uOOO', $ago(9))]);
     $this->assertSame(204, $server->request('POST', '/event-hook', $headers, $newer)['status']);
     $this->assertSame(204, $server->request('POST', '/event-hook', $headers, $older)['status']);
     $queued = array_values(array_filter($server->json('queue'), fn (array $i): bool => $i['okta_id'] === '00uOOO'));
     $this->assertSame(['ooo-2'], array_column($queued, 'uuid'));
+
+    // A year-292278994 event does not cost the delivery its other events.
+    $huge = EventHookHandlerTest::delivery('evt-huge', [
+      EventHookHandlerTest::event('huge-1', 'user.lifecycle.suspend', '00uHUGE', '+292278994-08-17T07:12:55Z'),
+      EventHookHandlerTest::event('huge-2', 'user.lifecycle.create', '00uHUGE2', $ago(1)),
+    ]);
+    $this->assertSame(204, $server->request('POST', '/event-hook', $headers, $huge)['status']);
+    $queued = array_values(array_filter($server->json('queue'), fn (array $i): bool => str_starts_with($i['okta_id'], '00uHUGE')));
+    $this->assertSame(['huge-2', 'huge-1'], array_column($queued, 'uuid'));
   }
 
 }

@@ -5,7 +5,6 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
 use Drupal\okta_user_sync\Import\AttributeAuthority;
-use Drupal\okta_user_sync\Import\EventHookHandler;
 use Drupal\okta_user_sync\Import\ExtensionPullClient;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportException;
@@ -343,7 +342,7 @@ final class ImportPullTest extends TestCase {
       }
       $items = $hooks->json('queue');
       $this->assertSame([$id], array_column($items, 'okta_id'));
-      $this->assertContains($items[0]['event_type'], EventHookHandler::USER_EVENTS);
+      $this->assertSame('user.lifecycle.suspend', $items[0]['event_type']);
 
       $importer = new Importer($this->store, $this->guard, $this->settings, AttributeAuthority::fromSettings($this->settings));
       $run = (new ImportQueueProcessor($this->runner(), $importer, $this->store))->process($items, $this->connection());

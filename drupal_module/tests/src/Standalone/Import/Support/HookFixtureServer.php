@@ -37,7 +37,7 @@ final class HookFixtureServer {
     fclose($probe);
     $pipes = [];
     $process = proc_open(
-      [PHP_BINARY, '-S', "127.0.0.1:$port", '-t', $fixture, "$fixture/index.php"],
+      [PHP_BINARY, ...self::extensionArgs(), '-S', "127.0.0.1:$port", '-t', $fixture, "$fixture/index.php"],
       [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/server.out", 'w'], 2 => ['file', "$dir/server.out", 'a']],
       $pipes,
       $fixture,
@@ -58,6 +58,27 @@ final class HookFixtureServer {
     }
     $server->stop();
     throw new \RuntimeException('The hook fixture server did not start: ' . @file_get_contents("$dir/server.out"));
+  }
+
+  /**
+   * Loads this process's okta_sync into the server (the event hook needs it).
+   *
+   * @return list<string>
+   *   ['-d', 'extension=/path/okta_sync.so'], or [] when it is not loaded
+   *   from a file this process can name.
+   */
+  private static function extensionArgs(): array {
+    $path = (string) getenv('OKTA_SYNC_EXT');
+    if ($path === '' && extension_loaded('okta_sync')) {
+      // The very file this process loaded (make test-module: -d extension=).
+      foreach (@file('/proc/self/maps') ?: [] as $line) {
+        if (preg_match('~\s(/\S*okta_sync\S*\.so)$~', trim($line), $m) === 1) {
+          $path = $m[1];
+          break;
+        }
+      }
+    }
+    return $path === '' ? [] : ['-d', "extension=$path"];
   }
 
   /**

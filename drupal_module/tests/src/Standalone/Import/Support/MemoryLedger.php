@@ -20,11 +20,11 @@ final class MemoryLedger implements EventLedgerInterface, ImportQueueInterface {
   public array $keys = [];
 
   /**
-   * The published.
+   * Newest ordering time (ms) per Okta user.
    *
-   * @var array<string, string>
+   * @var array<string, int>
    */
-  public array $published = [];
+  public array $order = [];
 
   /**
    * The queue.
@@ -50,15 +50,15 @@ final class MemoryLedger implements EventLedgerInterface, ImportQueueInterface {
   /**
    * {@inheritdoc}
    */
-  public function lastPublished(string $oktaId): ?string {
-    return $this->published[$oktaId] ?? NULL;
+  public function lastOrder(string $oktaId): ?int {
+    return $this->order[$oktaId] ?? NULL;
   }
 
   /**
    * {@inheritdoc}
    */
-  public function setLastPublished(string $oktaId, string $published): void {
-    $this->published[$oktaId] = $published;
+  public function setLastOrder(string $oktaId, int $orderMs): void {
+    $this->order[$oktaId] = $orderMs;
   }
 
   /**
