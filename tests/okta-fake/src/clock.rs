@@ -29,6 +29,20 @@ pub fn http_date() -> String {
     httpdate::fmt_http_date(SystemTime::now())
 }
 
+/// Latest instant an HTTP date can show (9999-12-31T23:59:59Z).
+const LAST_HTTP_DATE: i64 = 253_402_300_799;
+
+/// A `Date` header `offset_secs` away from now (a fault's skewed clock), clamped
+/// to 1970-01-01 ..= 9999-12-31 (what RFC 1123 dates can express).
+pub fn http_date_offset(offset_secs: i64) -> String {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let at = now.saturating_add(offset_secs).clamp(0, LAST_HTTP_DATE);
+    httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(at as u64))
+}
+
 pub fn epoch_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -45,5 +59,14 @@ mod tests {
         let t = parse_iso("2013-07-02T21:36:25.344Z").expect("parses");
         assert_eq!(iso(t), "2013-07-02T21:36:25.344Z");
         assert!(http_date().ends_with(" GMT"));
+    }
+
+    #[test]
+    fn shifted_dates_clamp_to_what_http_dates_can_express() {
+        assert_eq!(http_date_offset(i64::MIN), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date_offset(i64::MAX), "Fri, 31 Dec 9999 23:59:59 GMT");
+        let day_ago = httpdate::parse_http_date(&http_date_offset(-86_400)).expect("date");
+        let behind = SystemTime::now().duration_since(day_ago).expect("past");
+        assert!(behind.as_secs().abs_diff(86_400) <= 2, "{behind:?}");
     }
 }

@@ -157,6 +157,72 @@ pub enum FaultKind {
     Reset,
     /// 200 with a body that is not valid JSON.
     Malformed,
+    /// A user list (`GET /api/v1/users`, `GET /api/v1/groups/{id}/users`) that
+    /// never ends: each page is one synthetic user plus a `rel="next"` link with a
+    /// fresh cursor.
+    #[serde(rename = "endless_pages")]
+    EndlessPages,
+    /// 200 with a JSON array of padded users exactly `size_bytes` long, streamed.
+    Oversized,
+    /// The request is performed, then its real response body is cut short.
+    Truncated,
+}
+
+impl FaultKind {
+    /// Kinds that always perform the request and then alter its response.
+    pub fn acts_after(self) -> bool {
+        matches!(self, FaultKind::EndlessPages | FaultKind::Truncated)
+    }
+}
+
+/// `Retry-After` as a fault sends it: seconds, or any text verbatim (an HTTP date,
+/// garbage).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RetryAfter {
+    Secs(i64),
+    Text(String),
+}
+
+impl RetryAfter {
+    pub fn header_value(&self) -> String {
+        match self {
+            RetryAfter::Secs(n) => n.to_string(),
+            RetryAfter::Text(t) => t.clone(),
+        }
+    }
+}
+
+/// Which `X-Rate-Limit-*` headers a fault's response carries: all (`true`, the
+/// default), none (`false`) or the listed ones (`["limit", "remaining", "reset"]`).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum RateHeaders {
+    All(bool),
+    Only(Vec<String>),
+}
+
+impl RateHeaders {
+    pub const NAMES: [&'static str; 3] = ["limit", "remaining", "reset"];
+
+    /// Whether the header `name` (one of [`RateHeaders::NAMES`]) is sent.
+    pub fn sends(&self, name: &str) -> bool {
+        match self {
+            RateHeaders::All(all) => *all,
+            RateHeaders::Only(list) => list.iter().any(|n| n.eq_ignore_ascii_case(name)),
+        }
+    }
+}
+
+/// How a `truncated` fault cuts the body.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TruncateMode {
+    /// `Content-Length` is the cut length: a well-framed body that is not JSON.
+    #[default]
+    Short,
+    /// `Content-Length` is the full length, then the connection closes early.
+    Lying,
 }
 
 /// An injected failure. Matches requests under `path_prefix` (and `method`, if set);
@@ -180,6 +246,130 @@ pub struct Fault {
     /// `"after"`: perform the request, then report the failure (the client sees an
     /// error although Okta applied the change). Default `"before"`.
     pub phase: Option<String>,
+    /// Adds `Retry-After` (seconds, or a string sent verbatim). Any kind but `reset`.
+    pub retry_after: Option<RetryAfter>,
+    /// Which `X-Rate-Limit-*` headers are sent (default all). Any kind but `reset`.
+    pub rate_headers: Option<RateHeaders>,
+    /// `X-Rate-Limit-Reset` = real now + this (may be huge or negative).
+    pub reset_offset_secs: Option<i64>,
+    /// `Date` = real now + this (negative: an old `Date`); clamped to 1970..=9999.
+    pub date_offset_secs: Option<i64>,
+    /// `oversized`: exact body length in bytes (default 50,000,000; at least 2).
+    pub size_bytes: Option<u64>,
+    /// `oversized`: `false` sends the body chunked instead of with `Content-Length`.
+    pub content_length: Option<bool>,
+    /// `truncated`: `"short"` (default) or `"lying"`.
+    pub mode: Option<TruncateMode>,
+    /// `truncated`: body bytes kept (default half; always fewer than the full body).
+    pub keep_bytes: Option<u64>,
+}
+
+/// Default `size_bytes` of an `oversized` fault.
+pub const OVERSIZED_DEFAULT_BYTES: u64 = 50_000_000;
+
+impl Fault {
+    /// Rejects options that do not apply to the fault's kind, or values the fault
+    /// cannot honour, so that a test never runs with a fault it did not mean.
+    pub fn validate(&self) -> Result<(), String> {
+        let kind = self.kind;
+        let name = serde_json::to_value(kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let only = |set: bool, field: &str, allowed: FaultKind| -> Result<(), String> {
+            if set && kind != allowed {
+                Err(format!(
+                    "fault option `{field}` does not apply to kind `{name}`"
+                ))
+            } else {
+                Ok(())
+            }
+        };
+        match self.phase.as_deref() {
+            None | Some("after") => {}
+            Some("before") if !kind.acts_after() => {}
+            Some("before") => {
+                return Err(format!(
+                    "kind `{name}` always performs the request first; `phase` must be \"after\" or absent"
+                ))
+            }
+            Some(other) => {
+                return Err(format!(
+                    "fault `phase` must be \"before\" or \"after\", not {other:?}"
+                ))
+            }
+        }
+        if let Some(rate) = self.rate {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!("fault `rate` must be within 0..1, not {rate}"));
+            }
+        }
+        only(
+            self.size_bytes.is_some(),
+            "size_bytes",
+            FaultKind::Oversized,
+        )?;
+        only(
+            self.content_length.is_some(),
+            "content_length",
+            FaultKind::Oversized,
+        )?;
+        only(self.mode.is_some(), "mode", FaultKind::Truncated)?;
+        only(
+            self.keep_bytes.is_some(),
+            "keep_bytes",
+            FaultKind::Truncated,
+        )?;
+        if self.size_bytes.is_some_and(|n| n < 2) {
+            return Err("fault `size_bytes` must be at least 2 (`[]`)".to_string());
+        }
+        let header_options = self.retry_after.is_some()
+            || self.rate_headers.is_some()
+            || self.reset_offset_secs.is_some()
+            || self.date_offset_secs.is_some();
+        if kind == FaultKind::Reset && header_options {
+            return Err(
+                "kind `reset` sends no response, so it takes no header options".to_string(),
+            );
+        }
+        if let Some(RetryAfter::Text(t)) = &self.retry_after {
+            if t.bytes()
+                .any(|b| !(b == b'\t' || (b' '..=b'~').contains(&b)))
+            {
+                return Err("fault `retry_after` text must be printable ASCII".to_string());
+            }
+        }
+        if let Some(RateHeaders::Only(list)) = &self.rate_headers {
+            if let Some(bad) = list
+                .iter()
+                .find(|n| !RateHeaders::NAMES.iter().any(|k| k.eq_ignore_ascii_case(n)))
+            {
+                return Err(format!(
+                    "fault `rate_headers` names `limit`, `remaining` and `reset`, not {bad:?}"
+                ));
+            }
+        }
+        if self.reset_offset_secs.is_some()
+            && self
+                .rate_headers
+                .as_ref()
+                .is_some_and(|r| !r.sends("reset"))
+        {
+            return Err(
+                "fault `reset_offset_secs` needs `X-Rate-Limit-Reset`, which `rate_headers` leaves out"
+                    .to_string(),
+            );
+        }
+        if kind == FaultKind::EndlessPages
+            && self
+                .method
+                .as_deref()
+                .is_some_and(|m| !m.eq_ignore_ascii_case("GET"))
+        {
+            return Err("kind `endless_pages` only applies to GET".to_string());
+        }
+        Ok(())
+    }
 }
 
 /// Run-time knobs: `POST /__fake/knobs` deep-merges JSON into these.
@@ -240,7 +430,11 @@ impl Knobs {
                 return Err(format!("unknown knob `{key}`"));
             }
         }
-        serde_json::from_value(current).map_err(|e| e.to_string())
+        let knobs: Knobs = serde_json::from_value(current).map_err(|e| e.to_string())?;
+        for f in &knobs.faults {
+            f.validate()?;
+        }
+        Ok(knobs)
     }
 }
 

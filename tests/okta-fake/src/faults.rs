@@ -11,7 +11,22 @@ pub struct Fired {
     pub kind: FaultKind,
     pub status: u16,
     pub delay_ms: u64,
+    /// Perform the request first, then alter or replace its response.
     pub after: bool,
+    /// The fault as configured (header and body options).
+    pub fault: Fault,
+}
+
+/// The user lists an `endless_pages` fault applies to.
+pub fn is_user_list(method: &str, path: &str) -> bool {
+    if !method.eq_ignore_ascii_case("GET") {
+        return false;
+    }
+    let segments: Vec<&str> = path.split('/').skip(1).collect();
+    matches!(
+        segments.as_slice(),
+        ["api", "v1", "users"] | ["api", "v1", "groups", _, "users"]
+    )
 }
 
 fn matches(f: &Fault, method: &str, path: &str) -> bool {
@@ -23,7 +38,8 @@ fn matches(f: &Fault, method: &str, path: &str) -> bool {
         .method
         .as_deref()
         .is_none_or(|m| m.eq_ignore_ascii_case(method));
-    prefix_ok && method_ok
+    let kind_ok = f.kind != FaultKind::EndlessPages || is_user_list(method, path);
+    prefix_ok && method_ok && kind_ok
 }
 
 /// Decides whether a fault fires for this request, consuming one `next` use.
@@ -61,7 +77,8 @@ pub fn pick(shared: &Shared, method: &str, path: &str) -> Option<Fired> {
                 kind: f.kind,
                 status: f.status.unwrap_or(default_status),
                 delay_ms: f.delay_ms.unwrap_or(30_000),
-                after: f.phase.as_deref() == Some("after"),
+                after: f.phase.as_deref() == Some("after") || f.kind.acts_after(),
+                fault: f.clone(),
             });
             break;
         }
@@ -70,4 +87,24 @@ pub fn pick(shared: &Shared, method: &str, path: &str) -> Option<Fired> {
         knobs.faults.remove(i);
     }
     fired
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endless_pages_only_match_user_lists() {
+        let f = Fault {
+            kind: FaultKind::EndlessPages,
+            ..Fault::default()
+        };
+        assert!(matches(&f, "GET", "/api/v1/users"));
+        assert!(matches(&f, "GET", "/api/v1/groups/00g1/users"));
+        assert!(!matches(&f, "POST", "/api/v1/users"));
+        assert!(!matches(&f, "GET", "/api/v1/users/00u1"));
+        assert!(!matches(&f, "GET", "/api/v1/groups"));
+        let status = Fault::default();
+        assert!(matches(&status, "GET", "/api/v1/users/00u1"));
+    }
 }

@@ -137,8 +137,13 @@ pub fn delete(shared: &Shared, gid: &str) -> HandlerResult {
     Ok(Resp::no_content())
 }
 
+/// The page size of a member list request (default 1000).
+pub fn members_limit(req: &Req) -> Result<usize, ApiError> {
+    paging::limit(req, 1000, 10_000)
+}
+
 pub fn members(shared: &Shared, req: &Req, gid: &str) -> HandlerResult {
-    let limit = paging::limit(req, 1000, 10_000)?;
+    let limit = members_limit(req)?;
     let after = req.q("after").filter(|a| !a.is_empty()).map(str::to_string);
     let store = shared.store.lock();
     if !store.groups.contains_key(gid) {

@@ -60,6 +60,12 @@ pub enum Body {
     },
     /// Drop the connection without answering.
     Reset,
+    /// A generated JSON array of exactly `size` bytes (the `oversized` fault),
+    /// chunked unless `content_length`.
+    Oversized {
+        size: u64,
+        content_length: bool,
+    },
 }
 
 pub struct Resp {

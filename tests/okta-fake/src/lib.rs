@@ -3,6 +3,7 @@
 //! shares no code or types with the product's client. See README.md.
 
 mod auth;
+mod body;
 mod clock;
 mod config;
 mod control;
@@ -28,5 +29,8 @@ mod tls;
 mod users;
 mod validate;
 
-pub use config::{FakeConfig, Fault, FaultKind, Knobs, OAuthClient, PasswordPolicy, RateLimits};
+pub use config::{
+    FakeConfig, Fault, FaultKind, Knobs, OAuthClient, PasswordPolicy, RateHeaders, RateLimits,
+    RetryAfter, TruncateMode,
+};
 pub use running::RunningFake;

@@ -6,14 +6,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use rand::Rng;
 use serde_json::{json, Map, Value};
 
 use crate::auth;
+use crate::body::{Lying, OutBody, Oversized};
 use crate::clock;
-use crate::config::FaultKind;
+use crate::config::{FaultKind, RateHeaders, TruncateMode, OVERSIZED_DEFAULT_BYTES};
 use crate::errors::ApiError;
 use crate::faults;
 use crate::http::{Body, Req, Resp};
@@ -22,6 +23,7 @@ use crate::ratelimit::{self, RateDecision};
 use crate::redact;
 use crate::router;
 use crate::shared::Shared;
+use crate::store::{Status, Store};
 
 /// Largest request body accepted (Okta's own ceiling is unpublished).
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -37,7 +39,7 @@ impl Drop for Slot<'_> {
 
 /// The outcome of one request, for the connection layer.
 pub enum Outcome {
-    Response(hyper::Response<Full<Bytes>>),
+    Response(hyper::Response<OutBody>),
     /// Close the connection without answering.
     Reset,
 }
@@ -64,19 +66,45 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
 
     if req.raw_path.starts_with("/__fake/") || req.raw_path == "/__fake" {
         let resp = crate::control::handle(&shared, &req).await;
-        return Outcome::Response(finish(resp, &req, None));
+        return Outcome::Response(finish(resp, &req, &shared.base_url, None, None));
     }
 
-    let (resp, rate, principal) = api(&shared, &req).await;
-    if matches!(resp.body, Body::Reset) {
-        log(&shared, &req, 0, started, principal);
+    let answer = api(&shared, &req).await;
+    if matches!(answer.resp.body, Body::Reset) {
+        log(&shared, &req, 0, started, answer.principal);
         return Outcome::Reset;
     }
-    log(&shared, &req, resp.status, started, principal);
-    Outcome::Response(finish(resp, &req, rate))
+    log(&shared, &req, answer.resp.status, started, answer.principal);
+    Outcome::Response(finish(
+        answer.resp,
+        &req,
+        &shared.base_url,
+        answer.rate,
+        answer.fault.as_ref(),
+    ))
 }
 
-async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<String>) {
+/// What [`api`] decided: the response, the rate-limit decision for its headers,
+/// who asked, and the fault that fired (its header and body options apply).
+struct Answer {
+    resp: Resp,
+    rate: Option<RateDecision>,
+    principal: Option<String>,
+    fault: Option<faults::Fired>,
+}
+
+impl Answer {
+    fn plain(resp: Resp, rate: Option<RateDecision>) -> Answer {
+        Answer {
+            resp,
+            rate,
+            principal: None,
+            fault: None,
+        }
+    }
+}
+
+async fn api(shared: &Shared, req: &Req) -> Answer {
     // Okta's edge answers 411 before anything else looks at the request.
     if (req.method == "POST" || req.method == "PUT")
         && req.headers.get("content-length").is_none()
@@ -92,7 +120,7 @@ async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<
                 ),
             },
         };
-        return (resp, None, None);
+        return Answer::plain(resp, None);
     }
 
     let knobs = shared.knobs();
@@ -106,11 +134,7 @@ async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<
             remaining: 0,
             reset: clock::epoch_secs() + 1,
         };
-        return (
-            Resp::from_error(&ApiError::rate_limited()),
-            Some(decision),
-            None,
-        );
+        return Answer::plain(Resp::from_error(&ApiError::rate_limited()), Some(decision));
     }
 
     let segments: Vec<&str> = req.raw_path.split('/').skip(1).collect();
@@ -118,7 +142,7 @@ async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<
         .map(|b| shared.limiter.lock().check(b, &knobs.rate_limits));
     if let Some(d) = decision {
         if !d.allowed {
-            return (Resp::from_error(&ApiError::rate_limited()), decision, None);
+            return Answer::plain(Resp::from_error(&ApiError::rate_limited()), decision);
         }
     }
 
@@ -134,7 +158,12 @@ async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<
 
     let fault = faults::pick(shared, &req.method, &req.raw_path);
     if let Some(f) = fault.as_ref().filter(|f| !f.after) {
-        return (fault_response(f).await, decision, None);
+        return Answer {
+            resp: fault_response(shared, req, f, None).await,
+            rate: decision,
+            principal: None,
+            fault,
+        };
     }
 
     let mut principal = None;
@@ -160,10 +189,16 @@ async fn api(shared: &Shared, req: &Req) -> (Resp, Option<RateDecision>, Option<
             Err(e) => Resp::from_error(&e),
         }
     };
-    if let Some(f) = fault.as_ref().filter(|f| f.after) {
-        return (fault_response(f).await, decision, principal);
+    let resp = match fault.as_ref() {
+        Some(f) => fault_response(shared, req, f, Some(resp)).await,
+        None => resp,
+    };
+    Answer {
+        resp,
+        rate: decision,
+        principal,
+        fault,
     }
-    (resp, decision, principal)
 }
 
 /// Okta is JSON-only: a body must be declared `application/json`.
@@ -179,7 +214,9 @@ fn content_type_ok(req: &Req, required: bool) -> Result<(), ApiError> {
     }
 }
 
-async fn fault_response(f: &faults::Fired) -> Resp {
+/// The response a fault gives. `real` is the response of the performed request
+/// when the fault acts after it (`Fired::after`).
+async fn fault_response(shared: &Shared, req: &Req, f: &faults::Fired, real: Option<Resp>) -> Resp {
     match f.kind {
         FaultKind::Status => Resp::from_error(&status_error(f.status)),
         FaultKind::Timeout => {
@@ -199,7 +236,60 @@ async fn fault_response(f: &faults::Fired) -> Resp {
                 bytes: Bytes::from_static(b"{\"id\":\"00u"),
             },
         },
+        FaultKind::Oversized => Resp {
+            status: 200,
+            headers: Vec::new(),
+            body: Body::Oversized {
+                size: f.fault.size_bytes.unwrap_or(OVERSIZED_DEFAULT_BYTES),
+                content_length: f.fault.content_length.unwrap_or(true),
+            },
+        },
+        // `finish` cuts the real body.
+        FaultKind::Truncated => real.unwrap_or_else(|| Resp::from_error(&ApiError::internal())),
+        FaultKind::EndlessPages => match real {
+            Some(r) if r.status == 200 => endless_page(shared, req, r),
+            // Auth, scope and query errors stay as they are.
+            Some(r) => r,
+            None => Resp::from_error(&ApiError::internal()),
+        },
     }
+}
+
+/// One page of a list that never ends: a synthetic ACTIVE user with a fresh id
+/// (not stored) and a `next` link whose cursor is that id, as Okta's are.
+fn endless_page(shared: &Shared, req: &Req, real: Resp) -> Resp {
+    let limit = if req.raw_path == "/api/v1/users" {
+        crate::users::list::page_limit(req)
+    } else {
+        crate::groups::members_limit(req)
+    }
+    .unwrap_or(1);
+    let mut user = Store::new_user(Map::new(), Status::Active);
+    let login = format!("endless.{}@example.com", user.id.to_ascii_lowercase());
+    for (k, v) in [
+        ("login", login.as_str()),
+        ("email", login.as_str()),
+        ("firstName", "Endless"),
+        ("lastName", "Pages"),
+    ] {
+        user.profile.insert(k.into(), Value::String(v.into()));
+    }
+    user.activated = Some(user.created);
+    user.status_changed = Some(user.created);
+    let resp = Resp {
+        status: 200,
+        headers: real
+            .headers
+            .into_iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("link"))
+            .collect(),
+        body: Body::Json(Value::Array(vec![crate::render::user(
+            &shared.base_url,
+            &user,
+            false,
+        )])),
+    };
+    crate::paging::links(resp, &shared.base_url, req, Some(&user.id), limit)
 }
 
 fn status_error(status: u16) -> ApiError {
@@ -215,22 +305,63 @@ fn status_error(status: u16) -> ApiError {
     }
 }
 
-fn finish(resp: Resp, req: &Req, rate: Option<RateDecision>) -> hyper::Response<Full<Bytes>> {
-    let (content_type, bytes) = match resp.body {
-        Body::Empty | Body::Reset => (None, Bytes::new()),
+/// A `truncated` fault's cut of a response body (bodiless responses pass as they are).
+fn body_bytes(bytes: Bytes, fault: Option<&faults::Fired>) -> OutBody {
+    let Some(f) = fault.filter(|f| f.kind == FaultKind::Truncated) else {
+        return OutBody::full(bytes);
+    };
+    if bytes.is_empty() {
+        return OutBody::full(bytes);
+    }
+    let len = bytes.len();
+    let keep = f
+        .fault
+        .keep_bytes
+        .map_or(len / 2, |k| usize::try_from(k).unwrap_or(usize::MAX))
+        .min(len - 1);
+    match f.fault.mode.unwrap_or_default() {
+        TruncateMode::Short => OutBody::full(bytes.slice(..keep)),
+        TruncateMode::Lying => OutBody::Lying(Lying::new(bytes.slice(..keep), len as u64)),
+    }
+}
+
+fn finish(
+    resp: Resp,
+    req: &Req,
+    base_url: &str,
+    rate: Option<RateDecision>,
+    fault: Option<&faults::Fired>,
+) -> hyper::Response<OutBody> {
+    let (content_type, body) = match resp.body {
+        Body::Empty | Body::Reset => (None, OutBody::full(Bytes::new())),
         Body::Json(v) => (
             Some("application/json"),
-            Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+            body_bytes(
+                Bytes::from(serde_json::to_vec(&v).unwrap_or_default()),
+                fault,
+            ),
         ),
         Body::Raw {
             content_type,
             bytes,
-        } => (Some(content_type), bytes),
+        } => (Some(content_type), body_bytes(bytes, fault)),
+        Body::Oversized {
+            size,
+            content_length,
+        } => (
+            Some("application/json"),
+            OutBody::Oversized(Oversized::new(base_url, size, content_length)),
+        ),
+    };
+    let options = fault.map(|f| &f.fault);
+    let date = match options.and_then(|f| f.date_offset_secs) {
+        Some(offset) => clock::http_date_offset(offset),
+        None => clock::http_date(),
     };
     let mut builder = hyper::Response::builder()
         .status(resp.status)
         .header("X-Okta-Request-Id", req.request_id.as_str())
-        .header("Date", clock::http_date());
+        .header("Date", date);
     if let Some(ct) = content_type {
         if !resp
             .headers
@@ -240,17 +371,32 @@ fn finish(resp: Resp, req: &Req, rate: Option<RateDecision>) -> hyper::Response<
             builder = builder.header("Content-Type", ct);
         }
     }
+    let sends = options
+        .and_then(|f| f.rate_headers.clone())
+        .unwrap_or(RateHeaders::All(true));
     if let Some(d) = rate {
-        builder = builder
-            .header("X-Rate-Limit-Limit", d.limit.to_string())
-            .header("X-Rate-Limit-Remaining", d.remaining.to_string())
-            .header("X-Rate-Limit-Reset", d.reset.to_string());
+        if sends.sends("limit") {
+            builder = builder.header("X-Rate-Limit-Limit", d.limit.to_string());
+        }
+        if sends.sends("remaining") {
+            builder = builder.header("X-Rate-Limit-Remaining", d.remaining.to_string());
+        }
+    }
+    let reset = match options.and_then(|f| f.reset_offset_secs) {
+        Some(offset) => Some((clock::epoch_secs() as i64).saturating_add(offset)),
+        None => rate.map(|d| d.reset as i64),
+    };
+    if let Some(reset) = reset.filter(|_| sends.sends("reset")) {
+        builder = builder.header("X-Rate-Limit-Reset", reset.to_string());
+    }
+    if let Some(retry_after) = options.and_then(|f| f.retry_after.as_ref()) {
+        builder = builder.header("Retry-After", retry_after.header_value());
     }
     for (k, v) in &resp.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
-    builder.body(Full::new(bytes)).unwrap_or_else(|_| {
-        let mut r = hyper::Response::new(Full::new(Bytes::from_static(b"{}")));
+    builder.body(body).unwrap_or_else(|_| {
+        let mut r = hyper::Response::new(OutBody::full(Bytes::from_static(b"{}")));
         *r.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR;
         r
     })

@@ -27,6 +27,9 @@ impl RunningFake {
 
     /// Like [`RunningFake::start`] on a given address (`okta-fake --listen`).
     pub fn start_on(addr: SocketAddr, cfg: FakeConfig) -> std::io::Result<RunningFake> {
+        for f in &cfg.faults {
+            f.validate().map_err(std::io::Error::other)?;
+        }
         let std_listener = std::net::TcpListener::bind(addr)?;
         std_listener.set_nonblocking(true)?;
         let local = std_listener.local_addr()?;

@@ -384,6 +384,35 @@ fn throttling_and_auth_errors_conform() {
 }
 
 #[test]
+fn hostile_fault_bodies_conform() {
+    // What the client must survive still has Okta's shapes.
+    let api = Api::start();
+    api.fake
+        .set_knobs(json!({"faults": {"kind": "endless_pages", "next": 1}}));
+    let page = api.get("/api/v1/users?limit=5");
+    check("/api/v1/users", "get", &page);
+    assert_eq!(page.json.as_array().map(Vec::len), Some(1));
+    user_checks("endless page user", &page.json[0]);
+
+    api.fake
+        .set_knobs(json!({"faults": {"kind": "oversized", "size_bytes": 40_000, "next": 1}}));
+    let big = api.get("/api/v1/users");
+    assert_eq!(big.text.len(), 40_000);
+    check("/api/v1/users", "get", &big);
+    for u in big.json.as_array().expect("array") {
+        user_checks("oversized user", u);
+    }
+
+    api.fake.set_knobs(
+        json!({"faults": {"status": 429, "next": 1, "retry_after": 5,
+        "rate_headers": false, "date_offset_secs": -86400}}),
+    );
+    let limited = api.get("/api/v1/users");
+    assert_eq!(limited.status, 429);
+    check("/api/v1/users", "get", &limited);
+}
+
+#[test]
 fn conversion_keeps_nullability_and_rejects_wrong_shapes() {
     // Guards the converter itself: a User with a wrong `status` must fail.
     let schema = json!({"$ref": "#/components/schemas/User"});

@@ -187,6 +187,44 @@ fn after_phase_fault_applies_the_change_but_reports_failure() {
 }
 
 #[test]
+fn malformed_after_a_create_commits_the_user() {
+    let api = Api::start();
+    api.fake.set_knobs(
+        json!({"faults": {"kind": "malformed", "phase": "after", "next": 1,
+        "method": "POST", "path_prefix": "/api/v1/users"}}),
+    );
+    let body = json!({"profile": common::profile("committed@example.com")});
+    let r = api.post("/api/v1/users", body.clone());
+    assert_eq!(r.status, 200);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&r.text).is_err(),
+        "the client cannot read the created user"
+    );
+    let state = api.fake.state();
+    let users = state["users"].as_array().expect("users");
+    assert_eq!(users.len(), 1, "the create happened");
+    assert_eq!(users[0]["profile"]["login"], "committed@example.com");
+    assert_eq!(users[0]["status"], "PROVISIONED");
+    // A blind retry runs into the user the first call created.
+    api.post("/api/v1/users", body)
+        .expect_error(400, "E0000001");
+
+    // `phase` before (the default): nothing is created.
+    api.fake
+        .set_knobs(json!({"faults": {"kind": "malformed", "next": 1, "method": "POST"}}));
+    let r = api.post(
+        "/api/v1/users",
+        json!({"profile": common::profile("never@example.com")}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        api.fake.state()["users"].as_array().map(Vec::len),
+        Some(1),
+        "a before-phase fault has no effect"
+    );
+}
+
+#[test]
 fn reset_malformed_and_timeout_faults() {
     let api = Api::start();
     api.fake

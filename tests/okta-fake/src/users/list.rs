@@ -39,6 +39,18 @@ pub fn attribute(u: &User, attr: &str) -> Value {
     }
 }
 
+/// The page size of a user list request (`q` defaults to 10, the rest to 200).
+pub fn page_limit(req: &Req) -> Result<usize, ApiError> {
+    let q = req.q("search").is_none_or(str::is_empty)
+        && req.q("filter").is_none_or(str::is_empty)
+        && req.q("q").is_some_and(|q| !q.is_empty());
+    if q {
+        paging::limit(req, Q_DEFAULT_LIMIT, MAX_LIMIT)
+    } else {
+        paging::limit(req, DEFAULT_LIMIT, MAX_LIMIT)
+    }
+}
+
 enum Query {
     All,
     Q(String),
@@ -56,10 +68,7 @@ pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
     } else {
         Query::All
     };
-    let limit = match query {
-        Query::Q(_) => paging::limit(req, Q_DEFAULT_LIMIT, MAX_LIMIT)?,
-        _ => paging::limit(req, DEFAULT_LIMIT, MAX_LIMIT)?,
-    };
+    let limit = page_limit(req)?;
     let lag = Duration::from_millis(shared.knobs.read().search_lag_ms);
     let matches = |u: &User| -> bool {
         match &query {
