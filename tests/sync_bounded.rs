@@ -210,3 +210,110 @@ fn a_login_claimed_by_another_account_is_never_linked() {
     );
     assert_eq!(env.user_by_id(&id), Some(before));
 }
+
+/// A server that pages forever (one user a page, a fresh cursor each time):
+/// reconcile stops with a clear, final error instead of listing until the
+/// deadline, and touches nobody.
+#[test]
+fn endless_pagination_fails_the_run_clearly() {
+    let env = start();
+    env.fake
+        .set_knobs(json!({"faults": {"kind": "endless_pages"}}));
+    // More than the targeted-lookup size, so the whole org is listed.
+    let users: Vec<_> = (1..=201)
+        .map(|i| snapshot(i, &format!("u{i}"), &format!("u{i}@example.com")))
+        .collect();
+    let settings = env.settings(json!({"deadline": 60}));
+    let started = Instant::now();
+    let r = sync_users_with(&env.client, &settings, &users, &bulk(Mode::Reconcile));
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let e = r.outcomes[0].error.as_ref().expect("failed");
+    assert_eq!(e.code, "decode", "{e:?}");
+    assert!(e.summary.contains("not advancing"), "{}", e.summary);
+    assert!(r.outcomes.iter().all(|o| o.action == Action::Failed));
+    assert!(env.users().is_empty());
+}
+
+/// A 200 far larger than max_response_bytes is not read into memory: the
+/// lookup fails as a retryable decode error naming the setting.
+#[test]
+fn oversized_bodies_are_refused() {
+    let env = start();
+    env.seed_user("ann@example.com", "ACTIVE");
+    for chunked in [false, true] {
+        env.fake.set_knobs(
+            json!({"faults": {"kind": "oversized", "size_bytes": 50_000_000,
+            "content_length": !chunked, "method": "GET"}}),
+        );
+        let settings = env.settings(json!({"max_response_bytes": 1_048_576, "max_retries": 0}));
+        let r = test_connection_with(&env.client, &settings, "ann@example.com");
+        let e = r.error.expect("error");
+        assert_eq!(e.code, "decode", "{e:?}");
+        assert!(e.summary.contains("max_response_bytes"), "{}", e.summary);
+        assert!(e.retryable);
+    }
+}
+
+/// Cut-short bodies after a create: either framing gives a recovered
+/// create (the user is looked up), never a second user.
+#[test]
+fn truncated_create_answers_are_recovered() {
+    let env = start();
+    for (i, mode) in ["short", "lying"].iter().enumerate() {
+        env.fake.set_knobs(
+            json!({"faults": {"kind": "truncated", "mode": mode, "next": 1,
+            "method": "POST", "path_prefix": "/api/v1/users"}}),
+        );
+        let mail = format!("t{i}@example.com");
+        let o = sync_user_with(
+            &env.client,
+            &env.settings(json!({})),
+            Event::Insert,
+            &snapshot(i as i64 + 1, "t", &mail),
+        );
+        assert!(
+            matches!(o.action, Action::Created | Action::Linked),
+            "{mode}: {o:?}"
+        );
+        assert_eq!(
+            o.okta_id.as_deref(),
+            env.user(&mail).as_ref().and_then(|u| u["id"].as_str())
+        );
+    }
+    assert_eq!(env.users().len(), 2);
+}
+
+/// A 429 carrying only Retry-After (no rate headers) and one with an absurd
+/// reset and an old Date: waits follow Retry-After, never a stale window.
+#[test]
+fn retry_after_and_absurd_headers() {
+    let env = start();
+    env.seed_user("ann@example.com", "ACTIVE");
+    env.fake.set_knobs(
+        json!({"faults": {"status": 429, "next": 1, "rate_headers": false,
+        "retry_after": 1}}),
+    );
+    let started = Instant::now();
+    let r = test_connection_with(&env.client, &env.settings(json!({})), "ann@example.com");
+    assert!(r.ok, "{r:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    env.fake.set_knobs(
+        json!({"faults": {"status": 429, "reset_offset_secs": 1_000_000_000,
+        "date_offset_secs": -86400}}),
+    );
+    let started = Instant::now();
+    let r = test_connection_with(
+        &env.client,
+        &env.settings(json!({"deadline": 5})),
+        "ann@example.com",
+    );
+    assert!(started.elapsed() < Duration::from_secs(6));
+    let e = r.error.expect("error");
+    assert!(e.retryable);
+    // Nothing usable in the headers: one Okta window assumed, not years.
+    assert!(e.retry_after.is_some_and(|s| s <= 125.0), "{e:?}");
+}
