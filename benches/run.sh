@@ -23,5 +23,5 @@ if [ -z "${BENCH_SOAK_ONLY:-}" ]; then
 fi
 # The fault-injection soak, on a fake of its own (lost / duplicated / wrongly
 # reported must all be 0). BENCH_SOAK_ONLY=1 runs just this part.
-"$lib/with-fake.sh" -- "$php" -n -d memory_limit=-1 "$root/benches/soak.php" || status=$?
+"$lib/with-fake.sh" -- "$php" -n -d memory_limit=-1 -d "extension=$ext" "$root/benches/soak.php" || status=$?
 exit $status

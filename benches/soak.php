@@ -154,8 +154,10 @@ $fake->reset();
 $fake->knobs([
   'latency_ms' => 5,
   'jitter_ms' => 10,
-  // Okta's per-minute limits x10: the soak is about faults, not windows.
-  'rate_limits' => ['window_secs' => 60, 'users' => 6000, 'user_get' => 20000, 'user_write' => 6000, 'groups' => 5000, 'group' => 10000, 'other' => 12000],
+  // Okta's per-minute limits x10 counted over 5 s windows: the soak is about
+  // faults, not windows, and an injected 429 closes its bucket only until
+  // the window's reset (a few seconds, not up to a minute).
+  'rate_limits' => ['window_secs' => 5, 'users' => 500, 'user_get' => 1666, 'user_write' => 500, 'groups' => 416, 'group' => 833, 'other' => 1000],
   'faults' => [
     ['status' => 500, 'rate' => 0.02],
     ['status' => 503, 'rate' => 0.02, 'phase' => 'after'],
