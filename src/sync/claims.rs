@@ -17,8 +17,9 @@
 use std::collections::HashMap;
 
 use super::bulk::Stage;
+use super::error::local_error;
 use super::mapping;
-use super::outcome::{Action, ErrorInfo, Outcome};
+use super::outcome::{Action, Outcome};
 use super::settings::Settings;
 use super::snapshot::UserSnapshot;
 
@@ -27,22 +28,14 @@ pub const CONFLICT: &str = "conflict";
 
 /// A failed outcome: `uid` cannot be synced because `owner` holds `what`.
 pub fn conflict(uid: i64, owner: i64, what: &str) -> Outcome {
-    Outcome::failed(
-        uid,
-        ErrorInfo {
-            code: CONFLICT.to_owned(),
-            summary: format!(
-                "{what} is already claimed by Drupal user {owner}; one Okta user can belong to one Drupal account only"
-            ),
-            causes: Vec::new(),
-            link: None,
-            http_status: None,
-            request_id: None,
-            retryable: false,
-            retry_after: None,
-            conflict_uid: Some(owner),
-        },
-    )
+    let mut error = local_error(
+        CONFLICT,
+        format!(
+            "{what} is already claimed by Drupal user {owner}; one Okta user can belong to one Drupal account only"
+        ),
+    );
+    error.conflict_uid = Some(owner);
+    Outcome::failed(uid, error)
 }
 
 /// The cross-run rule for a user about to be matched by login: a conflict
