@@ -73,6 +73,10 @@
  *  - guard_max_share (float 0..1), guard_max_count (int): a bulk run that
  *    would deactivate or delete more users stops before acting (the share
  *    applies to runs of 20 users or more).
+ *  - backoff_base (int seconds, default 60), backoff_max (default 21600),
+ *    max_attempts (default 8): when the caller's retry queue tries a failed
+ *    push again (base, 2 x base, 4 x base ... capped at max, never before
+ *    Okta's retry_after), and after how many failures in a row it stops.
  *  Defaults: direction drupal_to_okta; operations read, create, update,
  *  deactivate for every method (delete off); create_mode staged; booleans
  *  false; login_source mail; on_delete deactivate; guard 0.5 / 500;
@@ -87,7 +91,9 @@
  * outcome), okta_status (last known), login_claimed_by (int uid, optional:
  * another Drupal account already linked to an Okta user with this login,
  * ignoring case; such a user is never matched or linked by login and,
- * without an okta_id of its own, fails with error code 'conflict'). Within
+ * without an okta_id of its own, fails with error code 'conflict'),
+ * attempts (int, optional: failed attempts in a row so far, from the
+ * caller's status row; it decides the outcome's record.retry_in). Within
  * one okta_sync_users() call, accounts whose logins are equal ignoring case
  * or that target the same Okta user fail as 'conflict' too, except the one
  * already linked (else the first): one Okta user, one Drupal account.
@@ -100,7 +106,15 @@
  * used), groups_added, groups_removed, and error => [code, summary, causes,
  * link, http_status, request_id, retryable, retry_after] on failure (NULL
  * otherwise), plus conflict_uid (the account holding the Okta user) for
- * code 'conflict'. Local codes: timeout, network, tls, decode (a success
+ * code 'conflict'; and record: what the caller stores, decided by the
+ * engine so every caller records alike: row (status row columns to merge:
+ * okta_id and okta_status when known, profile_hash (NULL clears it: only
+ * an outcome that leaves the user in step keeps one), last_action,
+ * error_code, last_error, attempts; NULL: store nothing, as for dry runs),
+ * delete_row (bool: the account is gone and done with), retry_in (int
+ * seconds until the retry queue tries again, NULL: no retry), level (PSR-3),
+ * log (bool: whether message gets its own log line; in bulk calls only
+ * failures do), message (the log line), text (plain words for forms). Local codes: timeout, network, tls, decode (a success
  * whose body was cut short, malformed or too large is retryable), deadline,
  * conflict, invalid_config, invalid_input. Every key is always present
  * (NULL when not applicable).
@@ -124,7 +138,9 @@ namespace {
   function okta_sync_test(array $settings, string $login): array {}
 
   /**
-   * Provisions one user event: 'insert', 'update', 'delete' or 'manual'.
+   * Provisions one user event: 'insert', 'update', 'delete', 'manual' or
+   * 'scheduled' (a scheduled run's retry: as manual, under the scheduled
+   * operations).
    *
    * Any other $event is a \ValueError.
    *
@@ -140,14 +156,24 @@ namespace {
    *
    * Options: method ('manual' | 'scheduled', default 'manual'), mode
    * ('push' | 'reconcile'), dry_run (bool), concurrency (int, 1 to 16,
-   * default 8: concurrent Okta requests).
+   * default 8: concurrent Okta requests), run (this call is a chunk of a
+   * longer run: ['users' => N, 'confirmed' => K] for the first chunk, then
+   * the `run` array the previous chunk returned, stored as is).
    *
    * @return array
    *   outcomes (in input order), stats (users, actions => counts by action,
    *   requests, retries, rate_limited (429s), throttled_ms, elapsed_ms), and
    *   guard (NULL unless the deletion guard stopped the run: stopped,
    *   would_disable, users, share, max_share, max_count, message; in a dry
-   *   run it reports, with stopped FALSE, that a real run would stop).
+   *   run it reports, with stopped FALSE, that a real run would stop), and
+   *   run (NULL without options.run): the run's state after this chunk:
+   *   users, allowed and disabled (the deletion guard across chunks: a
+   *   chunk may only use what earlier ones left; once one is stopped,
+   *   stopped is TRUE and later chunks send nothing), message (why it
+   *   stopped; in a dry run, why a real run would), chunks, actions (counts),
+   *   planned (dry run: counts by planned action), failed_examples and
+   *   planned_examples (the first 20 each: uid, action, text), requests,
+   *   rate_limited, throttled_ms, elapsed_ms, summary (one sentence).
    */
   function okta_sync_users(array $settings, array $users, array $options = []): array {}
 

@@ -29,6 +29,7 @@ fn opts(mode: Mode, dry_run: bool) -> BulkOptions {
         mode,
         dry_run,
         concurrency: 4,
+        run: None,
     }
 }
 
@@ -528,4 +529,78 @@ fn reconcile_repairs_drift_and_syncs_groups_of_changed_users() {
         env.user("person5@example.com").expect("user")["profile"]["firstName"],
         "person5"
     );
+}
+
+/// The module's chunks of one run: the guard counts across them (a mass
+/// deactivation spread thin still stops), a stopped run sends nothing
+/// more, and the run's report adds up without one entry per user.
+#[test]
+fn chunks_of_one_run_share_its_guard_and_its_report() {
+    use okta_sync::sync::{RunInput, RunState};
+    let env = start();
+    // 100 users in 4 chunks of 25; 4 blocked per chunk: 16 in all.
+    let users: Vec<UserSnapshot> = (1..=100)
+        .map(|i| {
+            let login = format!("c{i}@example.com");
+            let id = env.seed_user(&login, "ACTIVE");
+            let mut u = snapshot(i, &format!("c{i}"), &login);
+            u.okta_id = Some(id);
+            u.status = i % 25 >= 4;
+            u
+        })
+        .collect();
+    // 10 % of 100 = 10 allowed for the run; each chunk alone (4 of 25)
+    // would pass a per-call guard of 25 %.
+    let settings = env.settings(json!({"guard_max_share": 0.1, "guard_max_count": 1000}));
+    let run_chunks = |dry_run: bool| -> (Vec<BulkResult>, RunState) {
+        let mut state = RunInput::Start {
+            users: 100,
+            confirmed: 0,
+        };
+        let mut results = Vec::new();
+        for chunk in users.chunks(25) {
+            let mut o = opts(Mode::Push, dry_run);
+            o.run = Some(state);
+            let r = sync_users_with(&env.client, &settings, chunk, &o);
+            let next = r.run.clone().expect("run state comes back");
+            // Through the caller's storage, as JSON, like the module does.
+            state = RunInput::from_json(&next.to_json()).expect("round trip");
+            results.push(r);
+        }
+        let last = results.last().and_then(|r| r.run.clone()).expect("state");
+        (results, last)
+    };
+
+    let (_, preview) = run_chunks(true);
+    assert_eq!(preview.disabled, 16);
+    assert!(!preview.stopped);
+    assert!(
+        preview
+            .message
+            .as_deref()
+            .is_some_and(|m| m.contains("would stop")),
+        "{preview:?}"
+    );
+    assert_eq!(preview.planned.get("deactivated"), Some(&16));
+    assert!(writes(&env).is_empty(), "a dry run writes nothing");
+
+    let (results, run) = run_chunks(false);
+    // Chunks 1 and 2 deactivate 8 (≤ 10); chunk 3 would reach 12: stopped.
+    assert_eq!(run.disabled, 8);
+    assert!(run.stopped, "{run:?}");
+    assert!(results[2].guard.as_ref().is_some_and(|g| g.stopped));
+    assert!(results[3]
+        .outcomes
+        .iter()
+        .all(|o| o.action == Action::Skipped));
+    assert_eq!(results[3].stats.requests, 0, "a stopped run sends nothing");
+    let deactivated = env
+        .users()
+        .iter()
+        .filter(|u| u["status"] == "DEPROVISIONED")
+        .count();
+    assert_eq!(deactivated, 8);
+    assert_eq!(run.chunks, 4);
+    assert_eq!(run.actions.values().sum::<u64>(), 100);
+    assert!(run.summary.starts_with("100 users: "), "{}", run.summary);
 }

@@ -57,7 +57,7 @@ pub fn okta_sync_user(settings: &ZendHashTable, event: &str, user: &ZendHashTabl
             arg_error(
                 2,
                 "event",
-                "must be one of 'insert', 'update', 'delete', 'manual'",
+                "must be one of 'insert', 'update', 'delete', 'manual', 'scheduled'",
             )
         })?;
         let user = UserSnapshot::from_json(&arg_json(user, 3, "user")?)

@@ -17,6 +17,8 @@ use super::parallel;
 use super::plan::{Ctx, Plan};
 use super::push::{lookup, plan_push, planned, prepare, unchanged_by_hash};
 use super::reconcile;
+use super::record;
+use super::run::{RunInput, RunState};
 use super::settings::{Call, Method, Operation, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{stats, OktaClient, User};
@@ -45,12 +47,14 @@ pub enum Mode {
     Reconcile,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkOptions {
     pub method: Method,
     pub mode: Mode,
     pub dry_run: bool,
     pub concurrency: usize,
+    /// The run this call is a chunk of (see `run.rs`).
+    pub run: Option<RunInput>,
 }
 
 impl Default for BulkOptions {
@@ -60,6 +64,7 @@ impl Default for BulkOptions {
             mode: Mode::Push,
             dry_run: false,
             concurrency: DEFAULT_CONCURRENCY,
+            run: None,
         }
     }
 }
@@ -71,7 +76,7 @@ impl BulkOptions {
         let Some(m) = options::as_map(v)? else {
             return Ok(o);
         };
-        input::reject_unknown("", m, &["method", "mode", "dry_run", "concurrency"])?;
+        input::reject_unknown("", m, &["method", "mode", "dry_run", "concurrency", "run"])?;
         if let Some(s) = input::opt_string(m, "method")? {
             o.method = match s.as_str() {
                 "manual" => Method::Manual,
@@ -107,6 +112,9 @@ impl BulkOptions {
                     )
                 })?;
         }
+        if let Some(v) = input::present(m, "run") {
+            o.run = Some(RunInput::from_json(v)?);
+        }
         Ok(o)
     }
 }
@@ -132,6 +140,9 @@ pub struct BulkResult {
     pub stats: BulkStats,
     /// Set when the safety guard stopped the run (or would, in a dry run).
     pub guard: Option<GuardInfo>,
+    /// With `options.run`: the run's state after this chunk, to pass back
+    /// as `options.run` with the next one.
+    pub run: Option<RunState>,
 }
 
 impl BulkResult {
@@ -262,7 +273,15 @@ pub fn sync_users(settings: &Settings, users: &[UserSnapshot], opts: &BulkOption
                 .iter()
                 .map(|u| Outcome::failed(u.uid, info.clone()))
                 .collect();
-            finish_result(outcomes, None, stats::snapshot(), Instant::now())
+            let mut r = finish_result(outcomes, None, stats::snapshot(), Instant::now());
+            finish_run(
+                &mut r,
+                settings,
+                users,
+                opts,
+                opts.run.clone().map(|r| r.into_state(settings)),
+            );
+            r
         }
     }
 }
@@ -276,6 +295,18 @@ pub fn sync_users_with(
 ) -> BulkResult {
     let before = stats::snapshot();
     let started = Instant::now();
+    let run = opts.run.clone().map(|r| r.into_state(settings));
+    if let Some(r) = run.as_ref().filter(|r| r.stopped && !opts.dry_run) {
+        // An earlier chunk hit the run's guard: nobody else is touched.
+        let why = r.message.clone().unwrap_or_default();
+        let outcomes = users
+            .iter()
+            .map(|u| Outcome::skipped(u.uid, format!("safety guard stopped this run: {why}")))
+            .collect();
+        let mut result = finish_result(outcomes, None, before, started);
+        finish_run(&mut result, settings, users, opts, run);
+        return result;
+    }
     // One budget for the whole call: once it is spent, every user not done
     // yet fails at once as retryable (deadline), without a request.
     let client = &client.with_budget(settings.budget(Call::Bulk));
@@ -293,7 +324,12 @@ pub fn sync_users_with(
         .iter()
         .filter(|s| matches!(s, Stage::Todo { plan, .. } if plan.is_destructive()))
         .count();
-    let mut guard = guard::check(settings, destructive, users.len());
+    let mut guard = match &run {
+        // A dry run's chunks are judged together, at the end (`run.rs`).
+        Some(_) if opts.dry_run => None,
+        Some(r) => r.check_chunk(destructive, users.len()),
+        None => guard::check(settings, destructive, users.len()),
+    };
     if let Some(g) = guard.as_mut().filter(|_| opts.dry_run) {
         // A dry run touches nobody anyway; it reports that a real run would stop.
         g.stopped = false;
@@ -317,7 +353,29 @@ pub fn sync_users_with(
         },
         |_, (i, _)| panicked(users[*i].uid),
     );
-    finish_result(outcomes, guard, before, started)
+    let mut result = finish_result(outcomes, guard, before, started);
+    finish_run(&mut result, settings, users, opts, run);
+    result
+}
+
+/// Attaches the records, and adds the chunk to the run's state.
+fn finish_run(
+    result: &mut BulkResult,
+    settings: &Settings,
+    users: &[UserSnapshot],
+    opts: &BulkOptions,
+    run: Option<RunState>,
+) {
+    record::attach_bulk(&mut result.outcomes, users, &settings.backoff);
+    result.run = run.map(|mut r| {
+        r.add_chunk(
+            &result.outcomes,
+            result.guard.as_ref(),
+            opts.dry_run,
+            &result.stats,
+        );
+        r
+    });
 }
 
 fn finish_result(
@@ -343,5 +401,6 @@ fn finish_result(
         },
         outcomes,
         guard,
+        run: None,
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::error::error_info;
 use super::outcome::Outcome;
 use super::push::{delete_one, push_one, update_one};
+use super::record;
 use super::settings::{Call, Method, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::OktaClient;
@@ -22,6 +23,9 @@ pub enum Event {
     Delete,
     /// An admin asked to sync this account now (manual): always checks Okta.
     Manual,
+    /// A scheduled run's retry of one account: as `manual`, under the
+    /// scheduled operations.
+    Scheduled,
 }
 
 impl Event {
@@ -31,6 +35,7 @@ impl Event {
             "update" => Event::Update,
             "delete" => Event::Delete,
             "manual" => Event::Manual,
+            "scheduled" => Event::Scheduled,
             _ => return None,
         })
     }
@@ -39,6 +44,7 @@ impl Event {
     pub fn method(self) -> Method {
         match self {
             Event::Manual => Method::Manual,
+            Event::Scheduled => Method::Scheduled,
             _ => Method::Automatic,
         }
     }
@@ -49,7 +55,10 @@ impl Event {
 pub fn sync_user(settings: &Settings, event: Event, user: &UserSnapshot) -> Outcome {
     let client = match OktaClient::get(&settings.client) {
         Ok(c) => c,
-        Err(e) => return Outcome::failed(user.uid, error_info(&e)),
+        Err(e) => {
+            let o = Outcome::failed(user.uid, error_info(&e));
+            return with_record(o, settings, event, user);
+        }
     };
     sync_user_with(&client, settings, event, user)
 }
@@ -63,9 +72,23 @@ pub fn sync_user_with(
 ) -> Outcome {
     let method = event.method();
     let client = &client.with_budget(settings.budget(Call::Event));
-    match event {
+    let outcome = match event {
         Event::Delete => delete_one(client, settings, method, user, false),
         Event::Update => update_one(client, settings, method, user),
-        Event::Insert | Event::Manual => push_one(client, settings, method, user),
-    }
+        Event::Insert | Event::Manual | Event::Scheduled => {
+            push_one(client, settings, method, user)
+        }
+    };
+    with_record(outcome, settings, event, user)
+}
+
+/// The outcome with its `record` (see `record.rs`).
+fn with_record(mut o: Outcome, settings: &Settings, event: Event, user: &UserSnapshot) -> Outcome {
+    let ctx = record::Context {
+        attempts: user.attempts,
+        deleting: event == Event::Delete,
+        bulk: false,
+    };
+    o.record = Some(Box::new(record::decide(&o, ctx, &settings.backoff)));
+    o
 }

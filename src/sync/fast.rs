@@ -17,9 +17,9 @@ use super::error::error_info;
 use super::execute::{current_groups, execute};
 use super::hash::HashParts;
 use super::outcome::{Action, Outcome};
-use super::plan::{decide_present, Ctx, Step};
-use super::settings::{CreateMode, Operation};
-use crate::okta::{OktaClient, OktaError, UserStatus};
+use super::plan::{decide_present, status_contradicts, Ctx, Step};
+use super::settings::Operation;
+use crate::okta::{OktaClient, OktaError};
 
 /// What the fast path did.
 pub enum Fast {
@@ -46,7 +46,11 @@ fn changes(ctx: &Ctx<'_>, hash: &str) -> Option<Changed> {
         || (s.password_sync && user.password.is_some())
         || !s.allows(ctx.method, Operation::Update)
         || !s.allows(ctx.method, Operation::Read)
-        || status_change_implied(ctx, user.okta_status.as_deref())
+        || status_contradicts(
+            ctx.settings,
+            ctx.desired.active,
+            user.okta_status.as_deref(),
+        )
     {
         return None;
     }
@@ -62,17 +66,6 @@ fn changes(ctx: &Ctx<'_>, hash: &str) -> Option<Changed> {
         // changed, and may not have changed anything: the normal path
         // compares with Okta before writing, and hands out a current hash.
         None => None,
-    }
-}
-
-/// Whether the last known Okta status needs a lifecycle step for an
-/// active Drupal account (see `plan::decide_present`): those go through the
-/// normal path, which orders them before the profile update.
-fn status_change_implied(ctx: &Ctx<'_>, last: Option<&str>) -> bool {
-    match last.map(UserStatus::parse) {
-        Some(UserStatus::Deprovisioned | UserStatus::Suspended) => true,
-        Some(UserStatus::Staged) => ctx.settings.create_mode == CreateMode::Active,
-        _ => false,
     }
 }
 

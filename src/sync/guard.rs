@@ -26,22 +26,37 @@ pub struct GuardInfo {
 /// Checks `would_disable` out of `users` against the limits; Some when the
 /// run must stop.
 pub fn check(settings: &Settings, would_disable: usize, users: usize) -> Option<GuardInfo> {
+    check_with(
+        settings.guard_max_share,
+        settings.guard_max_count,
+        would_disable,
+        users,
+    )
+}
+
+/// [`check`] with explicit limits (a chunk of a run gets what is left).
+pub fn check_with(
+    max_share: f64,
+    max_count: u64,
+    would_disable: usize,
+    users: usize,
+) -> Option<GuardInfo> {
     let share = if users == 0 {
         0.0
     } else {
         would_disable as f64 / users as f64
     };
-    let over_count = would_disable as u64 > settings.guard_max_count;
-    let over_share = users >= MIN_USERS_FOR_SHARE && share > settings.guard_max_share;
+    let over_count = would_disable as u64 > max_count;
+    let over_share = users >= MIN_USERS_FOR_SHARE && share > max_share;
     if !over_count && !over_share {
         return None;
     }
     let why = if over_count {
-        format!("more than guard_max_count ({})", settings.guard_max_count)
+        format!("more than guard_max_count ({max_count})")
     } else {
         format!(
             "more than guard_max_share ({:.0} %) of the {users} users in the run",
-            settings.guard_max_share * 100.0
+            max_share * 100.0
         )
     };
     Some(GuardInfo {
@@ -49,8 +64,8 @@ pub fn check(settings: &Settings, would_disable: usize, users: usize) -> Option<
         would_disable: would_disable as u64,
         users: users as u64,
         share,
-        max_share: settings.guard_max_share,
-        max_count: settings.guard_max_count,
+        max_share,
+        max_count,
         message: format!(
             "the run would deactivate or delete {would_disable} Okta users, {why}; no user was \
              changed. Check the blocked accounts, or raise the limit if this is intended."

@@ -76,6 +76,8 @@ mod probe;
 mod pull;
 mod push;
 mod reconcile;
+mod record;
+mod run;
 mod settings;
 mod settings_parse;
 mod snapshot;
@@ -103,7 +105,10 @@ pub use parallel::WORKER_THREAD_NAME;
 pub use plan::{GroupRef, Plan, Step};
 pub use probe::{hint, test_connection, test_connection_with, TestResult};
 pub use pull::{pull, pull_with, PullError, PullOptions, PullRecord, PullResult};
+pub use record::{describe, error_summary, Record, Row};
+pub use run::{allowance, Example, RunInput, RunState, MAX_EXAMPLES};
 pub use settings::{
-    Call, CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings, SettingsError,
+    Backoff, Call, CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings,
+    SettingsError,
 };
 pub use snapshot::{InputError, UserSnapshot};

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::record::Record;
 use super::settings::CreateMode;
 
 /// The one word that sums up what happened.
@@ -84,6 +85,9 @@ pub struct Outcome {
     pub groups_added: Vec<String>,
     pub groups_removed: Vec<String>,
     pub error: Option<ErrorInfo>,
+    /// What the caller records (status row, retry, log line); set by the
+    /// public entry points, None inside the engine.
+    pub record: Option<Box<Record>>,
 }
 
 impl Outcome {
@@ -100,6 +104,7 @@ impl Outcome {
             groups_added: Vec::new(),
             groups_removed: Vec::new(),
             error: None,
+            record: None,
         }
     }
 

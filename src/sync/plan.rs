@@ -161,6 +161,30 @@ fn is_off(s: &UserStatus) -> bool {
     matches!(s, UserStatus::Deprovisioned)
 }
 
+/// Whether the last known Okta status (from the caller's status row, or an
+/// Okta admin's change seen since) disagrees with the Drupal account, so
+/// that a shortcut trusting the profile hash (the no-call `unchanged`, the
+/// one-POST update) must not answer: the normal path looks at Okta and
+/// either fixes the status or reports why it cannot. The hash covers the
+/// Drupal side only; it cannot know that a block's outcome was never
+/// recorded or that an Okta admin deactivated the user. An unknown or
+/// unparsable status trusts the hash.
+pub fn status_contradicts(s: &Settings, active: bool, last: Option<&str>) -> bool {
+    let Some(status) = last.map(UserStatus::parse) else {
+        return false;
+    };
+    if !active {
+        return !is_off(&status);
+    }
+    match status {
+        UserStatus::Deprovisioned | UserStatus::Suspended => true,
+        // A STAGED user is activated in these modes (see `activate_staged`;
+        // for 'hook' it depends on the credential, which only Okta knows).
+        UserStatus::Staged => matches!(s.create_mode, CreateMode::Active | CreateMode::Hook),
+        _ => false,
+    }
+}
+
 /// Whether a STAGED Okta user of an active Drupal account is to be
 /// activated. 'active' mode: always (with the configured email). 'hook'
 /// mode: when the user holds an imported credential (provider IMPORT, as

@@ -8,7 +8,9 @@ use super::fast::{try_update, Fast};
 use super::hash::profile_hash;
 use super::mapping::{desired, Desired};
 use super::outcome::{Action, Outcome};
-use super::plan::{decide_absent, decide_delete, decide_present, not_allowed, Ctx, Plan};
+use super::plan::{
+    decide_absent, decide_delete, decide_present, not_allowed, status_contradicts, Ctx, Plan,
+};
 use super::settings::{Method, Operation, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{OktaClient, OktaError, User};
@@ -36,7 +38,9 @@ pub fn prepare(settings: &Settings, user: &UserSnapshot) -> Result<Prepared, Out
 }
 
 /// The no-API-call path: the caller's hash from the last sync matches, the
-/// Okta id is known, and no password is waiting to be set.
+/// Okta id is known, no password is waiting to be set, and the last known
+/// Okta status agrees with the Drupal account (a status the caller reports
+/// is never overridden by the hash).
 pub fn unchanged_by_hash(
     settings: &Settings,
     user: &UserSnapshot,
@@ -46,6 +50,7 @@ pub fn unchanged_by_hash(
     if user.okta_id.is_none()
         || user.profile_hash.as_deref() != Some(p.hash.as_str())
         || password_pending
+        || status_contradicts(settings, p.desired.active, user.okta_status.as_deref())
     {
         return None;
     }

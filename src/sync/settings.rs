@@ -173,6 +173,8 @@ pub struct Settings {
     pub on_delete: OnDelete,
     pub guard_max_share: f64,
     pub guard_max_count: u64,
+    /// When the caller's retry queue tries a failed push again.
+    pub backoff: Backoff,
     pub import_active_statuses: Vec<String>,
     /// Drupal field key => Okta attribute.
     pub import_map: BTreeMap<String, String>,
@@ -195,6 +197,50 @@ pub fn default_operations() -> BTreeSet<Operation> {
 /// in: these make an active Drupal account on import.
 pub const DEFAULT_IMPORT_ACTIVE_STATUSES: &[&str] =
     &["ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY"];
+
+/// Longest back-off the settings accept (a week).
+pub const MAX_BACKOFF_SECS: u64 = 7 * 24 * 3600;
+/// Most attempts the settings accept.
+pub const MAX_ATTEMPTS: u64 = 100;
+
+/// When a push that failed retryably is tried again: `base`, 2×`base`,
+/// 4×`base` … capped at `max`, never sooner than Okta's `retry_after`, and
+/// not after `max_attempts` failures in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub base_secs: u64,
+    pub max_secs: u64,
+    pub max_attempts: u32,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            base_secs: 60,
+            max_secs: 6 * 3600,
+            max_attempts: 8,
+        }
+    }
+}
+
+impl Backoff {
+    /// Seconds before the attempt after `failures` failures in a row
+    /// (failures ≥ 1), or None when the policy gives up.
+    pub fn retry_in(&self, failures: u32, retry_after: Option<f64>) -> Option<u64> {
+        if failures >= self.max_attempts {
+            return None;
+        }
+        let exponent = failures.saturating_sub(1).min(32);
+        let delay = self
+            .base_secs
+            .saturating_mul(1u64 << exponent)
+            .min(self.max_secs);
+        let floor = retry_after
+            .filter(|s| s.is_finite() && *s > 0.0)
+            .map_or(0, |s| s.ceil().min(MAX_BACKOFF_SECS as f64) as u64);
+        Some(delay.max(floor))
+    }
+}
 
 pub const DEFAULT_GUARD_MAX_SHARE: f64 = 0.5;
 pub const DEFAULT_GUARD_MAX_COUNT: u64 = 500;

@@ -42,6 +42,9 @@ const KNOWN_KEYS: &[&str] = &[
     "on_delete",
     "guard_max_share",
     "guard_max_count",
+    "backoff_base",
+    "backoff_max",
+    "max_attempts",
     "import_active_statuses",
     "import_map",
 ];
@@ -379,6 +382,7 @@ impl Settings {
             guard_max_share,
             guard_max_count: input::opt_u64(m, "guard_max_count")?
                 .unwrap_or(DEFAULT_GUARD_MAX_COUNT),
+            backoff: backoff(m)?,
             import_active_statuses: statuses(m)?,
             import_map: match present(m, "import_map") {
                 Some(v) => input::string_map("import_map", v)?,
@@ -386,6 +390,41 @@ impl Settings {
             },
         })
     }
+}
+
+/// The retry policy of failed pushes (the caller's retry queue).
+fn backoff(m: &Map<String, Value>) -> R<Backoff> {
+    let d = Backoff::default();
+    let secs = |key: &str, default: u64, max: u64| -> R<u64> {
+        match input::opt_u64(m, key)? {
+            None => Ok(default),
+            Some(n) if (1..=max).contains(&n) => Ok(n),
+            Some(_) => Err(err(
+                key,
+                format!("must be a number of seconds from 1 to {max}"),
+            )),
+        }
+    };
+    let base = secs("backoff_base", d.base_secs, MAX_BACKOFF_SECS)?;
+    let max = secs("backoff_max", d.max_secs, MAX_BACKOFF_SECS)?;
+    if max < base {
+        return Err(err("backoff_max", "must not be below backoff_base"));
+    }
+    let attempts = match input::opt_u64(m, "max_attempts")? {
+        None => d.max_attempts,
+        Some(n) if (1..=MAX_ATTEMPTS).contains(&n) => n as u32,
+        Some(_) => {
+            return Err(err(
+                "max_attempts",
+                format!("must be from 1 to {MAX_ATTEMPTS}"),
+            ))
+        }
+    };
+    Ok(Backoff {
+        base_secs: base,
+        max_secs: max,
+        max_attempts: attempts,
+    })
 }
 
 #[cfg(test)]

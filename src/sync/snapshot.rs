@@ -44,6 +44,9 @@ pub struct UserSnapshot {
     /// Another Drupal account (uid) that already holds an Okta user with
     /// this user's login, ignoring case (see `claims.rs`).
     pub login_claimed_by: Option<i64>,
+    /// Failed attempts in a row so far (the caller's status row), for the
+    /// retry decision of the outcome's `record`.
+    pub attempts: u32,
 }
 
 impl fmt::Debug for UserSnapshot {
@@ -75,6 +78,7 @@ const KNOWN_KEYS: &[&str] = &[
     "profile_hash",
     "okta_status",
     "login_claimed_by",
+    "attempts",
 ];
 
 type R<T> = Result<T, InputError>;
@@ -167,6 +171,11 @@ impl UserSnapshot {
                 ),
                 Some(_) => return Err(bad("login_claimed_by", "expected an int (a uid) or null")),
             },
+            attempts: match input::opt_u64(m, "attempts")? {
+                None => 0,
+                Some(n) => u32::try_from(n)
+                    .map_err(|_| bad("attempts", "expected an int from 0 to 4294967295"))?,
+            },
         })
     }
 
@@ -186,6 +195,7 @@ impl UserSnapshot {
             profile_hash: None,
             okta_status: None,
             login_claimed_by: None,
+            attempts: 0,
         }
     }
 }

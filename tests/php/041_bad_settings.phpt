@@ -86,8 +86,8 @@ OktaSync\ConfigException: invalid setting 'org_url': %s
 OktaSync\ConfigException: invalid setting 'org_url': %s
 OktaSync\ConfigException: invalid setting 'direction': %s
 -- other arguments
-ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'manual'
-ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'manual'
+ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'manual', 'scheduled'
+ValueError: Argument #2 ($event) must be one of 'insert', 'update', 'delete', 'manual', 'scheduled'
 ValueError: Argument #3 ($user) is invalid: %suid%s
 ValueError: Argument #3 ($user) is invalid: %sroles%s
 ValueError: Argument #2 ($users) is invalid: users.1: must be a user array
