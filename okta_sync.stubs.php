@@ -202,6 +202,17 @@ namespace {
   function okta_sync_stats(): array {}
 
   /**
+   * The engine's limits callers size their work by.
+   *
+   * @return array
+   *   max_chunk (most users per okta_sync_users() call for a reconcile
+   *   chunk to look up only its own users; larger chunks list the whole
+   *   org), default_concurrency, max_concurrency, max_examples (failures
+   *   and planned changes kept per run).
+   */
+  function okta_sync_limits(): array {}
+
+  /**
    * Parses an Okta Event Hook delivery (no settings, no Okta call).
    *
    * $body: the raw POST body. $received_at: when it arrived, in milliseconds

@@ -29,6 +29,7 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_users),
         wrap_function!(okta_sync_pull),
         wrap_function!(okta_sync_stats),
+        wrap_function!(okta_sync_limits),
         wrap_function!(okta_sync_hook_events),
     ]
 }
@@ -116,6 +117,22 @@ pub fn okta_sync_stats() -> ArrayResult {
             "rate_limited": s.rate_limited,
             "throttled_ms": s.throttled_ms,
             "clients": s.clients,
+        }))
+    })
+}
+
+/// The engine's limits that callers size their work by: `max_chunk` (the
+/// most users a chunk may hold for reconcile to look up only its own users
+/// instead of listing the org), concurrency bounds, and examples kept per
+/// run.
+#[php_function]
+pub fn okta_sync_limits() -> ArrayResult {
+    guard(|| {
+        to_php(&json!({
+            "max_chunk": sync::MAX_CHUNK,
+            "default_concurrency": sync::DEFAULT_CONCURRENCY,
+            "max_concurrency": sync::MAX_CONCURRENCY,
+            "max_examples": sync::MAX_EXAMPLES,
         }))
     })
 }

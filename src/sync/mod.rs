@@ -105,6 +105,7 @@ pub use parallel::WORKER_THREAD_NAME;
 pub use plan::{GroupRef, Plan, Step};
 pub use probe::{hint, test_connection, test_connection_with, TestResult};
 pub use pull::{pull, pull_with, PullError, PullOptions, PullRecord, PullResult};
+pub use reconcile::TARGETED_MAX_USERS as MAX_CHUNK;
 pub use record::{describe, error_summary, Record, Row};
 pub use run::{allowance, Example, RunInput, RunState, MAX_EXAMPLES};
 pub use settings::{

@@ -30,7 +30,7 @@ const PAGE: u32 = 200;
 
 /// Up to this many users (the module's chunk sizes) a call fetches only its
 /// own users: at most 5 requests, against M/200 + 1 for listing the org.
-const TARGETED_MAX_USERS: usize = 200;
+pub const TARGETED_MAX_USERS: usize = 200;
 
 /// Terms (`id eq "…"` / `profile.login eq "…"`) per filter or search: keeps
 /// each URL around 2–3 KB, well under common URL limits.
