@@ -6,10 +6,12 @@ namespace Drupal\okta_user_sync;
 
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
-use Drupal\okta_user_sync\Sync\RunGuard;
-use Drupal\okta_user_sync\Sync\RunReport;
-use Drupal\okta_user_sync\Sync\RunTally;
+use Drupal\Core\Entity\Query\QueryInterface;
+use Drupal\Core\KeyValueStore\KeyValueExpirableFactoryInterface;
+use Drupal\Core\KeyValueStore\KeyValueStoreExpirableInterface;
+use Drupal\Core\Queue\QueueFactory;
 use Drupal\user\UserInterface;
+use Psr\Log\LoggerInterface;
 
 /**
  * Manual and scheduled runs: one user, or chunks through okta_sync_users().
@@ -19,38 +21,43 @@ use Drupal\user\UserInterface;
 class BulkSync {
 
   /**
-   * Concurrent Okta requests per bulk call: the extension's default.
+   * Where the state of queued runs waits between their chunks.
    */
-  public const DEFAULT_CONCURRENCY = 8;
+  public const RUNS = 'okta_user_sync.run_guard';
 
   /**
-   * The most the extension accepts.
-   *
-   * Under half of Okta's smallest per-org concurrency limit (35).
+   * How long a queued run's state is kept (a stalled queue gives up).
    */
-  public const MAX_CONCURRENCY = 16;
+  private const RUN_TTL = 7 * 86400;
 
   /**
-   * Clamps a configured concurrency into the range the extension accepts.
-   *
-   * @param mixed $configured
-   *   The configured or submitted value (empty means the default).
-   *
-   * @return int
-   *   A value from 1 to MAX_CONCURRENCY.
+   * The state of queued runs, by run id.
    */
-  public static function concurrency(mixed $configured): int {
-    return max(1, min(self::MAX_CONCURRENCY, (int) ($configured ?: self::DEFAULT_CONCURRENCY)));
-  }
+  private KeyValueStoreExpirableInterface $runs;
 
   public function __construct(
     private readonly ConfigFactoryInterface $configFactory,
     private readonly OktaClient $client,
     private readonly SnapshotFactory $snapshotFactory,
-    private readonly OutcomeRecorder $recorder,
+    private readonly SyncStatusStorage $status,
     private readonly EntityTypeManagerInterface $entityTypeManager,
-    private readonly SyncStatusStorage $statusStorage,
-  ) {}
+    private readonly LoggerInterface $logger,
+    private readonly QueueFactory $queueFactory,
+    KeyValueExpirableFactoryInterface $keyValue,
+  ) {
+    $this->runs = $keyValue->get(self::RUNS);
+  }
+
+  /**
+   * Clamps a configured concurrency into the range the extension accepts.
+   *
+   * @param mixed $configured
+   *   The configured or submitted value (empty means the engine's default).
+   */
+  public function concurrency(mixed $configured): int {
+    $limits = $this->client->limits();
+    return max(1, min($limits['max_concurrency'], (int) ($configured ?: $limits['default_concurrency'])));
+  }
 
   /**
    * Syncs one account now ("Sync" on the manual form, drush okta-sync:user).
@@ -59,98 +66,134 @@ class BulkSync {
    * allow it; the extension decides from the snapshot's status.
    *
    * @return array
-   *   The outcome.
+   *   The outcome (with its record: `record.text` says what happened).
    */
   public function syncOne(UserInterface $account, bool $dryRun = FALSE): array {
     $snapshot = $this->snapshotFactory->fromAccount($account, FALSE);
     if ($dryRun) {
       $result = $this->client->syncUsers([$snapshot], ['method' => 'manual', 'dry_run' => TRUE]);
-      return $result['outcomes'][0] ?? [
-        'uid' => (int) $account->id(),
-        'action' => 'failed',
-        'error' => ['summary' => 'No outcome returned'],
-      ];
+      return $result['outcomes'][0];
     }
     $outcome = $this->client->syncUser('manual', $snapshot);
-    $this->recorder->record($outcome, 'manual', $snapshot);
+    $this->status->record($outcome, 'manual', $snapshot);
     return $outcome;
   }
 
   /**
-   * Runs a chunk of users through okta_sync_users() and records outcomes.
+   * The run state to pass with a run's first chunk (see run()).
+   *
+   * @param int $users
+   *   Users in the whole run (the deletion guard's share is of these).
+   * @param int $confirmed
+   *   Deactivations/deletions an admin confirmed after a preview.
+   */
+  public static function startRun(int $users, int $confirmed = 0): array {
+    return ['users' => max(0, $users), 'confirmed' => max(0, $confirmed)];
+  }
+
+  /**
+   * Runs one chunk of a run through okta_sync_users() and records it.
+   *
+   * The run's state (its deletion-guard tally and report, kept by the
+   * engine) goes in and comes back; the caller stores it between chunks and
+   * never reads more than `stopped`, `message`, `summary` and the counts.
    *
    * @param int[] $uids
-   *   The users (missing ones are ignored).
+   *   The chunk's users (missing ones are ignored), at most max_chunk.
    * @param string $method
    *   Either 'manual' or 'scheduled' (selects the operations that apply).
    * @param bool $dryRun
    *   Plan only: nothing is changed in Okta or recorded.
    * @param string $mode
    *   Either 'push' or 'reconcile'.
-   * @param \Drupal\okta_user_sync\Sync\RunReport $report
-   *   Receives the results.
-   * @param \Drupal\okta_user_sync\Sync\RunTally|null $tally
-   *   The run this chunk belongs to. A real run's chunk may only use what is
-   *   left of the run's deletion guard allowance; a dry run's chunk is not
-   *   guarded (the caller judges the whole preview with RunGuard). NULL: the
-   *   extension's per-chunk guard only. A stopped tally sends nothing.
+   * @param array $run
+   *   startRun(), or what the previous chunk returned.
    * @param float|null $deadline
-   *   Seconds the chunk may take in all, rate-limit waits included (the
-   *   extension's `deadline`); users it cannot reach in time come back as
-   *   retryable failures. NULL: the extension's default for bulk calls.
+   *   Seconds the chunk may take in all, rate-limit waits included; users it
+   *   cannot reach in time come back as retryable failures and are retried
+   *   from the queue. NULL: the extension's default for bulk calls.
    *
    * @return array
-   *   The okta_sync_users() result ([] when nothing was sent).
+   *   The run state after this chunk.
+   *
+   * @throws \RuntimeException
+   *   When the extension is missing or the connection is not configured:
+   *   no chunk can run then, and the caller stops the run.
    */
-  public function run(array $uids, string $method, bool $dryRun, string $mode, RunReport $report, ?RunTally $tally = NULL, ?float $deadline = NULL): array {
-    if ($tally?->isStopped()) {
-      return [];
-    }
-    $snapshots = [];
+  public function run(array $uids, string $method, bool $dryRun, string $mode, array $run, ?float $deadline = NULL): array {
     $accounts = $this->loadAccounts($uids);
     // One query for the chunk's status rows instead of one per user.
-    $rows = $this->statusStorage->loadMultiple(array_map(fn(UserInterface $account) => (int) $account->id(), $accounts));
+    $rows = $this->status->loadMultiple(array_map(fn(UserInterface $account) => (int) $account->id(), $accounts));
+    $snapshots = [];
     foreach ($accounts as $account) {
       $snapshots[] = $this->snapshotFactory->fromAccount($account, FALSE, $rows[(int) $account->id()] ?? NULL);
     }
-    if ($snapshots === []) {
-      return [];
-    }
-    $overrides = [];
-    if ($tally !== NULL) {
-      $overrides = $dryRun
-        ? ['guard_max_count' => count($snapshots), 'guard_max_share' => 1.0]
-        : $tally->chunkOverrides();
-    }
-    if ($deadline !== NULL) {
-      $overrides['deadline'] = max(1.0, $deadline);
-    }
+    $overrides = $deadline !== NULL ? ['deadline' => max(1.0, $deadline)] : [];
+    $method = $method === 'scheduled' ? 'scheduled' : 'manual';
     $result = $this->client->syncUsers($snapshots, [
-      'method' => $method === 'scheduled' ? 'scheduled' : 'manual',
+      'method' => $method,
       'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
       'dry_run' => $dryRun,
-      'concurrency' => self::concurrency($this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
+      'concurrency' => $this->concurrency($this->configFactory->get('okta_user_sync.settings')->get('concurrency')),
+      'run' => $run,
     ], $overrides);
-    if ($tally !== NULL && !$dryRun) {
-      $result = $tally->record($result);
+    if (!is_array($result['run'] ?? NULL)) {
+      throw new \RuntimeException((string) ($result['outcomes'][0]['error']['summary'] ?? 'The okta_sync extension did not run the chunk.'));
     }
     if (!$dryRun) {
-      $bySnapshotUid = array_column($snapshots, NULL, 'uid');
-      foreach ($result['outcomes'] ?? [] as $outcome) {
-        if (is_array($outcome)) {
-          $this->recorder->record($outcome, 'manual', $bySnapshotUid[(int) ($outcome['uid'] ?? 0)] ?? NULL);
-        }
+      foreach ($result['outcomes'] as $i => $outcome) {
+        $this->status->record($outcome, $method, $snapshots[$i] ?? NULL);
+      }
+      // One line per chunk; failures have their own (record.log).
+      if ($snapshots !== []) {
+        $this->logger->info('Okta sync (@method, @mode), chunk @chunk: @summary', [
+          '@method' => $method,
+          '@mode' => $mode,
+          '@chunk' => (string) $result['run']['chunks'],
+          '@summary' => (string) $result['run']['summary'],
+        ]);
       }
     }
-    $report->addResult($result);
-    return $result;
+    return $result['run'];
   }
 
   /**
-   * The run-level deletion guard from config.
+   * Queues a scheduled run: its chunks, and its state under a new run id.
+   *
+   * @return int
+   *   The number of chunks queued.
    */
-  public function runGuard(): RunGuard {
-    return RunGuard::fromConfig($this->configFactory->get('okta_user_sync.settings')->getRawData());
+  public function queueRun(array $uids, string $mode): int {
+    if ($uids === []) {
+      return 0;
+    }
+    $runId = 'scheduled:' . bin2hex(random_bytes(8));
+    $this->runs->setWithExpire($runId, self::startRun(count($uids)), self::RUN_TTL);
+    $queue = $this->queueFactory->get(SyncStatusStorage::QUEUE);
+    $chunks = array_chunk($uids, $this->batchSize());
+    foreach ($chunks as $chunk) {
+      $queue->createItem(['kind' => 'chunk', 'uids' => $chunk, 'mode' => $mode === 'reconcile' ? 'reconcile' : 'push', 'run' => $runId]);
+    }
+    return count($chunks);
+  }
+
+  /**
+   * Runs one queued chunk of a scheduled run (the queue worker).
+   *
+   * @throws \RuntimeException
+   *   When no chunk can run (extension missing, not configured).
+   */
+  public function runQueuedChunk(array $uids, string $mode, ?string $runId): void {
+    $run = $runId !== NULL ? $this->runs->get($runId) : NULL;
+    // A chunk whose run state expired still runs, guarded on its own.
+    $run = is_array($run) ? $run : self::startRun(count($uids));
+    $run = $this->run($uids, 'scheduled', FALSE, $mode, $run);
+    if ($runId !== NULL) {
+      $this->runs->setWithExpire($runId, $run, self::RUN_TTL);
+    }
+    if (!empty($run['stopped'])) {
+      $this->logger->error('Scheduled Okta sync stopped by the deletion guard: @message', ['@message' => (string) ($run['message'] ?? '')]);
+    }
   }
 
   /**
@@ -160,12 +203,7 @@ class BulkSync {
    *   User IDs.
    */
   public function allUids(): array {
-    $ids = $this->entityTypeManager->getStorage('user')->getQuery()
-      ->accessCheck(FALSE)
-      ->condition('uid', 0, '>')
-      ->sort('uid')
-      ->execute();
-    return array_map('intval', array_values($ids));
+    return $this->ints($this->uidQuery()->execute());
   }
 
   /**
@@ -175,30 +213,26 @@ class BulkSync {
    *   User IDs.
    */
   public function uidsChangedSince(int $since): array {
-    $ids = $this->entityTypeManager->getStorage('user')->getQuery()
-      ->accessCheck(FALSE)
-      ->condition('uid', 0, '>')
-      ->condition('changed', $since, '>=')
-      ->sort('uid')
-      ->execute();
-    return array_map('intval', array_values($ids));
+    return $this->ints($this->uidQuery()->condition('changed', $since, '>=')->execute());
   }
 
   /**
-   * Users whose last sync failed.
-   *
-   * @return int[]
-   *   User IDs.
+   * The most users a chunk may hold (the engine's max_chunk).
    */
-  public function failedUids(int $limit = 1000): array {
-    return $this->statusStorage->failedUids($limit);
+  public function maxChunk(): int {
+    return $this->client->limits()['max_chunk'];
   }
 
   /**
-   * The batch size from config (200 users, one Okta page, by default).
+   * Users per chunk for Drush and cron: batch_size, at most max_chunk.
+   *
+   * A reconcile chunk of up to max_chunk users looks up only its own users;
+   * a larger one would list the whole org for every chunk.
    */
   public function batchSize(): int {
-    return max(1, min(1000, (int) $this->configFactory->get('okta_user_sync.settings')->get('batch_size') ?: 200));
+    $max = $this->maxChunk();
+    $size = (int) $this->configFactory->get('okta_user_sync.settings')->get('batch_size');
+    return max(1, min($max, $size > 0 ? $size : $max));
   }
 
   /**
@@ -210,6 +244,26 @@ class BulkSync {
   public function uiBatchSize(): int {
     $size = (int) $this->configFactory->get('okta_user_sync.settings')->get('ui_batch_size');
     return max(1, min($this->batchSize(), $size > 0 ? $size : 50));
+  }
+
+  /**
+   * The query of every user ID except anonymous, ascending.
+   */
+  private function uidQuery(): QueryInterface {
+    return $this->entityTypeManager->getStorage('user')->getQuery()
+      ->accessCheck(FALSE)
+      ->condition('uid', 0, '>')
+      ->sort('uid');
+  }
+
+  /**
+   * Entity query results as a list of ints.
+   *
+   * @return int[]
+   *   User IDs.
+   */
+  private function ints(array $ids): array {
+    return array_map('intval', array_values($ids));
   }
 
   /**

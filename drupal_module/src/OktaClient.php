@@ -10,7 +10,6 @@ use Drupal\Core\State\StateInterface;
 use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
 use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
 use Drupal\okta_user_sync\Sync\Extension;
-use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 
 /**
@@ -88,7 +87,7 @@ class OktaClient {
     }
     $message = !empty($result['ok'])
       ? 'Found ' . (string) ($result['user']['login'] ?? $login)
-      : trim(($result['hint'] ?? '') . ' ' . (isset($result['error']) ? OutcomeInterpreter::errorSummary($result['error']) : ''));
+      : self::testFailure($result);
     $this->state->set('okta_user_sync.last_test', [
       'ok' => !empty($result['ok']),
       'time' => $this->time->getRequestTime(),
@@ -96,6 +95,39 @@ class OktaClient {
       'message' => $message,
     ]);
     return $result;
+  }
+
+  /**
+   * One line for a failed okta_sync_test(): the hint, and Okta's code.
+   */
+  public static function testFailure(array $result): string {
+    $code = (string) ($result['error']['code'] ?? '');
+    $requestId = (string) ($result['error']['request_id'] ?? '');
+    $meta = array_filter([$code, $requestId === '' ? '' : 'request ' . $requestId]);
+    return trim((string) ($result['hint'] ?? $result['error']['summary'] ?? 'The test failed.') . ($meta === [] ? '' : ' [' . implode(', ', $meta) . ']'));
+  }
+
+  /**
+   * The Okta documentation link of an outcome's (or test's) error, if any.
+   */
+  public static function errorLink(array $error): ?string {
+    $link = $error['link'] ?? NULL;
+    if (!is_string($link) || $link === '') {
+      return NULL;
+    }
+    // Okta sends a bare code as errorLink; point it at the error reference.
+    return str_starts_with($link, 'https://') ? $link : 'https://developer.okta.com/docs/reference/error-codes/#' . rawurlencode($link);
+  }
+
+  /**
+   * The engine's limits (okta_sync_limits()); its defaults when not loaded.
+   *
+   * @return array{max_chunk: int, default_concurrency: int, max_concurrency: int}
+   *   The limits.
+   */
+  public function limits(): array {
+    $limits = $this->extension->isLoaded() && function_exists('okta_sync_limits') ? \okta_sync_limits() : [];
+    return $limits + ['max_chunk' => 200, 'default_concurrency' => 8, 'max_concurrency' => 16];
   }
 
   /**
@@ -132,15 +164,37 @@ class OktaClient {
    * lost meanwhile); bad settings or credentials are not.
    */
   private function localFailure(array $user, \Throwable $e): array {
+    $code = $e instanceof ExtensionMissingException ? 'extension_missing' : ($e instanceof MissingCredentialsException ? 'not_configured' : 'local');
+    $summary = $this->safeMessage($e);
+    $uid = (int) ($user['uid'] ?? 0);
+    // The engine could not be asked, so this record is the module's own:
+    // store the failure, and retry only what an admin can fix without
+    // touching the user (installing the extension), in an hour.
+    $retryable = $e instanceof ExtensionMissingException;
     return [
-      'uid' => (int) ($user['uid'] ?? 0),
+      'uid' => $uid,
       'action' => 'failed',
       'okta_id' => $user['okta_id'] ?? NULL,
       'error' => [
-        'code' => $e instanceof ExtensionMissingException ? 'extension_missing' : ($e instanceof MissingCredentialsException ? 'not_configured' : 'local'),
-        'summary' => $this->safeMessage($e),
+        'code' => $code,
+        'summary' => $summary,
         'causes' => [],
-        'retryable' => $e instanceof ExtensionMissingException,
+        'retryable' => $retryable,
+      ],
+      'record' => [
+        'row' => [
+          'last_action' => 'failed',
+          'error_code' => $code,
+          'last_error' => $code . ': ' . $summary,
+          'attempts' => (int) ($user['attempts'] ?? 0) + 1,
+          'profile_hash' => NULL,
+        ],
+        'delete_row' => FALSE,
+        'retry_in' => $retryable ? 3600 : NULL,
+        'level' => 'error',
+        'log' => TRUE,
+        'message' => "Okta sync of user $uid failed: $code: $summary",
+        'text' => "failed: $code: $summary",
       ],
     ];
   }

@@ -5,52 +5,110 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync;
 
 use Drupal\Core\Config\ConfigFactoryInterface;
+use Drupal\Core\Database\Connection;
 use Drupal\Core\DestructableInterface;
-use Drupal\okta_user_sync\Sync\PushBuffer;
+use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\user\UserInterface;
 
 /**
- * Automatic provisioning: collects user events, pushes them later.
+ * Automatic provisioning: collects user events, pushes them after commit.
  *
  * User hooks run inside the entity-save transaction, so nothing is sent to
- * Okta there. Events are merged per user (PushBuffer) and pushed in
- * destruct(), after the response was sent. With push_mode 'inline' each
- * event is pushed at once with short timeouts and no retries inside the
- * request; either way retryable failures go to the queue.
+ * Okta there: events wait until the transaction commits, and a rolled-back
+ * save sends nothing. Events are merged per user (saving twice sends one
+ * update; insert then update, one insert; insert then delete, nothing; a
+ * delete wins otherwise). When they are pushed, after the response is sent
+ * (destruct) or, with push_mode 'inline', right after the commit, the
+ * account is read afresh, so the newest profile is what Okta gets, whatever
+ * order two requests saving one user finish in. Only deletes keep the
+ * snapshot taken at hook time: the account is gone by then.
  *
  * Echo prevention for the Okta -> Drupal import: suppress($uid) /
  * release($uid) around saving an existing account, suppressAll() /
- * releaseAll() around creating new ones.
+ * releaseAll() around creating new ones (both nest; use try/finally).
  */
 class PushCollector implements DestructableInterface {
 
   /**
-   * Events of this request, merged per user.
+   * Committed events waiting to be pushed: uid => [event, snapshot].
+   *
+   * @var array<int, array{event: string, snapshot: ?array}>
    */
-  private PushBuffer $buffer;
+  private array $pending = [];
+
+  /**
+   * Events of the open transaction: uid => [event, snapshot].
+   *
+   * @var array<int, array{event: string, snapshot: ?array}>
+   */
+  private array $uncommitted = [];
+
+  /**
+   * Whether the open transaction already has our callback.
+   */
+  private bool $awaitingCommit = FALSE;
+
+  /**
+   * Suppressed uids (uid => nesting depth).
+   *
+   * @var array<int, int>
+   */
+  private array $suppressed = [];
+
+  /**
+   * Depth of suppressAll() calls.
+   */
+  private int $suppressAll = 0;
 
   public function __construct(
     private readonly ConfigFactoryInterface $configFactory,
+    private readonly Connection $database,
+    private readonly EntityTypeManagerInterface $entityTypeManager,
     private readonly OktaClient $client,
     private readonly SnapshotFactory $snapshotFactory,
-    private readonly OutcomeRecorder $recorder,
-  ) {
-    $this->buffer = new PushBuffer();
-  }
+    private readonly SyncStatusStorage $status,
+  ) {}
 
   /**
    * Collects a user event: 'insert', 'update' or 'delete'.
    */
   public function collect(string $event, UserInterface $account): void {
-    if ($account->isAnonymous() || !$this->enabled()) {
+    $uid = (int) $account->id();
+    if ($uid <= 0 || $this->isSuppressed($uid) || !$this->enabled()) {
       return;
     }
-    // The snapshot is taken now: after a delete the account cannot be read.
-    $snapshot = $this->snapshotFactory->fromAccount($account);
-    if (!$this->buffer->add($event, $snapshot)) {
+    // After a delete the account cannot be read: keep what it was.
+    $snapshot = $event === 'delete' ? SyncStatusStorage::withoutSecrets($this->snapshotFactory->fromAccount($account)) : NULL;
+    if ($this->database->inTransaction()) {
+      self::merge($this->uncommitted, $uid, $event, $snapshot);
+      if (!$this->awaitingCommit) {
+        $this->awaitingCommit = TRUE;
+        $this->database->transactionManager()->addPostTransactionCallback($this->transactionEnded(...));
+      }
       return;
     }
-    if ($this->config('push_mode') === 'inline') {
+    self::merge($this->pending, $uid, $event, $snapshot);
+    if ($this->inline()) {
+      $this->flush();
+    }
+  }
+
+  /**
+   * Post-transaction callback: committed events become pending.
+   *
+   * A rolled-back transaction saved nothing, so its events are dropped.
+   */
+  public function transactionEnded(bool $success): void {
+    $this->awaitingCommit = FALSE;
+    $events = $this->uncommitted;
+    $this->uncommitted = [];
+    if (!$success) {
+      return;
+    }
+    foreach ($events as $uid => $item) {
+      self::merge($this->pending, $uid, $item['event'], $item['snapshot']);
+    }
+    if ($this->inline()) {
       $this->flush();
     }
   }
@@ -59,42 +117,44 @@ class PushCollector implements DestructableInterface {
    * Drops events for $uid until release($uid) (Okta import saving it).
    */
   public function suppress(int $uid): void {
-    $this->buffer->suppress($uid);
+    $this->suppressed[$uid] = ($this->suppressed[$uid] ?? 0) + 1;
   }
 
   /**
    * Ends one suppress($uid).
    */
   public function release(int $uid): void {
-    $this->buffer->release($uid);
+    if (isset($this->suppressed[$uid]) && --$this->suppressed[$uid] <= 0) {
+      unset($this->suppressed[$uid]);
+    }
   }
 
   /**
    * Drops every event until releaseAll() (Okta import creating accounts).
    */
   public function suppressAll(): void {
-    $this->buffer->suppressAll();
+    $this->suppressAll++;
   }
 
   /**
    * Ends one suppressAll().
    */
   public function releaseAll(): void {
-    $this->buffer->releaseAll();
+    $this->suppressAll = max(0, $this->suppressAll - 1);
   }
 
   /**
    * Whether events for $uid are dropped right now.
    */
   public function isSuppressed(int $uid): bool {
-    return $this->buffer->isSuppressed($uid);
+    return $this->suppressAll > 0 || isset($this->suppressed[$uid]);
   }
 
   /**
-   * Number of users waiting to be pushed.
+   * Number of users waiting to be pushed (committed or not).
    */
   public function pending(): int {
-    return $this->buffer->count();
+    return count($this->pending + $this->uncommitted);
   }
 
   /**
@@ -105,25 +165,62 @@ class PushCollector implements DestructableInterface {
   }
 
   /**
-   * Pushes every pending event now; retryable failures go to the queue.
+   * Pushes every committed event now; failures are recorded and retried.
    */
   public function flush(): void {
-    $overrides = [];
-    if ($this->config('push_mode') === 'inline') {
-      // The user is waiting for the page: fail fast, the queue retries.
-      $timeout = max(0.5, (float) $this->config('inline_timeout'));
-      // The deadline bounds retries and rate-limit waits too.
-      $overrides = [
-        'connect_timeout' => min($timeout, 2.0),
-        'request_timeout' => $timeout,
-        'max_retries' => 0,
-        'deadline' => $timeout,
-      ];
+    $events = $this->pending;
+    $this->pending = [];
+    $overrides = $this->inline() ? $this->inlineOverrides() : [];
+    $storage = $this->entityTypeManager->getStorage('user');
+    foreach ($events as $uid => ['event' => $event, 'snapshot' => $snapshot]) {
+      if ($event !== 'delete') {
+        $account = $storage->loadUnchanged($uid);
+        if (!$account instanceof UserInterface) {
+          // Deleted since: its own delete event (if any) tells Okta.
+          continue;
+        }
+        $snapshot = $this->snapshotFactory->fromAccount($account);
+      }
+      $outcome = $this->client->syncUser($event, $snapshot, $overrides);
+      $this->status->record($outcome, $event, $snapshot);
     }
-    foreach ($this->buffer->drain() as ['event' => $event, 'user' => $user]) {
-      $outcome = $this->client->syncUser($event, $user, $overrides);
-      $this->recorder->record($outcome, $event, $user);
+  }
+
+  /**
+   * The user is waiting for the page: fail fast, the queue retries.
+   *
+   * The deadline bounds retries and rate-limit waits too.
+   */
+  private function inlineOverrides(): array {
+    $timeout = max(0.5, (float) $this->config('inline_timeout'));
+    return [
+      'connect_timeout' => min($timeout, 2.0),
+      'request_timeout' => $timeout,
+      'max_retries' => 0,
+      'deadline' => $timeout,
+    ];
+  }
+
+  /**
+   * Adds an event to a list of events, merged per user.
+   *
+   * @param array<int, array{event: string, snapshot: ?array}> $events
+   *   The list.
+   */
+  private static function merge(array &$events, int $uid, string $event, ?array $snapshot): void {
+    $previous = $events[$uid]['event'] ?? NULL;
+    if ($previous === 'insert' && $event === 'delete') {
+      // Okta never saw the user.
+      unset($events[$uid]);
+      return;
     }
+    $merged = match (TRUE) {
+      $previous === NULL, $event === 'delete' => $event,
+      $previous === 'delete' => 'delete',
+      $previous === 'insert' => 'insert',
+      default => $event,
+    };
+    $events[$uid] = ['event' => $merged, 'snapshot' => $merged === 'delete' ? ($snapshot ?? $events[$uid]['snapshot'] ?? NULL) : NULL];
   }
 
   /**
@@ -132,6 +229,13 @@ class PushCollector implements DestructableInterface {
   private function enabled(): bool {
     $operations = $this->config('operations');
     return $this->client->pushesToOkta() && !empty($operations['automatic']);
+  }
+
+  /**
+   * Whether events are pushed right after the commit, in the request.
+   */
+  private function inline(): bool {
+    return $this->config('push_mode') === 'inline';
   }
 
   /**

@@ -6,10 +6,7 @@ namespace Drupal\okta_user_sync;
 
 use Drupal\Component\Datetime\TimeInterface;
 use Drupal\Core\Config\ConfigFactoryInterface;
-use Drupal\Core\Queue\QueueFactory;
 use Drupal\Core\State\StateInterface;
-use Drupal\okta_user_sync\Sync\QueueItem;
-use Drupal\okta_user_sync\Sync\RunGuard;
 use Psr\Log\LoggerInterface;
 
 /**
@@ -19,8 +16,8 @@ use Psr\Log\LoggerInterface;
  * queued in chunks (mode push); every reconcile_interval seconds, everyone
  * (mode reconcile: Okta is read too, so drift made on the Okta side is
  * repaired). The queue worker does the Okta work on the same or next cron.
- * The chunks of one run share a deletion guard total (RunTallyStore), so a
- * mass deactivation spread over chunks stops the run.
+ * The chunks of one run share its deletion guard (BulkSync::queueRun()), so
+ * a mass deactivation spread over chunks stops the run.
  */
 class Scheduler {
 
@@ -32,10 +29,8 @@ class Scheduler {
     private readonly ConfigFactoryInterface $configFactory,
     private readonly StateInterface $state,
     private readonly BulkSync $bulkSync,
-    private readonly QueueFactory $queueFactory,
     private readonly TimeInterface $time,
     private readonly LoggerInterface $logger,
-    private readonly RunTallyStore $tallies,
   ) {}
 
   /**
@@ -66,15 +61,7 @@ class Scheduler {
       $uids = $this->bulkSync->uidsChangedSince($lastRun);
       $mode = 'push';
     }
-    $queue = $this->queueFactory->get(OutcomeRecorder::QUEUE);
-    $run = NULL;
-    if ($uids !== []) {
-      $run = 'scheduled:' . $now . ':' . bin2hex(random_bytes(4));
-      $this->tallies->set($run, RunGuard::fromConfig($config->getRawData())->startRun(count($uids)));
-    }
-    foreach (QueueItem::chunks($uids, $this->bulkSync->batchSize(), $mode, $run) as $item) {
-      $queue->createItem($item);
-    }
+    $this->bulkSync->queueRun($uids, $mode);
     $this->state->set(self::LAST_RUN, $now);
     if ($uids !== []) {
       $this->logger->info('Scheduled provisioning queued @count users (@mode).', [

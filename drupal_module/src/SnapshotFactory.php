@@ -5,13 +5,13 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync;
 
 use Drupal\Core\Config\ConfigFactoryInterface;
-use Drupal\okta_user_sync\Sync\SnapshotBuilder;
 use Drupal\user\UserInterface;
 
 /**
  * Builds the extension's user snapshot from a Drupal account.
  *
- * Reading the entity is the only Drupal part; SnapshotBuilder shapes it.
+ * Keys: see okta_sync.stubs.php ("User snapshot array"). Optional keys
+ * are left out rather than sent as NULL.
  */
 class SnapshotFactory {
 
@@ -60,25 +60,35 @@ class SnapshotFactory {
   public function fromAccount(UserInterface $account, bool $withPassword = TRUE, array|false|null $status = FALSE): array {
     $uid = (int) $account->id();
     $config = $this->configFactory->get('okta_user_sync.settings');
-    $createMode = (string) $config->get('create_mode');
     $status = $status !== FALSE ? $status : ($uid > 0 ? $this->statusStorage->load($uid) : NULL);
-    $snapshot = (new SnapshotBuilder())->build(
-      $uid,
-      (string) $account->getAccountName(),
-      (string) $account->getEmail(),
-      $account->isActive(),
-      $account->getRoles(),
-      $this->fields($account),
-      $withPassword ? $this->passwordCapture->get($account) : NULL,
-      // Drupal's hash only matters when users are created with it.
-      $createMode === 'hash' ? $account->getPassword() : NULL,
-      $status,
-    );
+    $snapshot = [
+      'uid' => $uid,
+      'name' => (string) $account->getAccountName(),
+      'mail' => (string) $account->getEmail(),
+      'status' => $account->isActive(),
+      'roles' => array_values(array_diff($account->getRoles(), ['anonymous'])),
+      'fields' => $this->fields($account),
+    ];
+    $password = $withPassword ? $this->passwordCapture->get($account) : NULL;
+    if ($password !== NULL && $password !== '') {
+      $snapshot['password'] = $password;
+    }
+    // Drupal's hash only matters when users are created with it.
+    if ($config->get('create_mode') === 'hash' && (string) $account->getPassword() !== '') {
+      $snapshot['pass_hash'] = (string) $account->getPassword();
+    }
+    foreach (['okta_id', 'profile_hash', 'okta_status'] as $key) {
+      if (isset($status[$key]) && is_string($status[$key]) && $status[$key] !== '') {
+        $snapshot[$key] = $status[$key];
+      }
+    }
+    // The engine decides the next retry from the failures so far.
+    $snapshot['attempts'] = max(0, (int) ($status['attempts'] ?? 0));
     if (!isset($snapshot['okta_id'])) {
       // Only an unlinked account is matched by login, so only it can
       // collide with another account's Okta user; the engine decides.
       $source = $config->get('login_source') === 'name' ? 'name' : 'mail';
-      $owner = $this->statusStorage->linkedOwnerOfLogin($uid, $source, $source === 'name' ? (string) $account->getAccountName() : (string) $account->getEmail());
+      $owner = $this->statusStorage->linkedOwnerOfLogin($uid, $source, $source === 'name' ? $snapshot['name'] : $snapshot['mail']);
       if ($owner !== NULL) {
         $snapshot['login_claimed_by'] = $owner;
       }
@@ -87,7 +97,10 @@ class SnapshotFactory {
   }
 
   /**
-   * Field values: field name => list of item values.
+   * Field values: field name => the first item's main scalar value.
+   *
+   * The extension takes scalars; attribute_map names the field, and a
+   * field's main property (value, target_id, ...) is its first scalar.
    */
   private function fields(UserInterface $account): array {
     $fields = [];
@@ -95,9 +108,28 @@ class SnapshotFactory {
       if (in_array($name, self::SKIPPED_FIELDS, TRUE) || $items->isEmpty()) {
         continue;
       }
-      $fields[$name] = $items->getValue();
+      $scalar = self::firstScalar($items->getValue());
+      if ($scalar !== NULL) {
+        $fields[$name] = $scalar;
+      }
     }
     return $fields;
+  }
+
+  /**
+   * The value itself when scalar, else the first scalar found depth-first.
+   */
+  private static function firstScalar(mixed $value): string|int|float|bool|null {
+    if (is_scalar($value)) {
+      return $value;
+    }
+    foreach (is_array($value) ? $value : [] as $item) {
+      $scalar = self::firstScalar($item);
+      if ($scalar !== NULL) {
+        return $scalar;
+      }
+    }
+    return NULL;
   }
 
 }

@@ -7,20 +7,133 @@ namespace Drupal\okta_user_sync;
 use Drupal\Component\Datetime\TimeInterface;
 use Drupal\Core\Database\Connection;
 use Drupal\Core\Database\Query\PagerSelectExtender;
+use Drupal\Core\Queue\QueueFactory;
+use Psr\Log\LoggerInterface;
 
 /**
  * The okta_user_sync_status table: one row per Drupal user that was synced.
+ *
+ * It owns the row: it stores what the extension's outcome `record` says
+ * (status columns, the log line, the retry) and the user's one pending retry.
+ * A user has at most one retry waiting (retry_event, retry_at; for a delete,
+ * the last snapshot without secrets in retry_snapshot) and one queue item
+ * that wakes the queue worker for it; later failures move the retry, they
+ * never add a second item.
  */
 class SyncStatusStorage {
 
   public const TABLE = 'okta_user_sync_status';
 
-  private const COLUMNS = ['okta_id', 'okta_status', 'profile_hash', 'last_action', 'last_error', 'attempts'];
+  /**
+   * The queue of retries and scheduled chunks.
+   */
+  public const QUEUE = 'okta_user_sync';
+
+  private const COLUMNS = ['okta_id', 'okta_status', 'profile_hash', 'last_action', 'error_code', 'last_error', 'attempts'];
 
   public function __construct(
     private readonly Connection $database,
     private readonly TimeInterface $time,
+    private readonly QueueFactory $queueFactory,
+    private readonly LoggerInterface $logger,
   ) {}
+
+  /**
+   * Stores one outcome as its record says; returns the record.
+   *
+   * @param array $outcome
+   *   An outcome of okta_sync_user() / okta_sync_users(), with `record`.
+   * @param string $event
+   *   What produced it: insert, update, delete, manual or scheduled (the
+   *   retry repeats it under the same operations).
+   * @param array|null $snapshot
+   *   The snapshot that was sent; kept, without secrets, for a retried
+   *   delete (the account no longer exists to be read again).
+   * @param bool $fromQueue
+   *   The queue worker's retry: its item stays the user's one item (it is
+   *   delayed), so no new one is created.
+   */
+  public function record(array $outcome, string $event, ?array $snapshot = NULL, bool $fromQueue = FALSE): array {
+    $uid = (int) ($outcome['uid'] ?? $snapshot['uid'] ?? 0);
+    $record = is_array($outcome['record'] ?? NULL) ? $outcome['record'] : [];
+    if ($uid <= 0) {
+      return $record;
+    }
+    if (!empty($record['delete_row'])) {
+      $this->delete($uid);
+    }
+    elseif (is_array($record['row'] ?? NULL)) {
+      $row = $record['row'];
+      if (!isset($record['retry_in'])) {
+        // Settled, or given up: no retry left waiting.
+        $row += ['retry_event' => NULL, 'retry_at' => NULL, 'retry_snapshot' => NULL];
+      }
+      $this->merge($uid, $row);
+    }
+    if (!empty($record['log']) && isset($record['message'])) {
+      $this->logger->log((string) ($record['level'] ?? 'info'), '@message', ['@message' => (string) $record['message']]);
+    }
+    if (isset($record['retry_in'])) {
+      $this->scheduleRetry($uid, $event, (int) $record['retry_in'], $event === 'delete' ? $snapshot : NULL, !$fromQueue);
+    }
+    return $record;
+  }
+
+  /**
+   * Sets (or moves) the user's one pending retry.
+   *
+   * A delete wins over anything pending; otherwise a pending event is kept
+   * (an insert still waiting stays an insert). The account is read afresh
+   * when the retry runs, so only a delete keeps a snapshot.
+   */
+  public function scheduleRetry(int $uid, string $event, int $delay, ?array $snapshot = NULL, bool $enqueue = TRUE): void {
+    $row = $this->load($uid);
+    $pending = $row !== NULL && $row['retry_at'] !== NULL;
+    $pendingEvent = $pending ? (string) $row['retry_event'] : NULL;
+    $event = ($event === 'delete' || $pendingEvent === NULL) ? $event : $pendingEvent;
+    $fields = [
+      'retry_event' => $event,
+      'retry_at' => $this->time->getCurrentTime() + max(0, $delay),
+      'retry_snapshot' => NULL,
+    ];
+    if ($event === 'delete') {
+      $fields['retry_snapshot'] = $snapshot !== NULL
+        ? json_encode(self::withoutSecrets($snapshot), JSON_THROW_ON_ERROR)
+        : ($row['retry_snapshot'] ?? NULL);
+    }
+    $this->merge($uid, $fields);
+    if (!$pending && $enqueue) {
+      $this->queueFactory->get(self::QUEUE)->createItem(['kind' => 'user', 'uid' => $uid]);
+    }
+  }
+
+  /**
+   * The user's pending retry: event, seconds until due, snapshot (deletes).
+   *
+   * @return array{event: string, wait: int, snapshot: ?array}|null
+   *   NULL when nothing is pending (it succeeded meanwhile, or the row is
+   *   gone).
+   */
+  public function pendingRetry(int $uid): ?array {
+    $row = $this->load($uid);
+    if ($row === NULL || $row['retry_at'] === NULL || (string) $row['retry_event'] === '') {
+      return NULL;
+    }
+    $snapshot = is_string($row['retry_snapshot']) ? json_decode($row['retry_snapshot'], TRUE) : NULL;
+    return [
+      'event' => (string) $row['retry_event'],
+      'wait' => max(0, (int) $row['retry_at'] - $this->time->getCurrentTime()),
+      'snapshot' => is_array($snapshot) ? $snapshot : NULL,
+    ];
+  }
+
+  /**
+   * The snapshot without what must never be stored (passwords, hashes).
+   */
+  public static function withoutSecrets(array $snapshot): array {
+    unset($snapshot['password'], $snapshot['pass_hash']);
+    return $snapshot;
+  }
 
   /**
    * The row of one user, or NULL.
@@ -87,11 +200,13 @@ class SyncStatusStorage {
   }
 
   /**
-   * Inserts or updates the given columns of a user's row; stamps last_sync.
+   * Inserts or updates columns of a user's row; stamps last_sync.
    */
   public function merge(int $uid, array $columns): void {
-    $fields = array_intersect_key($columns, array_flip(self::COLUMNS));
-    $fields['last_sync'] = $this->time->getCurrentTime();
+    $fields = array_intersect_key($columns, array_flip([...self::COLUMNS, 'retry_event', 'retry_at', 'retry_snapshot']));
+    if (isset($fields['last_action']) || array_key_exists('last_error', $fields)) {
+      $fields['last_sync'] = $this->time->getCurrentTime();
+    }
     $this->database->merge(self::TABLE)
       ->key('uid', $uid)
       ->fields($fields)
@@ -103,6 +218,13 @@ class SyncStatusStorage {
    */
   public function delete(int $uid): void {
     $this->database->delete(self::TABLE)->condition('uid', $uid)->execute();
+  }
+
+  /**
+   * Items waiting in the queue (retries and scheduled chunks).
+   */
+  public function queueLength(): int {
+    return (int) $this->queueFactory->get(self::QUEUE)->numberOfItems();
   }
 
   /**
@@ -122,28 +244,31 @@ class SyncStatusStorage {
   }
 
   /**
-   * Users whose last sync failed.
+   * Users whose last sync failed; with $code, only that error code.
    */
-  public function countFailures(): int {
-    return (int) $this->database->select(self::TABLE, 's')
-      ->condition('last_action', 'failed')
-      ->countQuery()
-      ->execute()
-      ->fetchField();
+  public function countFailures(?string $code = NULL): int {
+    $query = $this->database->select(self::TABLE, 's')->condition('last_action', 'failed');
+    if ($code !== NULL) {
+      $query->condition('error_code', $code);
+    }
+    return (int) $query->countQuery()->execute()->fetchField();
   }
 
   /**
-   * The uids whose last sync failed, oldest first.
+   * The uids whose last sync failed, after $afterUid, in uid order.
+   *
+   * Callers page through all of them (a run reads one chunk at a time).
    *
    * @return int[]
    *   User IDs.
    */
-  public function failedUids(int $limit = 1000): array {
+  public function failedUids(int $afterUid = 0, int $limit = 200): array {
     return array_map('intval', $this->database->select(self::TABLE, 's')
       ->fields('s', ['uid'])
       ->condition('last_action', 'failed')
-      ->orderBy('last_sync')
-      ->range(0, $limit)
+      ->condition('uid', $afterUid, '>')
+      ->orderBy('uid')
+      ->range(0, max(1, $limit))
       ->execute()
       ->fetchCol());
   }
@@ -151,19 +276,27 @@ class SyncStatusStorage {
   /**
    * One page of rows joined with the account name, for the status screen.
    *
+   * @param string $filter
+   *   'all', 'failures' or 'conflicts' (two accounts for one Okta user).
+   * @param int $limit
+   *   Rows per page.
+   *
    * @return array[]
    *   Rows with uid, name, okta_id, okta_status, last_action, last_sync,
-   *   last_error, attempts.
+   *   error_code, last_error, attempts, retry_at.
    */
-  public function page(bool $onlyFailures, int $limit = 50): array {
+  public function page(string $filter = 'all', int $limit = 50): array {
     $query = $this->database->select(self::TABLE, 's')
       ->extend(PagerSelectExtender::class)
       ->limit($limit);
     $query->leftJoin('users_field_data', 'u', 'u.uid = s.uid AND u.default_langcode = 1');
-    $query->fields('s', ['uid', 'okta_id', 'okta_status', 'last_action', 'last_sync', 'last_error', 'attempts']);
+    $query->fields('s', ['uid', 'okta_id', 'okta_status', 'last_action', 'last_sync', 'error_code', 'last_error', 'attempts', 'retry_at']);
     $query->addField('u', 'name');
-    if ($onlyFailures) {
+    if ($filter === 'failures' || $filter === 'conflicts') {
       $query->condition('s.last_action', 'failed');
+    }
+    if ($filter === 'conflicts') {
+      $query->condition('s.error_code', 'conflict');
     }
     $query->orderBy('s.last_sync', 'DESC');
     return $query->execute()->fetchAll(\PDO::FETCH_ASSOC);

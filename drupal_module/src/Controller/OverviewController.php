@@ -9,7 +9,6 @@ use Drupal\Core\Datetime\DateFormatterInterface;
 use Drupal\Core\State\StateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\OktaClient;
-use Drupal\okta_user_sync\OutcomeRecorder;
 use Drupal\okta_user_sync\SyncStatusStorage;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 use Symfony\Component\HttpFoundation\RedirectResponse;
@@ -22,7 +21,6 @@ class OverviewController extends ControllerBase {
   public function __construct(
     private readonly OktaClient $client,
     private readonly SyncStatusStorage $statusStorage,
-    private readonly OutcomeRecorder $recorder,
     private readonly DateFormatterInterface $dateFormatter,
     private readonly StateInterface $stateStore,
   ) {}
@@ -34,7 +32,6 @@ class OverviewController extends ControllerBase {
     return new static(
       $container->get('okta_user_sync.client'),
       $container->get('okta_user_sync.status_storage'),
-      $container->get('okta_user_sync.recorder'),
       $container->get('date.formatter'),
       $container->get('state'),
     );
@@ -120,7 +117,7 @@ class OverviewController extends ControllerBase {
       [$this->t('Connection'), $connection],
       [$this->t('Okta Portal URL'), (string) ($config['org_url'] ?? '') ?: $this->t('not set')],
       [$this->t('Direction'), (string) ($config['direction'] ?? '')],
-      [$this->t('Queued pushes (retries and scheduled chunks)'), $this->recorder->queueLength()],
+      [$this->t('Queued pushes (retries and scheduled chunks)'), $this->statusStorage->queueLength()],
       [$this->t('Users whose last sync failed'), $this->statusStorage->countFailures()],
     ];
   }

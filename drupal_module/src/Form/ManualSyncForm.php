@@ -14,8 +14,6 @@ use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\OktaClient;
-use Drupal\okta_user_sync\Sync\OutcomeText;
-use Drupal\okta_user_sync\Sync\RunReport;
 use Drupal\user\UserInterface;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -121,7 +119,7 @@ class ManualSyncForm extends FormBase {
       if ($problem !== NULL) {
         $form['all']['guard_override'] = [
           '#type' => 'checkbox',
-          '#title' => $this->t('I have checked the preview: deactivate or delete these @count Okta users anyway', ['@count' => $this->previewReport($preview)->destructive()]),
+          '#title' => $this->t('I have checked the preview: deactivate or delete these @count Okta users anyway', ['@count' => (int) ($preview['run']['disabled'] ?? 0)]),
           '#description' => $this->t('@problem The run may then deactivate or delete up to this many users, no more.', ['@problem' => $problem]),
         ];
       }
@@ -185,7 +183,7 @@ class ManualSyncForm extends FormBase {
    * Submit handler of "Preview (dry run)" for everyone.
    */
   public function previewAll(array &$form, FormStateInterface $form_state): void {
-    batch_set($this->batch->build(NULL, TRUE, $this->mode($form_state)));
+    batch_set($this->batch->build('all', TRUE, $this->mode($form_state)));
   }
 
   /**
@@ -214,24 +212,23 @@ class ManualSyncForm extends FormBase {
     $preview = $this->currentPreview();
     // What the admin confirmed: the preview's deactivations/deletions.
     $confirmed = $preview !== NULL && $form_state->getValue('guard_override') && $this->guardProblem($preview) !== NULL
-      ? $this->previewReport($preview)->destructive()
+      ? (int) ($preview['run']['disabled'] ?? 0)
       : 0;
     $this->stateStore->delete(SyncBatch::PREVIEW_STATE);
-    batch_set($this->batch->build(NULL, FALSE, $this->mode($form_state), $confirmed));
+    batch_set($this->batch->build('all', FALSE, $this->mode($form_state), $confirmed));
   }
 
   /**
-   * The report of a stored preview.
-   */
-  private function previewReport(array $preview): RunReport {
-    return RunReport::fromArray((array) ($preview['report'] ?? []));
-  }
-
-  /**
-   * Why the previewed run exceeds the run-level deletion guard, or NULL.
+   * Why the previewed run may not go ahead unconfirmed, or NULL.
+   *
+   * The engine judged the whole preview: a real run would stop there.
    */
   private function guardProblem(array $preview): ?string {
-    return $this->bulkSync->runGuard()->previewProblem($this->previewReport($preview));
+    $run = (array) ($preview['run'] ?? []);
+    $disabled = (int) ($run['disabled'] ?? 0);
+    return $disabled > (int) ($run['allowed'] ?? 0) && !empty($run['message'])
+      ? ucfirst((string) $run['message']) . '.'
+      : NULL;
   }
 
   /**
@@ -250,12 +247,12 @@ class ManualSyncForm extends FormBase {
    * Shows one outcome as a status or error message.
    */
   private function showOutcome(UserInterface $account, array $outcome): void {
-    $args = ['%user' => $account->getDisplayName(), '@outcome' => OutcomeText::describe($outcome)];
+    $args = ['%user' => $account->getDisplayName(), '@outcome' => (string) ($outcome['record']['text'] ?? $outcome['action'] ?? 'failed')];
     if (($outcome['action'] ?? 'failed') !== 'failed') {
       $this->messenger()->addStatus($this->t('%user: @outcome.', $args));
       return;
     }
-    $link = OutcomeText::errorLink($outcome);
+    $link = OktaClient::errorLink(is_array($outcome['error'] ?? NULL) ? $outcome['error'] : []);
     $this->messenger()->addError($link === NULL
       ? $this->t('%user: @outcome', $args)
       : $this->t('%user: @outcome <a href=":link">What this error means</a>.', $args + [':link' => $link]));
@@ -276,10 +273,10 @@ class ManualSyncForm extends FormBase {
    * Renders the last preview.
    */
   private function previewTable(array $preview): array {
-    $report = $this->previewReport($preview);
+    $run = (array) ($preview['run'] ?? []);
     $rows = [];
-    foreach ($report->plannedByReason() as $reason => $count) {
-      $rows[] = [$reason, $count];
+    foreach ((array) ($run['planned'] ?? []) as $action => $count) {
+      $rows[] = [$action, $count];
     }
     $build = [
       '#type' => 'container',
@@ -289,7 +286,7 @@ class ManualSyncForm extends FormBase {
         '#value' => $this->t('Preview from @when ago (@mode): @summary', [
           '@when' => $this->dateFormatter->formatTimeDiffSince((int) $preview['time']),
           '@mode' => (string) ($preview['mode'] ?? 'push'),
-          '@summary' => $report->summary(),
+          '@summary' => (string) ($run['summary'] ?? ''),
         ]),
       ],
       'table' => [

@@ -35,12 +35,18 @@ class ProvisioningForm extends ConfigFormBase {
   protected EntityTypeManagerInterface $entityTypeManager;
 
   /**
+   * The run service (chunk and concurrency bounds come from the engine).
+   */
+  protected BulkSync $bulkSync;
+
+  /**
    * {@inheritdoc}
    */
   public static function create(ContainerInterface $container): static {
     $instance = parent::create($container);
     $instance->entityFieldManager = $container->get('entity_field.manager');
     $instance->entityTypeManager = $container->get('entity_type.manager');
+    $instance->bulkSync = $container->get('okta_user_sync.bulk_sync');
     return $instance;
   }
 
@@ -123,10 +129,10 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Users per step of the progress bar'),
       '#description' => $this->t('"Sync all users" and "Retry failed users" send this many users per chunk and start another chunk in the same request only while it stays under @seconds seconds, so requests do not run into web server or proxy timeouts. Drush and cron use chunks of @batch.', [
         '@seconds' => (int) SyncBatch::STEP_SECONDS,
-        '@batch' => (int) ($config->get('batch_size') ?: 200),
+        '@batch' => $this->bulkSync->batchSize(),
       ]),
       '#min' => 1,
-      '#max' => 200,
+      '#max' => $this->bulkSync->maxChunk(),
       '#default_value' => (int) ($config->get('ui_batch_size') ?: 50),
     ];
     $form['methods']['manual']['concurrency'] = [
@@ -134,8 +140,8 @@ class ProvisioningForm extends ConfigFormBase {
       '#title' => $this->t('Concurrent Okta requests in bulk runs'),
       '#description' => $this->t('Used by "Sync all users", Drush and scheduled runs; all of them share Okta\'s rate limit.'),
       '#min' => 1,
-      '#max' => BulkSync::MAX_CONCURRENCY,
-      '#default_value' => BulkSync::concurrency($config->get('concurrency')),
+      '#max' => $this->bulkSync->concurrency(PHP_INT_MAX),
+      '#default_value' => $this->bulkSync->concurrency($config->get('concurrency')),
     ];
     $form['methods']['manual']['sync_manually'] = [
       '#type' => 'link',
@@ -395,8 +401,8 @@ class ProvisioningForm extends ConfigFormBase {
       ->set('operations', $operations)
       ->set('push_mode', $form_state->getValue('push_mode') === 'inline' ? 'inline' : 'deferred')
       ->set('inline_timeout', (float) $form_state->getValue('inline_timeout'))
-      ->set('ui_batch_size', max(1, min(200, (int) $form_state->getValue('ui_batch_size'))))
-      ->set('concurrency', BulkSync::concurrency($form_state->getValue('concurrency')))
+      ->set('ui_batch_size', max(1, min($this->bulkSync->maxChunk(), (int) $form_state->getValue('ui_batch_size'))))
+      ->set('concurrency', $this->bulkSync->concurrency($form_state->getValue('concurrency')))
       ->set('scheduler_enabled', (bool) $form_state->getValue('scheduler_enabled'))
       ->set('scheduler_interval', (int) $form_state->getValue('scheduler_interval'))
       ->set('reconcile_interval', (int) $form_state->getValue('reconcile_interval'))

@@ -10,8 +10,6 @@ use Drupal\Core\Url;
 use Drupal\okta_user_sync\OktaClient;
 use Drupal\okta_user_sync\SecretStore;
 use Drupal\okta_user_sync\Sync\OrgUrl;
-use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
-use Drupal\okta_user_sync\Sync\OutcomeText;
 use Drupal\okta_user_sync\Sync\SecretMask;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -252,8 +250,8 @@ class SettingsForm extends ConfigFormBase {
     else {
       $rows = [[$this->t('Result'), $this->t('Failed')]];
       if (isset($result['error']) && is_array($result['error'])) {
-        $rows[] = [$this->t('Okta error'), OutcomeInterpreter::errorSummary($result['error'])];
-        $link = OutcomeText::errorLink(['error' => $result['error']]);
+        $rows[] = [$this->t('Okta error'), OktaClient::testFailure(['hint' => $result['error']['summary'] ?? ''] + $result)];
+        $link = OktaClient::errorLink($result['error']);
         if ($link !== NULL) {
           $rows[] = [
             $this->t('More information'),
@@ -348,8 +346,8 @@ class SettingsForm extends ConfigFormBase {
       return;
     }
     $error = is_array($result['error'] ?? NULL) ? $result['error'] : [];
-    $message = $error !== [] ? OutcomeInterpreter::errorSummary($error) : (string) ($result['hint'] ?? 'unknown error');
-    $link = OutcomeText::errorLink(['error' => $error]);
+    $message = OktaClient::testFailure($result);
+    $link = OktaClient::errorLink($error);
     $this->messenger()->addError($link !== NULL
       ? $this->t('Test failed: @message. <a href=":link">What this error means</a>; details in the Test Configuration Result section below.', [
         '@message' => $message,

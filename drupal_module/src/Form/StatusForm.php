@@ -9,7 +9,6 @@ use Drupal\Core\Form\FormBase;
 use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
-use Drupal\okta_user_sync\OutcomeRecorder;
 use Drupal\okta_user_sync\SyncStatusStorage;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 use Symfony\Component\HttpFoundation\RequestStack;
@@ -21,7 +20,6 @@ class StatusForm extends FormBase {
 
   public function __construct(
     protected SyncStatusStorage $statusStorage,
-    protected OutcomeRecorder $recorder,
     protected SyncBatch $batch,
     protected DateFormatterInterface $dateFormatter,
     RequestStack $requestStack,
@@ -35,7 +33,6 @@ class StatusForm extends FormBase {
   public static function create(ContainerInterface $container): static {
     return new static(
       $container->get('okta_user_sync.status_storage'),
-      $container->get('okta_user_sync.recorder'),
       $container->get('okta_user_sync.batch'),
       $container->get('date.formatter'),
       $container->get('request_stack'),
@@ -53,24 +50,31 @@ class StatusForm extends FormBase {
    * {@inheritdoc}
    */
   public function buildForm(array $form, FormStateInterface $form_state): array {
-    $onlyFailures = (bool) $this->getRequest()->query->get('failures');
+    $show = (string) $this->getRequest()->query->get('show', '');
+    // Links from earlier versions say ?failures=1.
+    $show = in_array($show, ['failures', 'conflicts'], TRUE) ? $show : ($this->getRequest()->query->get('failures') ? 'failures' : 'all');
     $failures = $this->statusStorage->countFailures();
+    $conflicts = $this->statusStorage->countFailures('conflict');
     $form['summary'] = [
       '#type' => 'html_tag',
       '#tag' => 'p',
-      '#value' => $this->t('@failures; @queued (processed on cron).', [
+      '#value' => $this->t('@failures (@conflicts); @queued (processed on cron).', [
         '@failures' => $this->formatPlural($failures, '1 user failed its last sync', '@count users failed their last sync'),
-        '@queued' => $this->formatPlural($this->recorder->queueLength(), '1 push is queued for retry', '@count pushes are queued for retry'),
+        '@conflicts' => $this->formatPlural($conflicts, '1 conflict: two accounts for one Okta user', '@count conflicts: two accounts for one Okta user'),
+        '@queued' => $this->formatPlural($this->statusStorage->queueLength(), '1 item is queued', '@count items are queued'),
       ]),
     ];
-    $form['filter'] = [
-      '#type' => 'link',
-      '#title' => $onlyFailures ? $this->t('Show all users') : $this->t('Show only failures'),
-      '#url' => Url::fromRoute('okta_user_sync.status', [], $onlyFailures ? [] : ['query' => ['failures' => 1]]),
-      '#attributes' => ['class' => ['button', 'button--small']],
-    ];
+    $form['filter'] = ['#type' => 'container', '#attributes' => ['class' => ['container-inline']]];
+    foreach (['all' => $this->t('All users'), 'failures' => $this->t('Failures'), 'conflicts' => $this->t('Conflicts')] as $key => $label) {
+      $form['filter'][$key] = [
+        '#type' => 'link',
+        '#title' => $label,
+        '#url' => Url::fromRoute('okta_user_sync.status', [], $key === 'all' ? [] : ['query' => ['show' => $key]]),
+        '#attributes' => ['class' => array_merge(['button', 'button--small'], $key === $show ? ['is-active'] : [])],
+      ];
+    }
     $rows = [];
-    foreach ($this->statusStorage->page($onlyFailures) as $row) {
+    foreach ($this->statusStorage->page($show) as $row) {
       $uid = (int) $row['uid'];
       $rows[] = [
         [
@@ -84,7 +88,7 @@ class StatusForm extends FormBase {
         (string) ($row['okta_status'] ?? ''),
         (string) ($row['last_action'] ?? ''),
         $row['last_sync'] ? $this->dateFormatter->format((int) $row['last_sync'], 'short') : '',
-        (int) $row['attempts'],
+        (int) $row['attempts'] . ($row['retry_at'] !== NULL ? ' (' . $this->t('retry @when', ['@when' => $this->dateFormatter->format((int) $row['retry_at'], 'short')]) . ')' : ''),
         (string) ($row['last_error'] ?? ''),
       ];
     }
@@ -100,7 +104,11 @@ class StatusForm extends FormBase {
         $this->t('Last error or reason'),
       ],
       '#rows' => $rows,
-      '#empty' => $onlyFailures ? $this->t('No failures.') : $this->t('No user has been synced yet.'),
+      '#empty' => match ($show) {
+        'failures' => $this->t('No failures.'),
+        'conflicts' => $this->t('No conflicts.'),
+        default => $this->t('No user has been synced yet.'),
+      },
     ];
     $form['pager'] = ['#type' => 'pager'];
     $form['actions'] = ['#type' => 'actions'];
@@ -117,12 +125,12 @@ class StatusForm extends FormBase {
    * {@inheritdoc}
    */
   public function submitForm(array &$form, FormStateInterface $form_state): void {
-    $uids = $this->statusStorage->failedUids();
-    if ($uids === []) {
+    if ($this->statusStorage->countFailures() === 0) {
       $this->messenger()->addStatus($this->t('No failed users to retry.'));
       return;
     }
-    batch_set($this->batch->build($uids, FALSE, 'push'));
+    // Every failed user, however many: the batch reads them page by page.
+    batch_set($this->batch->build('failed', FALSE, 'push'));
   }
 
 }

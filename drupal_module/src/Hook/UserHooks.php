@@ -12,7 +12,9 @@ use Drupal\user\UserInterface;
  * User entity hooks: hand each change to the push collector.
  *
  * Nothing here talks to Okta: these hooks run inside the entity-save
- * transaction.
+ * transaction. Cancelling an account needs no hook of its own: the block
+ * methods save it with status 0 (hook_user_update), the delete methods
+ * delete it (hook_user_delete).
  */
 class UserHooks {
 
@@ -43,19 +45,6 @@ class UserHooks {
   #[Hook('user_delete')]
   public function userDelete(UserInterface $account): void {
     $this->collector->collect('delete', $account);
-  }
-
-  /**
-   * Implements hook_user_cancel().
-   *
-   * The block methods save the account with status 0 and the delete methods
-   * delete it, so hook_user_update / hook_user_delete already carry the
-   * change; nothing more to collect. Kept as the documented entry point for
-   * cancellations, so the intent is visible.
-   */
-  #[Hook('user_cancel')]
-  public function userCancel(array $edit, UserInterface $account, string $method): void {
-    // Intentionally empty: see above.
   }
 
 }

@@ -53,14 +53,6 @@ class Extension {
   }
 
   /**
-   * Lists Okta users for import (okta_sync_pull()).
-   */
-  public function pull(array $settings, array $options): array {
-    $this->assertLoaded();
-    return \okta_sync_pull($settings, $options);
-  }
-
-  /**
    * Parses an Okta Event Hook delivery (okta_sync_hook_events()).
    *
    * @param string $body

@@ -139,6 +139,12 @@ final class SettingsAssembler {
     if (isset($config['guard_max_count'])) {
       $settings['guard_max_count'] = max(0, (int) $config['guard_max_count']);
     }
+    // The retry policy; the engine decides each outcome's retry from it.
+    foreach (['backoff_base', 'backoff_max', 'max_attempts'] as $key) {
+      if (isset($config[$key]) && (int) $config[$key] > 0) {
+        $settings[$key] = (int) $config[$key];
+      }
+    }
     return $settings;
   }
 

@@ -8,10 +8,6 @@ use Consolidation\OutputFormatters\StructuredData\RowsOfFields;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\OktaClient;
-use Drupal\okta_user_sync\OutcomeRecorder;
-use Drupal\okta_user_sync\Sync\OutcomeInterpreter;
-use Drupal\okta_user_sync\Sync\OutcomeText;
-use Drupal\okta_user_sync\Sync\RunReport;
 use Drupal\okta_user_sync\SyncStatusStorage;
 use Drupal\user\UserInterface;
 use Drush\Attributes as CLI;
@@ -27,7 +23,6 @@ final class OktaSyncCommands extends DrushCommands {
     private readonly OktaClient $client,
     private readonly BulkSync $bulkSync,
     private readonly SyncStatusStorage $statusStorage,
-    private readonly OutcomeRecorder $recorder,
     private readonly EntityTypeManagerInterface $entityTypeManager,
   ) {
     parent::__construct();
@@ -41,7 +36,6 @@ final class OktaSyncCommands extends DrushCommands {
       $container->get('okta_user_sync.client'),
       $container->get('okta_user_sync.bulk_sync'),
       $container->get('okta_user_sync.status_storage'),
-      $container->get('okta_user_sync.recorder'),
       $container->get('entity_type.manager'),
     );
   }
@@ -62,9 +56,8 @@ final class OktaSyncCommands extends DrushCommands {
       }
       return self::EXIT_SUCCESS;
     }
-    $error = is_array($result['error'] ?? NULL) ? $result['error'] : [];
-    $this->io()->error(trim(($error !== [] ? OutcomeInterpreter::errorSummary($error) : '') . ' ' . ($result['hint'] ?? '')));
-    $link = OutcomeText::errorLink(['error' => $error]);
+    $this->io()->error(OktaClient::testFailure($result));
+    $link = OktaClient::errorLink(is_array($result['error'] ?? NULL) ? $result['error'] : []);
     if ($link !== NULL) {
       $this->io()->text('More: ' . $link);
     }
@@ -86,10 +79,10 @@ final class OktaSyncCommands extends DrushCommands {
       return self::EXIT_FAILURE;
     }
     $outcome = $this->bulkSync->syncOne($account, (bool) $options['dry-run']);
-    $line = sprintf('%s (uid %d): %s', $account->getAccountName(), $account->id(), OutcomeText::describe($outcome));
+    $line = sprintf('%s (uid %d): %s', $account->getAccountName(), $account->id(), (string) ($outcome['record']['text'] ?? $outcome['action'] ?? 'failed'));
     if (($outcome['action'] ?? 'failed') === 'failed') {
       $this->io()->error($line);
-      $link = OutcomeText::errorLink($outcome);
+      $link = OktaClient::errorLink(is_array($outcome['error'] ?? NULL) ? $outcome['error'] : []);
       if ($link !== NULL) {
         $this->io()->text('More: ' . $link);
       }
@@ -113,46 +106,44 @@ final class OktaSyncCommands extends DrushCommands {
     $mode = $options['reconcile'] ? 'reconcile' : 'push';
     $size = is_numeric($options['batch-size']) ? max(1, (int) $options['batch-size']) : $this->bulkSync->batchSize();
     $uids = $this->bulkSync->allUids();
-    $report = new RunReport();
-    // The deletion guard applies to the whole run, not to each chunk: the
-    // running total is kept here (the run is this one process).
-    $guard = $this->bulkSync->runGuard();
-    $tally = $guard->startRun(count($uids));
+    // The run's state (deletion guard across chunks, counts, examples) is
+    // the engine's; this process carries it from chunk to chunk.
+    $run = BulkSync::startRun(count($uids));
     $this->io()->progressStart(count($uids));
-    foreach (array_chunk($uids, $size) as $chunk) {
-      $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $report, $tally);
-      $this->io()->progressAdvance(count($chunk));
-      if ($report->guardStopped()) {
-        break;
+    try {
+      foreach (array_chunk($uids, min($size, $this->bulkSync->maxChunk())) as $chunk) {
+        $run = $this->bulkSync->run($chunk, 'manual', $dryRun, $mode, $run);
+        $this->io()->progressAdvance(count($chunk));
+        if (!empty($run['stopped'])) {
+          break;
+        }
       }
+    }
+    catch (\RuntimeException $e) {
+      $this->io()->progressFinish();
+      $this->io()->error($e->getMessage());
+      return self::EXIT_FAILURE;
     }
     $this->io()->progressFinish();
-    $this->io()->text(($dryRun ? 'Dry run (nothing changed): ' : '') . $report->summary());
-    if ($dryRun && $report->plannedByReason() !== []) {
-      $this->io()->table(['Would do', 'Users'], array_map(NULL, array_keys($report->plannedByReason()), array_values($report->plannedByReason())));
+    $this->io()->text(($dryRun ? 'Dry run (nothing changed): ' : '') . $run['summary']);
+    if ($dryRun && $run['planned'] !== []) {
+      $this->io()->table(['Would do', 'Users'], array_map(NULL, array_keys($run['planned']), array_values($run['planned'])));
     }
-    $problem = $dryRun ? $guard->previewProblem($report) : NULL;
-    if ($problem !== NULL) {
-      $this->io()->warning($problem . ' A real run would stop there.');
+    if (!empty($run['message'])) {
+      $this->io()->warning('Deletion guard: ' . $run['message']);
     }
-    foreach ($report->guards() as $message) {
-      $this->io()->warning($message);
-    }
-    $failures = $report->failures();
-    if ($failures !== []) {
-      $rows = [];
-      foreach (array_slice($failures, 0, 20, TRUE) as $uid => $error) {
-        $rows[] = [$uid, $error];
-      }
-      $this->io()->table(['uid', 'error'], $rows);
+    $failures = (int) ($run['actions']['failed'] ?? 0);
+    if ($failures > 0) {
+      $rows = array_map(fn(array $example) => [$example['uid'], $example['text']], $run['failed_examples']);
+      $this->io()->table(['uid', 'first failures'], $rows);
       $this->io()->error(sprintf(
         '%d %s; %s',
-        count($failures),
-        count($failures) === 1 ? 'user failed' : 'users failed',
+        $failures,
+        $failures === 1 ? 'user failed' : 'users failed',
         $dryRun ? 'a dry run records and queues nothing.' : 'retryable ones are queued (drush queue:run okta_user_sync).',
       ));
     }
-    return ($failures === [] && !$report->guardStopped()) ? self::EXIT_SUCCESS : self::EXIT_FAILURE;
+    return ($failures === 0 && empty($run['stopped'])) ? self::EXIT_SUCCESS : self::EXIT_FAILURE;
   }
 
   /**
@@ -166,7 +157,7 @@ final class OktaSyncCommands extends DrushCommands {
       ['item' => 'extension', 'value' => $this->client->extension()->version() ?? 'NOT LOADED'],
       ['item' => 'configured', 'value' => $this->client->hasCredentials() ? 'yes' : 'no'],
       ['item' => 'direction', 'value' => (string) ($this->client->config()['direction'] ?? '')],
-      ['item' => 'queued', 'value' => (string) $this->recorder->queueLength()],
+      ['item' => 'queued', 'value' => (string) $this->statusStorage->queueLength()],
     ];
     foreach ($this->statusStorage->countByAction() as $action => $count) {
       $rows[] = ['item' => "users $action", 'value' => (string) $count];

@@ -36,7 +36,6 @@ final class SettingsAssemblerTest extends TestCase {
       'push_mode',
       'scheduler_interval',
       'batch_size',
-      'backoff_base',
       'test_email',
       'auth_method',
       'inline_timeout',
@@ -46,6 +45,8 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertSame(['read', 'create', 'update', 'deactivate'], $settings['operations']['manual']);
     $this->assertSame('staged', $settings['create_mode']);
     $this->assertSame(5.0, $settings['connect_timeout']);
+    // The retry policy goes to the engine, which decides each retry.
+    $this->assertSame([60, 21600, 8], [$settings['backoff_base'], $settings['backoff_max'], $settings['max_attempts']]);
     // ca_file is empty by default: left out, not sent as ''.
     $this->assertArrayNotHasKey('ca_file', $settings);
   }

@@ -12,11 +12,11 @@ use Drupal\okta_user_sync\Import\ImportQueueProcessor;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\PullClientInterface;
-use Drupal\okta_user_sync\Sync\PushBuffer;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\FlakyPullClient;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\HookFixtureServer;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryImportState;
+use Drupal\Tests\okta_user_sync\Standalone\Import\Support\PushSpy;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\SpyEchoGuard;
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use PHPUnit\Framework\TestCase;
@@ -39,7 +39,7 @@ final class ImportPullTest extends TestCase {
   /**
    * The buffer.
    */
-  private PushBuffer $buffer;
+  private PushSpy $buffer;
 
   /**
    * The guard.
@@ -70,7 +70,7 @@ final class ImportPullTest extends TestCase {
     }
     $this->okta = FakeOkta::instance();
     $this->okta->reset();
-    $this->buffer = new PushBuffer();
+    $this->buffer = new PushSpy();
     $this->guard = new SpyEchoGuard($this->buffer);
     $this->store = new MemoryAccountStore($this->guard);
     $this->state = new MemoryImportState();

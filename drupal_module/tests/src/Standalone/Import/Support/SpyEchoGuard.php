@@ -5,13 +5,12 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Standalone\Import\Support;
 
 use Drupal\okta_user_sync\Import\EchoGuardInterface;
-use Drupal\okta_user_sync\Sync\PushBuffer;
 
 /**
  * Echo guard that tells the store whether a write is suppressed.
  *
- * With a PushBuffer (the Drupal → Okta side's real buffer), it suppresses
- * the buffer as PushSuppressingEchoGuard suppresses the push collector, and
+ * With a PushSpy (standing in for the push collector), it suppresses it as
+ * PushSuppressingEchoGuard suppresses the push collector, and
  * the store feeds every save into the buffer as hook_user_insert/update do.
  */
 final class SpyEchoGuard implements EchoGuardInterface {
@@ -21,7 +20,7 @@ final class SpyEchoGuard implements EchoGuardInterface {
    */
   private int $depth = 0;
 
-  public function __construct(public readonly ?PushBuffer $buffer = NULL) {}
+  public function __construct(public readonly ?PushSpy $buffer = NULL) {}
 
   /**
    * {@inheritdoc}
