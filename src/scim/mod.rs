@@ -1,0 +1,13 @@
+//! SCIM 2.0 protocol core (RFC 7643 / RFC 7644) for the Drupal module's
+//! `/scim/v2` server. Pure: no storage, no HTTP; the module loads and
+//! saves accounts and roles, this decides everything about the protocol.
+
+pub mod error;
+pub mod filter;
+pub mod json;
+pub mod path;
+pub mod schema;
+pub mod time;
+
+pub use error::{ScimError, ScimResult, ScimType};
+pub use schema::ResourceType;
