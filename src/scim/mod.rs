@@ -5,9 +5,11 @@
 pub mod error;
 pub mod filter;
 pub mod json;
+pub mod patch;
 pub mod path;
 pub mod schema;
 pub mod time;
+pub mod validate;
 
 pub use error::{ScimError, ScimResult, ScimType};
 pub use schema::ResourceType;

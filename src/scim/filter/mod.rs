@@ -8,7 +8,7 @@ mod parse;
 
 pub use ast::{AttrRef, CompareOp, Filter};
 pub use eval::matches;
-pub use parse::{parse, MAX_DEPTH};
+pub use parse::{parse, parse_element, MAX_DEPTH};
 
 #[cfg(test)]
 mod tests;

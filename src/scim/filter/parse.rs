@@ -44,6 +44,26 @@ pub fn parse(text: &str, rtype: ResourceType) -> ScimResult<Filter> {
     Ok(filter)
 }
 
+/// Parses the filter inside a PATCH path's brackets (`members[value eq
+/// "x"]`): attributes are `parent`'s sub-attributes.
+pub fn parse_element(text: &str, rtype: ResourceType, parent: &'static Attr) -> ScimResult<Filter> {
+    let toks = tokenize(text).map_err(ScimError::invalid_filter)?;
+    if toks.is_empty() {
+        return Err(ScimError::invalid_filter("the value filter is empty"));
+    }
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        rtype,
+        depth: 1,
+    };
+    let filter = p.or(Some(parent))?;
+    if let Some(t) = p.peek() {
+        return Err(p.unexpected(t, "the end of the value filter or 'and'/'or'"));
+    }
+    Ok(filter)
+}
+
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
