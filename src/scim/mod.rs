@@ -2,12 +2,16 @@
 //! `/scim/v2` server. Pure: no storage, no HTTP; the module loads and
 //! saves accounts and roles, this decides everything about the protocol.
 
+pub mod discovery;
 pub mod error;
 pub mod filter;
 pub mod json;
 pub mod patch;
 pub mod path;
+pub mod project;
+pub mod response;
 pub mod schema;
+pub mod settings;
 pub mod time;
 pub mod validate;
 

@@ -414,7 +414,7 @@ fn filtered_write(
     let written: Vec<usize> = if hits.is_empty() {
         // Nothing matches: create the element the filter describes, when it
         // is a plain conjunction of `eq`s (Azure AD relies on this).
-        let template = template(filter).ok_or_else(|| {
+        let template = template_of(filter).ok_or_else(|| {
             ScimError::no_target(format!(
                 "no value of '{}' matches the filter, and the filter does not describe one to create",
                 attr.name
@@ -466,7 +466,7 @@ fn filtered_write(
 }
 
 /// `type eq "work" and primary eq true` → `{type: work, primary: true}`.
-fn template(filter: &Filter) -> Option<Map<String, Value>> {
+pub fn template_of(filter: &Filter) -> Option<Map<String, Value>> {
     let mut out = Map::new();
     let terms: Vec<&Filter> = match filter {
         Filter::And(list) => list.iter().collect(),
