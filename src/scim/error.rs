@@ -64,6 +64,8 @@ pub struct ScimError {
     pub status: u16,
     pub scim_type: Option<ScimType>,
     pub detail: String,
+    /// For a 405: the methods the endpoint allows (the Allow header).
+    pub allow: Option<String>,
 }
 
 impl ScimError {
@@ -72,6 +74,7 @@ impl ScimError {
             status,
             scim_type,
             detail: detail.into(),
+            allow: None,
         }
     }
 

@@ -56,7 +56,11 @@ impl Response {
 }
 
 pub fn error(e: &ScimError) -> Response {
-    Response::json(e.status, e.to_body())
+    let mut r = Response::json(e.status, e.to_body());
+    if let Some(allow) = &e.allow {
+        r.headers.push(("Allow", allow.clone()));
+    }
+    r
 }
 
 /// A weak ETag over the resource's content: the same content gives the

@@ -75,7 +75,8 @@ fn apply_pathless(
     apply_path(doc, kind, &path, Some(value))
 }
 
-fn apply_path(
+/// Applies one operation at `path` (also how the mapping writes values).
+pub fn apply_path(
     doc: &mut Map<String, Value>,
     kind: OpKind,
     path: &PatchPath,

@@ -14,7 +14,7 @@
 mod apply;
 mod path;
 
-pub use apply::{apply, template_of};
+pub use apply::{apply, apply_path, template_of};
 pub use path::{parse_path, PatchPath, MAX_PATCH_PATH};
 
 use serde_json::{json, Value};
