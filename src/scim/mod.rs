@@ -2,6 +2,7 @@
 //! `/scim/v2` server. Pure: no storage, no HTTP; the module loads and
 //! saves accounts and roles, this decides everything about the protocol.
 
+pub mod api;
 pub mod discovery;
 pub mod error;
 pub mod filter;

@@ -476,6 +476,15 @@ fn headers(v: Option<&Value>) -> Result<Vec<(String, String)>, RequestError> {
     Ok(out)
 }
 
+/// The operation for a request the caller could not even convert (e.g. a
+/// body or query that is not UTF-8): a 400 `invalidSyntax` to send.
+pub fn unreadable(what: &str) -> Value {
+    Operation::error(&ScimError::invalid_syntax(format!(
+        "the request's {what} is not valid UTF-8"
+    )))
+    .to_json()
+}
+
 /// RFC 7232 weak comparison of If-Match against the current version.
 /// None: go ahead; Some: the 412 to send.
 pub fn precondition(if_match: &[String], current: &Map<String, Value>) -> Option<ScimError> {
