@@ -387,10 +387,10 @@ impl Request<'_> {
         };
         match &self.body {
             None => Err(ScimError::invalid_syntax("this request needs a JSON body")),
+            Some(Body::Raw(s)) if s.len() > cap => Err(too_large(s.len())),
             Some(Body::Raw(s)) if s.trim().is_empty() => {
                 Err(ScimError::invalid_syntax("this request needs a JSON body"))
             }
-            Some(Body::Raw(s)) if s.len() > cap => Err(too_large(s.len())),
             Some(Body::Raw(s)) => serde_json::from_str(s).map_err(|e| {
                 ScimError::invalid_syntax(format!("the body is not valid JSON: {e}"))
             }),
