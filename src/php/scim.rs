@@ -39,9 +39,8 @@ impl From<ApiError> for BindingError {
 }
 
 fn arg(table: &ZendHashTable, position: u8, name: &str) -> Result<Value, BindingError> {
-    array_to_json(table, "").map_err(|e| {
-        BindingError::Value(format!("Argument #{position} (${name}) is invalid: {e}"))
-    })
+    array_to_json(table, "")
+        .map_err(|e| BindingError::Value(format!("Argument #{position} (${name}) is invalid: {e}")))
 }
 
 fn settings(s: &OptionalArray, position: u8) -> Result<Value, BindingError> {
@@ -103,7 +102,11 @@ pub fn okta_sync_scim_patch(
 /// Shapes a SCIM response: 'resource', 'list', 'error' or 'no_content'.
 #[php_function]
 #[php(defaults(settings = OptionalArray::EMPTY))]
-pub fn okta_sync_scim_response(kind: &str, data: &ZendHashTable, settings: OptionalArray) -> ArrayResult {
+pub fn okta_sync_scim_response(
+    kind: &str,
+    data: &ZendHashTable,
+    settings: OptionalArray,
+) -> ArrayResult {
     guard(|| {
         let d = arg(data, 2, "data")?;
         to_php(&api::respond(kind, &d, &self::settings(&settings, 3)?)?)
@@ -112,7 +115,10 @@ pub fn okta_sync_scim_response(kind: &str, data: &ZendHashTable, settings: Optio
 
 /// Whether a resource satisfies a filter from okta_sync_scim_request().
 #[php_function]
-pub fn okta_sync_scim_matches(filter: &ZendHashTable, resource: &ZendHashTable) -> Result<bool, BindingError> {
+pub fn okta_sync_scim_matches(
+    filter: &ZendHashTable,
+    resource: &ZendHashTable,
+) -> Result<bool, BindingError> {
     guard(|| {
         let f = arg(filter, 1, "filter")?;
         let r = arg(resource, 2, "resource")?;
@@ -130,7 +136,11 @@ pub fn okta_sync_scim_to_drupal(
 ) -> ArrayResult {
     guard(|| {
         let r = arg(resource, 2, "resource")?;
-        to_php(&api::to_drupal(resource_type, &r, &self::settings(&settings, 3)?)?)
+        to_php(&api::to_drupal(
+            resource_type,
+            &r,
+            &self::settings(&settings, 3)?,
+        )?)
     })
 }
 
@@ -144,7 +154,11 @@ pub fn okta_sync_scim_from_drupal(
 ) -> ArrayResult {
     guard(|| {
         let e = arg(entity, 2, "entity")?;
-        to_php(&api::from_drupal(resource_type, &e, &self::settings(&settings, 3)?)?)
+        to_php(&api::from_drupal(
+            resource_type,
+            &e,
+            &self::settings(&settings, 3)?,
+        )?)
     })
 }
 
@@ -157,6 +171,9 @@ pub fn okta_sync_scim_precondition(
     guard(|| {
         let op = arg(operation, 1, "operation")?;
         let cur = arg(current, 2, "current")?;
-        api::precondition(&op, &cur)?.as_ref().map(to_php).transpose()
+        api::precondition(&op, &cur)?
+            .as_ref()
+            .map(to_php)
+            .transpose()
     })
 }

@@ -62,14 +62,20 @@ fn resource_type(v: &Value, position: u8, name: &'static str) -> Result<Resource
 
 /// `okta_sync_scim_patch($resource, $operations, $settings)`: `{error,
 /// resource, changed}`.
-pub fn patch(resource: &Value, operations: &Value, settings_json: &Value) -> Result<Value, ApiError> {
+pub fn patch(
+    resource: &Value,
+    operations: &Value,
+    settings_json: &Value,
+) -> Result<Value, ApiError> {
     let s = settings(settings_json)?;
     let rtype = resource_type(resource, 1, "resource")?;
     let outcome = parse_operations(operations, rtype, s.max_operations)
         .and_then(|ops| apply(resource, &ops, rtype, &s.limits));
     Ok(match outcome {
         Ok((doc, changed)) => json!({"error": null, "resource": doc, "changed": changed}),
-        Err(e) => json!({"error": response::error(&e).to_json(), "resource": null, "changed": false}),
+        Err(e) => {
+            json!({"error": response::error(&e).to_json(), "resource": null, "changed": false})
+        }
     })
 }
 
@@ -103,9 +109,10 @@ pub fn respond(kind: &str, data: &Value, settings_json: &Value) -> Result<Value,
     };
     let out = match kind {
         "resource" => {
-            let r = d.get("resource").filter(|r| r.is_object()).ok_or_else(|| {
-                arg(2, "data", "'resource' must be a SCIM resource array")
-            })?;
+            let r = d
+                .get("resource")
+                .filter(|r| r.is_object())
+                .ok_or_else(|| arg(2, "data", "'resource' must be a SCIM resource array"))?;
             let rtype = resource_type(r, 2, "data")?;
             let created = d.get("kind").and_then(Value::as_str) == Some("create");
             let status = int("status", if created { 201 } else { 200 })?;
@@ -122,13 +129,24 @@ pub fn respond(kind: &str, data: &Value, settings_json: &Value) -> Result<Value,
             let items = match d.get("resources") {
                 None | Some(Value::Null) => Vec::new(),
                 Some(Value::Array(items)) => items.clone(),
-                Some(_) => return Err(arg(2, "data", "'resources' must be a list of SCIM resources")),
+                Some(_) => {
+                    return Err(arg(
+                        2,
+                        "data",
+                        "'resources' must be a list of SCIM resources",
+                    ))
+                }
             };
             let mut resources = Vec::with_capacity(items.len());
             let mut rtype = ResourceType::User;
             for (i, item) in items.into_iter().enumerate() {
-                rtype = resource_type(&item, 2, "data")
-                    .map_err(|_| arg(2, "data", format!("resources.{i}: not a SCIM User or Group")))?;
+                rtype = resource_type(&item, 2, "data").map_err(|_| {
+                    arg(
+                        2,
+                        "data",
+                        format!("resources.{i}: not a SCIM User or Group"),
+                    )
+                })?;
                 if let Value::Object(m) = item {
                     resources.push(m);
                 }
@@ -150,7 +168,11 @@ pub fn respond(kind: &str, data: &Value, settings_json: &Value) -> Result<Value,
             let scim_type = match d.get("scim_type") {
                 None | Some(Value::Null) => None,
                 Some(Value::String(t)) => Some(ScimType::parse(t).ok_or_else(|| {
-                    arg(2, "data", format!("'scim_type' '{t}' is not an RFC 7644 scimType"))
+                    arg(
+                        2,
+                        "data",
+                        format!("'scim_type' '{t}' is not an RFC 7644 scimType"),
+                    )
                 })?),
                 Some(_) => return Err(arg(2, "data", "'scim_type' must be a string")),
             };
@@ -192,10 +214,20 @@ pub fn to_drupal(t: &str, resource: &Value, settings_json: &Value) -> Result<Val
         Ok(other) => other,
         Err(e) => {
             let keys: &[&str] = match rtype {
-                ResourceType::User => &["name", "mail", "status", "password", "external_id", "fields"],
+                ResourceType::User => &[
+                    "name",
+                    "mail",
+                    "status",
+                    "password",
+                    "external_id",
+                    "fields",
+                ],
                 ResourceType::Group => &["label", "role", "create", "external_id", "members"],
             };
-            let mut m: Map<String, Value> = keys.iter().map(|k| ((*k).to_owned(), Value::Null)).collect();
+            let mut m: Map<String, Value> = keys
+                .iter()
+                .map(|k| ((*k).to_owned(), Value::Null))
+                .collect();
             m.insert("error".into(), response::error(&e).to_json());
             Value::Object(m)
         }

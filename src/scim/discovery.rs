@@ -106,7 +106,12 @@ type SchemaDoc = (&'static str, &'static str, &'static str, &'static [Attr]);
 
 static SCHEMAS: &[SchemaDoc] = &[
     (USER_SCHEMA, "User", "User Account", USER),
-    (ENTERPRISE_SCHEMA, "EnterpriseUser", "Enterprise User", ENTERPRISE),
+    (
+        ENTERPRISE_SCHEMA,
+        "EnterpriseUser",
+        "Enterprise User",
+        ENTERPRISE,
+    ),
     (GROUP_SCHEMA, "Group", "Group", GROUP),
 ];
 
@@ -167,7 +172,10 @@ mod tests {
     use super::*;
 
     fn body(d: Discovery) -> Value {
-        d.respond(&ScimSettings::default()).expect("doc").body.unwrap_or_default()
+        d.respond(&ScimSettings::default())
+            .expect("doc")
+            .body
+            .unwrap_or_default()
     }
 
     #[test]
@@ -187,18 +195,42 @@ mod tests {
     fn resource_types_and_schemas() {
         let rts = body(Discovery::ResourceTypes(None));
         assert_eq!(rts["totalResults"], 2);
-        assert_eq!(rts["Resources"][0]["schemaExtensions"][0]["schema"], ENTERPRISE_SCHEMA);
-        assert_eq!(body(Discovery::ResourceTypes(Some("group".into())))["endpoint"], "/Groups");
+        assert_eq!(
+            rts["Resources"][0]["schemaExtensions"][0]["schema"],
+            ENTERPRISE_SCHEMA
+        );
+        assert_eq!(
+            body(Discovery::ResourceTypes(Some("group".into())))["endpoint"],
+            "/Groups"
+        );
         let schemas = body(Discovery::Schemas(None));
         assert_eq!(schemas["totalResults"], 3);
         let user = body(Discovery::Schemas(Some(USER_SCHEMA.into())));
         let attrs = user["attributes"].as_array().cloned().unwrap_or_default();
-        let user_name = attrs.iter().find(|a| a["name"] == "userName").cloned().unwrap_or_default();
+        let user_name = attrs
+            .iter()
+            .find(|a| a["name"] == "userName")
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(user_name["uniqueness"], "server");
         assert_eq!(user_name["caseExact"], false);
-        let password = attrs.iter().find(|a| a["name"] == "password").cloned().unwrap_or_default();
-        assert_eq!((password["mutability"].as_str(), password["returned"].as_str()), (Some("writeOnly"), Some("never")));
-        let emails = attrs.iter().find(|a| a["name"] == "emails").cloned().unwrap_or_default();
+        let password = attrs
+            .iter()
+            .find(|a| a["name"] == "password")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            (
+                password["mutability"].as_str(),
+                password["returned"].as_str()
+            ),
+            (Some("writeOnly"), Some("never"))
+        );
+        let emails = attrs
+            .iter()
+            .find(|a| a["name"] == "emails")
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(emails["subAttributes"].as_array().map(Vec::len), Some(4));
         let e = Discovery::Schemas(Some("urn:nope".into())).respond(&ScimSettings::default());
         assert_eq!(e.map_err(|e| e.status), Err(404));

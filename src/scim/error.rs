@@ -145,7 +145,10 @@ mod tests {
             e.to_body(),
             json!({"schemas": [ERROR_SCHEMA], "status": "400", "detail": "bad", "scimType": "invalidFilter"})
         );
-        assert!(ScimError::not_found("x").to_body().get("scimType").is_none());
+        assert!(ScimError::not_found("x")
+            .to_body()
+            .get("scimType")
+            .is_none());
         assert_eq!(e.to_string(), "400 invalidFilter: bad");
     }
 

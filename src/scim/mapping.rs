@@ -50,14 +50,20 @@ pub fn to_drupal(
 }
 
 fn user_to_drupal(r: &Map<String, Value>, settings: &ScimSettings) -> Value {
-    let user_name = r.get("userName").and_then(Value::as_str).unwrap_or_default();
+    let user_name = r
+        .get("userName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let mail = match settings.user_name_field {
         UserNameField::Mail => Some(user_name.to_owned()),
         UserNameField::Name => primary_email(r),
     };
     let mut fields = Map::new();
     for entry in &settings.attribute_map {
-        fields.insert(entry.field.clone(), read(r, &entry.path).unwrap_or(Value::Null));
+        fields.insert(
+            entry.field.clone(),
+            read(r, &entry.path).unwrap_or(Value::Null),
+        );
     }
     json!({
         "name": user_name,
@@ -120,7 +126,10 @@ fn read(r: &Map<String, Value>, path: &PatchPath) -> Option<Value> {
 }
 
 fn group_to_drupal(r: &Map<String, Value>, settings: &ScimSettings) -> ScimResult<Value> {
-    let label = r.get("displayName").and_then(Value::as_str).unwrap_or_default();
+    let label = r
+        .get("displayName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let (role, create) = match settings.mapped_role(label) {
         Some(role) => (role.to_owned(), false),
         None if settings.create_roles => (machine_name(label), true),
@@ -163,7 +172,11 @@ pub fn machine_name(label: &str) -> String {
             out.push('_');
         }
     }
-    let mut out: String = out.trim_end_matches('_').chars().take(ROLE_ID_MAX).collect();
+    let mut out: String = out
+        .trim_end_matches('_')
+        .chars()
+        .take(ROLE_ID_MAX)
+        .collect();
     while out.ends_with('_') {
         out.pop();
     }
@@ -194,19 +207,47 @@ pub fn from_drupal(
         .as_object()
         .ok_or_else(|| fail("", "expected an array"))?;
     let allowed: &[&str] = match rtype {
-        ResourceType::User => &["id", "name", "mail", "status", "fields", "external_id", "groups", "created", "changed"],
-        ResourceType::Group => &["id", "label", "external_id", "members", "created", "changed"],
+        ResourceType::User => &[
+            "id",
+            "name",
+            "mail",
+            "status",
+            "fields",
+            "external_id",
+            "groups",
+            "created",
+            "changed",
+        ],
+        ResourceType::Group => &[
+            "id",
+            "label",
+            "external_id",
+            "members",
+            "created",
+            "changed",
+        ],
     };
     if let Some(k) = e.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err(fail(k, &format!("unknown key (expected {})", allowed.join(", "))));
+        return Err(fail(
+            k,
+            &format!("unknown key (expected {})", allowed.join(", ")),
+        ));
     }
     let id = e
         .get("id")
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty() && s.len() <= 256)
-        .ok_or_else(|| fail("id", "required string (the stable SCIM id, e.g. the entity UUID)"))?;
+        .ok_or_else(|| {
+            fail(
+                "id",
+                "required string (the stable SCIM id, e.g. the entity UUID)",
+            )
+        })?;
     if id.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(fail("id", "must be opaque (e.g. the entity UUID), not a number: raw ids never leave the site"));
+        return Err(fail(
+            "id",
+            "must be opaque (e.g. the entity UUID), not a number: raw ids never leave the site",
+        ));
     }
     let text = |key: &str| -> Result<Option<&str>, EntityError> {
         match e.get(key) {
@@ -236,7 +277,8 @@ pub fn from_drupal(
     meta.insert("resourceType".into(), rtype.as_str().into());
     for (key, name) in [("created", "created"), ("changed", "lastModified")] {
         if let Some(v) = e.get(key).filter(|v| !v.is_null()) {
-            let t = timestamp(v).ok_or_else(|| fail(key, "expected Unix seconds or an RFC 3339 string"))?;
+            let t = timestamp(v)
+                .ok_or_else(|| fail(key, "expected Unix seconds or an RFC 3339 string"))?;
             meta.insert(name.into(), t.into());
         }
     }
@@ -291,7 +333,10 @@ fn user_doc<'a>(
             continue;
         }
         if value.is_array() || value.is_object() {
-            return Err(fail(&format!("fields.{}", entry.field), "expected a scalar"));
+            return Err(fail(
+                &format!("fields.{}", entry.field),
+                "expected a scalar",
+            ));
         }
         apply_path(doc, OpKind::Replace, &entry.path, Some(value))
             .map_err(|err| fail(&format!("fields.{}", entry.field), &err.detail))?;
@@ -335,7 +380,10 @@ fn refs(
             if let Some(d) = item.get("display").and_then(Value::as_str) {
                 m.insert("display".into(), d.into());
             }
-            m.insert("$ref".into(), format!("{}/{endpoint}/{id}", settings.base_url).into());
+            m.insert(
+                "$ref".into(),
+                format!("{}/{endpoint}/{id}", settings.base_url).into(),
+            );
             if endpoint == "Users" {
                 m.insert("type".into(), "User".into());
             }

@@ -57,9 +57,21 @@ fn user_to_drupal_by_name() {
     u["userName"] = json!("tuser");
     u["emails"] = json!([{"value": "home@x", "type": "home"}, {"value": "work@x", "type": "work"}]);
     u.as_object_mut().map(|m| m.remove("phoneNumbers"));
-    let d = to_drupal(ResourceType::User, &u, &settings(json!({"user_name_field": "name"}))).expect("mapped");
-    assert_eq!((d["name"].as_str(), d["mail"].as_str()), (Some("tuser"), Some("work@x")));
-    assert_eq!(d["fields"]["field_phone"], Value::Null, "absent: cleared on PUT");
+    let d = to_drupal(
+        ResourceType::User,
+        &u,
+        &settings(json!({"user_name_field": "name"})),
+    )
+    .expect("mapped");
+    assert_eq!(
+        (d["name"].as_str(), d["mail"].as_str()),
+        (Some("tuser"), Some("work@x"))
+    );
+    assert_eq!(
+        d["fields"]["field_phone"],
+        Value::Null,
+        "absent: cleared on PUT"
+    );
 }
 
 #[test]
@@ -81,11 +93,23 @@ fn user_from_drupal_round_trips() {
     assert_eq!(r["userName"], "test.user@okta.local");
     assert_eq!(r["active"], false);
     assert_eq!(r["schemas"], json!([USER_SCHEMA, ENTERPRISE_SCHEMA]));
-    assert_eq!(r["emails"], json!([{"value": "test.user@okta.local", "type": "work", "primary": true}]));
-    assert_eq!(r["phoneNumbers"], json!([{"type": "work", "value": "+1 555 0100"}]));
+    assert_eq!(
+        r["emails"],
+        json!([{"value": "test.user@okta.local", "type": "work", "primary": true}])
+    );
+    assert_eq!(
+        r["phoneNumbers"],
+        json!([{"type": "work", "value": "+1 555 0100"}])
+    );
     assert_eq!(r[ENTERPRISE_SCHEMA], json!({"department": "Tours"}));
-    assert_eq!(r["groups"], json!([{"value": "g-1", "display": "Editors", "$ref": "https://drupal.example/scim/v2/Groups/g-1"}]));
-    assert_eq!(r["meta"], json!({"resourceType": "User", "created": "2026-01-01T00:00:00Z", "lastModified": "2026-01-02T00:00:00Z"}));
+    assert_eq!(
+        r["groups"],
+        json!([{"value": "g-1", "display": "Editors", "$ref": "https://drupal.example/scim/v2/Groups/g-1"}])
+    );
+    assert_eq!(
+        r["meta"],
+        json!({"resourceType": "User", "created": "2026-01-01T00:00:00Z", "lastModified": "2026-01-02T00:00:00Z"})
+    );
     let back = to_drupal(ResourceType::User, &Value::Object(r), &s).expect("back");
     assert_eq!(back["fields"]["field_department"], "Tours");
     assert_eq!(back["status"], false);
@@ -95,35 +119,60 @@ fn user_from_drupal_round_trips() {
 #[test]
 fn entity_errors() {
     let s = settings(json!({}));
-    let err = |v: Value| from_drupal(ResourceType::User, &v, &s).expect_err("bad").to_string();
+    let err = |v: Value| {
+        from_drupal(ResourceType::User, &v, &s)
+            .expect_err("bad")
+            .to_string()
+    };
     assert!(err(json!({"id": "42", "name": "a", "mail": "a@x"})).contains("not a number"));
     assert!(err(json!({"name": "a"})).contains("'id'"));
     assert!(err(json!({"id": "u", "name": "a", "uid": 4})).contains("'uid': unknown key"));
     assert!(err(json!({"id": "u"})).contains("'name'"));
     assert!(err(json!({"id": "u", "name": "a", "status": "maybe"})).contains("'status'"));
-    assert!(err(json!({"id": "u", "name": "a", "fields": {"field_phone": [1]}})).contains("fields.field_phone"));
+    assert!(
+        err(json!({"id": "u", "name": "a", "fields": {"field_phone": [1]}}))
+            .contains("fields.field_phone")
+    );
     assert!(err(json!({"id": "u", "name": "a", "created": "soon"})).contains("'created'"));
-    assert!(err(json!({"id": "u", "name": "a", "groups": [{"display": "x"}]})).contains("groups.0.id"));
+    assert!(
+        err(json!({"id": "u", "name": "a", "groups": [{"display": "x"}]})).contains("groups.0.id")
+    );
 }
 
 #[test]
 fn groups_map_to_roles() {
     let s = settings(json!({}));
-    let g = |name: &str| json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name,
-        "members": [{"value": "u1"}, {"value": "u2"}]});
+    let g = |name: &str| {
+        json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name,
+        "members": [{"value": "u1"}, {"value": "u2"}]})
+    };
     let d = to_drupal(ResourceType::Group, &g("editors"), &s).expect("mapped");
-    assert_eq!(d, json!({"label": "editors", "role": "editor", "create": false, "external_id": null, "members": ["u1", "u2"]}));
+    assert_eq!(
+        d,
+        json!({"label": "editors", "role": "editor", "create": false, "external_id": null, "members": ["u1", "u2"]})
+    );
     let e = to_drupal(ResourceType::Group, &g("Sales Team"), &s).expect_err("unmapped");
     assert_eq!(e.status, 400);
     let e = to_drupal(ResourceType::Group, &g("Admins"), &s).expect_err("protected");
     assert_eq!(e.status, 403);
     let s = settings(json!({"create_roles": true}));
     let d = to_drupal(ResourceType::Group, &g("Sales Team (EMEA)"), &s).expect("created");
-    assert_eq!((d["role"].as_str(), d["create"].as_bool()), (Some("sales_team_emea"), Some(true)));
-    assert_eq!(to_drupal(ResourceType::Group, &g("Administrator"), &s).expect_err("protected").status, 403);
+    assert_eq!(
+        (d["role"].as_str(), d["create"].as_bool()),
+        (Some("sales_team_emea"), Some(true))
+    );
+    assert_eq!(
+        to_drupal(ResourceType::Group, &g("Administrator"), &s)
+            .expect_err("protected")
+            .status,
+        403
+    );
     let role = json!({"id": "r-uuid", "label": "Editors", "members": [{"id": "u1", "display": "a@x"}], "changed": 0});
     let r = from_drupal(ResourceType::Group, &role, &s).expect("group");
-    assert_eq!(r["members"], json!([{"value": "u1", "display": "a@x", "$ref": "https://drupal.example/scim/v2/Users/u1", "type": "User"}]));
+    assert_eq!(
+        r["members"],
+        json!([{"value": "u1", "display": "a@x", "$ref": "https://drupal.example/scim/v2/Users/u1", "type": "User"}])
+    );
     assert_eq!(r["displayName"], "Editors");
 }
 
@@ -132,7 +181,10 @@ fn machine_names() {
     assert_eq!(machine_name("Sales Team"), "sales_team");
     assert_eq!(machine_name("  --Ops--  "), "ops");
     assert_eq!(machine_name(&"a".repeat(40)), "a".repeat(32));
-    assert_eq!(machine_name(&format!("{}_b", "a".repeat(31))), "a".repeat(31));
+    assert_eq!(
+        machine_name(&format!("{}_b", "a".repeat(31))),
+        "a".repeat(31)
+    );
     assert!(machine_name("日本").starts_with("scim_"));
     assert_eq!(machine_name("日本"), machine_name("日本"));
 }

@@ -31,11 +31,12 @@ pub fn is_attr_name(s: &str) -> bool {
 /// applies after it).
 pub fn parse_raw(text: &str) -> Result<RawPath, String> {
     if text.len() > MAX_PATH_LEN {
-        return Err(format!(
-            "attribute path longer than {MAX_PATH_LEN} bytes"
-        ));
+        return Err(format!("attribute path longer than {MAX_PATH_LEN} bytes"));
     }
-    let has_urn = text.len() > 4 && text.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("urn:"));
+    let has_urn = text.len() > 4
+        && text
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("urn:"));
     let (urn, rest) = if has_urn {
         match text.rfind(':') {
             Some(i) => (Some(&text[..i]), &text[i + 1..]),
@@ -48,9 +49,7 @@ pub fn parse_raw(text: &str) -> Result<RawPath, String> {
     let name = parts.next().unwrap_or_default();
     let sub = parts.next();
     if parts.next().is_some() {
-        return Err(format!(
-            "'{text}' goes deeper than attribute.subAttribute"
-        ));
+        return Err(format!("'{text}' goes deeper than attribute.subAttribute"));
     }
     if !is_attr_name(name) || sub.is_some_and(|s| !is_attr_name(s)) {
         return Err(format!("'{text}' is not an attribute path"));
@@ -131,18 +130,12 @@ pub fn resolve(rtype: ResourceType, raw: &RawPath) -> Result<Resolved, ResolveEr
         None => (None, rtype.as_str(), rtype.core_attr(&raw.name)),
     };
     let attr = attr.ok_or_else(|| {
-        ResolveError::Unknown(format!(
-            "{attrs_name} has no attribute '{}'",
-            raw.name
-        ))
+        ResolveError::Unknown(format!("{attrs_name} has no attribute '{}'", raw.name))
     })?;
     let sub = match &raw.sub {
         None => None,
         Some(name) if attr.is_complex() => Some(attr.sub_attr(name).ok_or_else(|| {
-            ResolveError::Unknown(format!(
-                "'{}' has no sub-attribute '{name}'",
-                attr.name
-            ))
+            ResolveError::Unknown(format!("'{}' has no sub-attribute '{name}'", attr.name))
         })?),
         Some(_) => {
             return Err(ResolveError::Unknown(format!(
@@ -163,12 +156,22 @@ mod tests {
     fn raw_paths() {
         assert_eq!(
             parse_raw("name.givenName"),
-            Ok(RawPath { urn: None, name: "name".into(), sub: Some("givenName".into()) })
+            Ok(RawPath {
+                urn: None,
+                name: "name".into(),
+                sub: Some("givenName".into())
+            })
         );
         let p = parse_raw(&format!("{ENTERPRISE_SCHEMA}:manager.value")).expect("urn path");
         assert_eq!(p.urn.as_deref(), Some(ENTERPRISE_SCHEMA));
-        assert_eq!((p.name.as_str(), p.sub.as_deref()), ("manager", Some("value")));
-        assert_eq!(parse_raw("members.$ref").map(|p| p.sub), Ok(Some("$ref".into())));
+        assert_eq!(
+            (p.name.as_str(), p.sub.as_deref()),
+            ("manager", Some("value"))
+        );
+        assert_eq!(
+            parse_raw("members.$ref").map(|p| p.sub),
+            Ok(Some("$ref".into()))
+        );
         for bad in ["", "1abc", "a.b.c", "a..b", "a b", "urn:", "emails[", "é"] {
             assert!(parse_raw(bad).is_err(), "{bad}");
         }
@@ -184,7 +187,12 @@ mod tests {
         let r = resolve(u, &parse_raw(&dept).expect("p")).expect("r");
         assert_eq!(r.canonical(), format!("{ENTERPRISE_SCHEMA}:department"));
         let core = "urn:ietf:params:scim:schemas:core:2.0:User:userName";
-        assert_eq!(resolve(u, &parse_raw(core).expect("p")).expect("r").canonical(), "userName");
+        assert_eq!(
+            resolve(u, &parse_raw(core).expect("p"))
+                .expect("r")
+                .canonical(),
+            "userName"
+        );
         assert!(matches!(
             resolve(u, &parse_raw("urn:x:y:attr").expect("p")),
             Err(ResolveError::UnknownSchema(_))

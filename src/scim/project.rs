@@ -219,8 +219,14 @@ mod tests {
 
     #[test]
     fn lists_are_canonical() {
-        assert_eq!(list("USERNAME, name.GIVENNAME,,emails"), vec!["userName", "name.givenName", "emails"]);
-        assert_eq!(list(&format!("{ENTERPRISE_SCHEMA}:Department")), vec![format!("{ENTERPRISE_SCHEMA}:department")]);
+        assert_eq!(
+            list("USERNAME, name.GIVENNAME,,emails"),
+            vec!["userName", "name.givenName", "emails"]
+        );
+        assert_eq!(
+            list(&format!("{ENTERPRISE_SCHEMA}:Department")),
+            vec![format!("{ENTERPRISE_SCHEMA}:department")]
+        );
         assert!(parse_list("bogus", ResourceType::User, "attributes").is_err());
         assert!(parse_list("a b", ResourceType::User, "attributes").is_err());
         assert!(parse_list(&"title,".repeat(101), ResourceType::User, "attributes").is_err());
@@ -228,20 +234,35 @@ mod tests {
 
     #[test]
     fn attributes_keep_only_what_was_asked() {
-        let out = project(&user(), ResourceType::User, &list("userName,emails.value"), &[]);
+        let out = project(
+            &user(),
+            ResourceType::User,
+            &list("userName,emails.value"),
+            &[],
+        );
         assert_eq!(
             Value::Object(out),
             json!({"schemas": [USER_SCHEMA, ENTERPRISE_SCHEMA], "id": "u1", "userName": "a@x",
                    "emails": [{"value": "a@x"}, {"value": "b@x"}]})
         );
-        let out = project(&user(), ResourceType::User, &list(&format!("{ENTERPRISE_SCHEMA}:department,name.familyName")), &[]);
+        let out = project(
+            &user(),
+            ResourceType::User,
+            &list(&format!("{ENTERPRISE_SCHEMA}:department,name.familyName")),
+            &[],
+        );
         assert_eq!(out[ENTERPRISE_SCHEMA], json!({"department": "D"}));
         assert_eq!(out["name"], json!({"familyName": "B"}));
     }
 
     #[test]
     fn excluded_attributes_and_never_returned() {
-        let out = project(&user(), ResourceType::User, &[], &list("emails,id,name.givenName"));
+        let out = project(
+            &user(),
+            ResourceType::User,
+            &[],
+            &list("emails,id,name.givenName"),
+        );
         assert!(!out.contains_key("emails"));
         assert_eq!(out["id"], "u1", "always returned");
         assert_eq!(out["name"], json!({"familyName": "B"}));

@@ -254,7 +254,9 @@ impl Request<'_> {
         let route = match (endpoint.as_str(), rest) {
             ("serviceproviderconfig", []) => Route::Discovery(Discovery::ServiceProviderConfig),
             ("resourcetypes", []) => Route::Discovery(Discovery::ResourceTypes(None)),
-            ("resourcetypes", [name]) => Route::Discovery(Discovery::ResourceTypes(Some(name.clone()))),
+            ("resourcetypes", [name]) => {
+                Route::Discovery(Discovery::ResourceTypes(Some(name.clone())))
+            }
             ("schemas", []) => Route::Discovery(Discovery::Schemas(None)),
             ("schemas", [urn]) => Route::Discovery(Discovery::Schemas(Some(urn.clone()))),
             ("bulk" | "me" | ".search", _) => return Err(unsupported(first)),
@@ -278,7 +280,10 @@ impl Request<'_> {
         let mut e = ScimError::new(
             405,
             None,
-            format!("{} is not allowed here; allowed: {allowed}", truncate(self.method)),
+            format!(
+                "{} is not allowed here; allowed: {allowed}",
+                truncate(self.method)
+            ),
         );
         e.allow = Some(allowed);
         Err(e)
@@ -349,15 +354,20 @@ impl Request<'_> {
         match v {
             Value::String(s) => Ok(s.clone()),
             Value::Number(n) => Ok(n.to_string()),
-            _ => Err(ScimError::invalid_value(format!("'{name}' must be given once, as text"))),
+            _ => Err(ScimError::invalid_value(format!(
+                "'{name}' must be given once, as text"
+            ))),
         }
     }
 
     fn int_param(&self, name: &str, v: &Value) -> ScimResult<i64> {
         let text = self.text_param(name, v)?;
-        text.trim()
-            .parse::<i64>()
-            .map_err(|_| ScimError::invalid_value(format!("'{name}' must be an integer, got '{}'", truncate(&text))))
+        text.trim().parse::<i64>().map_err(|_| {
+            ScimError::invalid_value(format!(
+                "'{name}' must be an integer, got '{}'",
+                truncate(&text)
+            ))
+        })
     }
 
     fn header(&self, name: &str) -> Option<&str> {
@@ -377,13 +387,18 @@ impl Request<'_> {
                 return Err(ScimError::new(
                     415,
                     None,
-                    format!("Content-Type must be application/scim+json, got '{}'", truncate(mime)),
+                    format!(
+                        "Content-Type must be application/scim+json, got '{}'",
+                        truncate(mime)
+                    ),
                 ));
             }
         }
         let cap = self.settings.max_body_bytes;
         let too_large = |len: usize| {
-            ScimError::too_large(format!("the body is {len} bytes; at most {cap} are accepted"))
+            ScimError::too_large(format!(
+                "the body is {len} bytes; at most {cap} are accepted"
+            ))
         };
         match &self.body {
             None => Err(ScimError::invalid_syntax("this request needs a JSON body")),
@@ -391,9 +406,8 @@ impl Request<'_> {
             Some(Body::Raw(s)) if s.trim().is_empty() => {
                 Err(ScimError::invalid_syntax("this request needs a JSON body"))
             }
-            Some(Body::Raw(s)) => serde_json::from_str(s).map_err(|e| {
-                ScimError::invalid_syntax(format!("the body is not valid JSON: {e}"))
-            }),
+            Some(Body::Raw(s)) => serde_json::from_str(s)
+                .map_err(|e| ScimError::invalid_syntax(format!("the body is not valid JSON: {e}"))),
             Some(Body::Decoded(v)) => {
                 let len = serde_json::to_vec(v).map(|b| b.len()).unwrap_or(usize::MAX);
                 if len > cap {
@@ -418,7 +432,10 @@ fn unsupported(what: &str) -> ScimError {
     ScimError::new(
         501,
         None,
-        format!("/{} is not supported by this service provider", truncate(what)),
+        format!(
+            "/{} is not supported by this service provider",
+            truncate(what)
+        ),
     )
 }
 
@@ -469,7 +486,12 @@ fn headers(v: Option<&Value>) -> Result<Vec<(String, String)>, RequestError> {
                 .ok_or_else(|| input(&format!("headers.{name}"), "expected strings"))?
                 .join(", "),
             Value::Number(n) => n.to_string(),
-            _ => return Err(input(&format!("headers.{name}"), "expected a string or a list of strings")),
+            _ => {
+                return Err(input(
+                    &format!("headers.{name}"),
+                    "expected a string or a list of strings",
+                ))
+            }
         };
         out.push((name, text));
     }

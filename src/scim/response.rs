@@ -126,7 +126,12 @@ pub fn resource(
     settings: &ScimSettings,
 ) -> Response {
     let full = with_meta(resource, rtype, settings);
-    let meta = |k: &str| full.get("meta").and_then(|m| m.get(k)).and_then(Value::as_str).map(str::to_owned);
+    let meta = |k: &str| {
+        full.get("meta")
+            .and_then(|m| m.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
     let (version, location) = (meta("version"), meta("location"));
     let body = project(&full, rtype, attributes, excluded);
     let mut r = Response::json(status, Value::Object(body));
@@ -159,7 +164,14 @@ pub fn list(
 ) -> Response {
     let items: Vec<Value> = resources
         .into_iter()
-        .map(|r| Value::Object(project(&with_meta(r, rtype, settings), rtype, attributes, excluded)))
+        .map(|r| {
+            Value::Object(project(
+                &with_meta(r, rtype, settings),
+                rtype,
+                attributes,
+                excluded,
+            ))
+        })
         .collect();
     Response::json(200, list_body(items, page))
 }
@@ -186,9 +198,12 @@ mod tests {
 
     #[test]
     fn etag_depends_on_content_only() {
-        let a = map(json!({"id": "1", "userName": "a", "name": {"givenName": "x", "familyName": "y"}}));
-        let b = map(json!({"name": {"familyName": "y", "givenName": "x"}, "userName": "a", "id": "1",
-            "meta": {"lastModified": "2026-01-01T00:00:00Z"}, "password": "p"}));
+        let a =
+            map(json!({"id": "1", "userName": "a", "name": {"givenName": "x", "familyName": "y"}}));
+        let b = map(
+            json!({"name": {"familyName": "y", "givenName": "x"}, "userName": "a", "id": "1",
+            "meta": {"lastModified": "2026-01-01T00:00:00Z"}, "password": "p"}),
+        );
         assert_eq!(etag(&a), etag(&b));
         assert!(etag(&a).starts_with("W/\"") && etag(&a).len() == 36);
         let c = map(json!({"id": "1", "userName": "b"}));
@@ -202,8 +217,10 @@ mod tests {
             ..ScimSettings::default()
         };
         let r = resource(
-            map(json!({"schemas": [USER_SCHEMA], "id": "u1", "userName": "a", "password": "p",
-                "meta": {"created": "2026-01-01T00:00:00Z"}})),
+            map(
+                json!({"schemas": [USER_SCHEMA], "id": "u1", "userName": "a", "password": "p",
+                "meta": {"created": "2026-01-01T00:00:00Z"}}),
+            ),
             ResourceType::User,
             201,
             &[],
@@ -213,8 +230,12 @@ mod tests {
         let out = r.to_json();
         assert_eq!(out["status"], 201);
         assert_eq!(out["headers"]["Content-Type"], CONTENT_TYPE);
-        assert_eq!(out["headers"]["Location"], "https://example.com/scim/v2/Users/u1");
-        let body: Value = serde_json::from_str(out["body"].as_str().unwrap_or_default()).unwrap_or_default();
+        assert_eq!(
+            out["headers"]["Location"],
+            "https://example.com/scim/v2/Users/u1"
+        );
+        let body: Value =
+            serde_json::from_str(out["body"].as_str().unwrap_or_default()).unwrap_or_default();
         assert!(body.get("password").is_none());
         assert_eq!(body["meta"]["resourceType"], "User");
         assert_eq!(body["meta"]["created"], "2026-01-01T00:00:00Z");
@@ -224,12 +245,20 @@ mod tests {
     #[test]
     fn list_and_empty_list() {
         let s = ScimSettings::default();
-        let page = Page { total_results: 0, start_index: 1 };
+        let page = Page {
+            total_results: 0,
+            start_index: 1,
+        };
         let out = list(Vec::new(), ResourceType::User, page, &[], &[], &s).to_json();
         assert_eq!(
             serde_json::from_str::<Value>(out["body"].as_str().unwrap_or_default()).ok(),
-            Some(json!({"schemas": [LIST_SCHEMA], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []}))
+            Some(
+                json!({"schemas": [LIST_SCHEMA], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []})
+            )
         );
-        assert_eq!(Response::no_content().to_json(), json!({"status": 204, "headers": {}, "body": ""}));
+        assert_eq!(
+            Response::no_content().to_json(),
+            json!({"status": 204, "headers": {}, "body": ""})
+        );
     }
 }

@@ -168,18 +168,29 @@ pub const ENTERPRISE_SCHEMA: &str = "urn:ietf:params:scim:schemas:extension:ente
 
 /// Attributes every resource has (RFC 7643 §3.1); not listed in `/Schemas`.
 pub static COMMON: &[Attr] = &[
-    s("id", "Unique, stable, opaque identifier issued by the service provider.")
-        .exact()
-        .read_only()
-        .always(),
-    s("externalId", "Identifier issued by the provisioning client.").exact(),
+    s(
+        "id",
+        "Unique, stable, opaque identifier issued by the service provider.",
+    )
+    .exact()
+    .read_only()
+    .always(),
+    s(
+        "externalId",
+        "Identifier issued by the provisioning client.",
+    )
+    .exact(),
     Attr::new("meta", Kind::Complex, "Resource metadata.")
         .read_only()
         .sub(&[
             s("resourceType", "The resource type.").exact().read_only(),
             Attr::new("created", Kind::DateTime, "When the resource was added.").read_only(),
-            Attr::new("lastModified", Kind::DateTime, "When the resource was last changed.")
-                .read_only(),
+            Attr::new(
+                "lastModified",
+                Kind::DateTime,
+                "When the resource was last changed.",
+            )
+            .read_only(),
             Attr::new("location", Kind::Reference, "The resource's URI.")
                 .exact()
                 .read_only()
@@ -191,11 +202,7 @@ pub static COMMON: &[Attr] = &[
 ];
 
 /// value / display / type / primary: the usual multi-valued element.
-const fn plural(
-    name: &'static str,
-    description: &'static str,
-    sub: &'static [Attr],
-) -> Attr {
+const fn plural(name: &'static str, description: &'static str, sub: &'static [Attr]) -> Attr {
     Attr::new(name, Kind::Complex, description).multi().sub(sub)
 }
 
@@ -203,7 +210,11 @@ static PLURAL_STRING: &[Attr] = &[
     s("value", "The value."),
     s("display", "A human-readable name."),
     s("type", "A label: work, home, other, ..."),
-    Attr::new("primary", Kind::Boolean, "The preferred value (at most one)."),
+    Attr::new(
+        "primary",
+        Kind::Boolean,
+        "The preferred value (at most one).",
+    ),
 ];
 
 static GROUP_REF: &[Attr] = &[
@@ -216,9 +227,12 @@ static GROUP_REF: &[Attr] = &[
 ];
 
 pub static USER: &[Attr] = &[
-    s("userName", "Unique identifier for the user, used to sign in.")
-        .required()
-        .unique(),
+    s(
+        "userName",
+        "Unique identifier for the user, used to sign in.",
+    )
+    .required()
+    .unique(),
     Attr::new("name", Kind::Complex, "The components of the user's name.").sub(&[
         s("formatted", "The full name, formatted for display."),
         s("familyName", "Family name (last name)."),
@@ -229,11 +243,21 @@ pub static USER: &[Attr] = &[
     ]),
     s("displayName", "The name displayed to end users."),
     s("nickName", "The casual way to address the user."),
-    Attr::new("profileUrl", Kind::Reference, "A URI of the user's online profile.")
-        .refs(&["external"]),
+    Attr::new(
+        "profileUrl",
+        Kind::Reference,
+        "A URI of the user's online profile.",
+    )
+    .refs(&["external"]),
     s("title", "The user's title, e.g. Vice President."),
-    s("userType", "Relationship to the organization, e.g. Employee."),
-    s("preferredLanguage", "Preferred language (RFC 7231 Accept-Language)."),
+    s(
+        "userType",
+        "Relationship to the organization, e.g. Employee.",
+    ),
+    s(
+        "preferredLanguage",
+        "Preferred language (RFC 7231 Accept-Language).",
+    ),
     s("locale", "Default location, e.g. en-US."),
     s("timezone", "Time zone (IANA), e.g. Europe/Paris."),
     Attr::new("active", Kind::Boolean, "The user's administrative status."),
@@ -258,15 +282,22 @@ pub static USER: &[Attr] = &[
             Attr::new("primary", Kind::Boolean, "The preferred address."),
         ],
     ),
-    plural("groups", "Groups the user belongs to (read-only; set through /Groups).", GROUP_REF)
-        .read_only(),
+    plural(
+        "groups",
+        "Groups the user belongs to (read-only; set through /Groups).",
+        GROUP_REF,
+    )
+    .read_only(),
     plural("entitlements", "Entitlements.", PLURAL_STRING),
     plural("roles", "Roles.", PLURAL_STRING),
     plural("x509Certificates", "X.509 certificates.", PLURAL_STRING),
 ];
 
 pub static ENTERPRISE: &[Attr] = &[
-    s("employeeNumber", "Numeric or alphanumeric identifier assigned by the organization."),
+    s(
+        "employeeNumber",
+        "Numeric or alphanumeric identifier assigned by the organization.",
+    ),
     s("costCenter", "Cost center."),
     s("organization", "Organization."),
     s("division", "Division."),
@@ -401,9 +432,13 @@ mod tests {
         assert!(u.core_attr("members").is_none());
         let emails = u.core_attr("Emails").expect("emails");
         assert!(emails.multi && emails.is_complex());
-        assert_eq!(emails.sub_attr("PRIMARY").map(|a| a.kind), Some(Kind::Boolean));
         assert_eq!(
-            u.extension(&ENTERPRISE_SCHEMA.to_ascii_lowercase()).map(|e| e.0),
+            emails.sub_attr("PRIMARY").map(|a| a.kind),
+            Some(Kind::Boolean)
+        );
+        assert_eq!(
+            u.extension(&ENTERPRISE_SCHEMA.to_ascii_lowercase())
+                .map(|e| e.0),
             Some(ENTERPRISE_SCHEMA)
         );
         assert!(ResourceType::Group.extension(ENTERPRISE_SCHEMA).is_none());

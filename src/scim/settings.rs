@@ -77,7 +77,9 @@ impl Default for ScimSettings {
 }
 
 /// Drupal account properties the mapping fills itself.
-const RESERVED_FIELDS: &[&str] = &["name", "mail", "status", "pass", "password", "roles", "uid", "uuid"];
+const RESERVED_FIELDS: &[&str] = &[
+    "name", "mail", "status", "pass", "password", "roles", "uid", "uuid",
+];
 
 impl ScimSettings {
     /// Parses the settings array; an empty array (or list) is all defaults.
@@ -157,7 +159,9 @@ fn int(key: &str, v: &Value, min: usize, max: usize) -> Result<usize, SettingsEr
 }
 
 fn string_list(key: &str, v: &Value) -> Result<Vec<String>, SettingsError> {
-    let list = v.as_array().ok_or_else(|| fail(key, "expected a list of strings"))?;
+    let list = v
+        .as_array()
+        .ok_or_else(|| fail(key, "expected a list of strings"))?;
     list.iter()
         .enumerate()
         .map(|(i, s)| {
@@ -209,7 +213,10 @@ fn attribute_map(v: &Value) -> Result<Vec<MapEntry>, SettingsError> {
             if target.attr.mutability != Mutability::ReadWrite
                 || leaf.mutability == Mutability::WriteOnly
             {
-                return Err(fail(&key, format!("'{}' cannot be mapped", target.canonical())));
+                return Err(fail(
+                    &key,
+                    format!("'{}' cannot be mapped", target.canonical()),
+                ));
             }
             if filter.as_ref().is_some_and(|f| template_of(f).is_none()) {
                 return Err(fail(
@@ -231,7 +238,10 @@ mod tests {
     #[test]
     fn defaults() {
         let s = ScimSettings::from_json(&json!([])).expect("defaults");
-        assert_eq!((s.max_body_bytes, s.max_filter_bytes, s.max_results), (1 << 20, 4096, 200));
+        assert_eq!(
+            (s.max_body_bytes, s.max_filter_bytes, s.max_results),
+            (1 << 20, 4096, 200)
+        );
         assert_eq!(s.base_url, "/scim/v2");
         assert!(s.is_protected("administrator"));
     }
@@ -258,13 +268,26 @@ mod tests {
         assert_eq!(s.user_name_field, UserNameField::Name);
         assert_eq!(s.attribute_map.len(), 4);
         assert_eq!(s.mapped_role("EDITORS"), Some("editor"));
-        assert_eq!(s.limits, Limits { max_string_bytes: 1000, max_values: 5 });
+        assert_eq!(
+            s.limits,
+            Limits {
+                max_string_bytes: 1000,
+                max_values: 5
+            }
+        );
     }
 
     #[test]
     fn errors_name_the_key() {
-        let err = |v: Value| ScimSettings::from_json(&v).expect_err("invalid").to_string();
-        assert_eq!(err(json!({"nope": 1})), "invalid setting 'nope': unknown setting");
+        let err = |v: Value| {
+            ScimSettings::from_json(&v)
+                .expect_err("invalid")
+                .to_string()
+        };
+        assert_eq!(
+            err(json!({"nope": 1})),
+            "invalid setting 'nope': unknown setting"
+        );
         assert!(err(json!({"max_results": 0})).starts_with("invalid setting 'max_results'"));
         assert!(err(json!({"max_body_bytes": "1"})).contains("integer"));
         assert!(err(json!({"base_url": "ftp://x"})).contains("'base_url'"));
@@ -274,8 +297,12 @@ mod tests {
         assert!(err(json!({"attribute_map": {"emails": "f"}})).contains("single value"));
         assert!(err(json!({"attribute_map": {"password": "f"}})).contains("cannot be mapped"));
         assert!(err(json!({"attribute_map": {"id": "f"}})).contains("cannot be mapped"));
-        assert!(err(json!({"attribute_map": {"title": "mail"}})).contains("set by the SCIM mapping"));
-        assert!(err(json!({"attribute_map": {"emails[type ne \"x\"].value": "f"}})).contains("'eq'"));
+        assert!(
+            err(json!({"attribute_map": {"title": "mail"}})).contains("set by the SCIM mapping")
+        );
+        assert!(
+            err(json!({"attribute_map": {"emails[type ne \"x\"].value": "f"}})).contains("'eq'")
+        );
         assert!(err(json!({"role_map": {"x": 1}})).contains("'role_map.x'"));
         assert!(err(json!({"protected_roles": [1]})).contains("'protected_roles.0'"));
         assert!(err(json!("x")).contains("keyed by setting name"));

@@ -32,8 +32,14 @@ mod tests {
 
     #[test]
     fn timestamps() {
-        assert_eq!(timestamp(&json!(0)).as_deref(), Some("1970-01-01T00:00:00Z"));
-        assert_eq!(timestamp(&json!("1767225600")).as_deref(), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(
+            timestamp(&json!(0)).as_deref(),
+            Some("1970-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            timestamp(&json!("1767225600")).as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
         assert_eq!(
             timestamp(&json!("2026-01-01T01:00:00+01:00")).as_deref(),
             Some("2026-01-01T00:00:00Z")

@@ -284,7 +284,10 @@ impl Validator<'_> {
 fn dedupe_members(members: &mut Vec<Value>, at: &str) -> ScimResult<()> {
     let mut seen = std::collections::HashSet::new();
     for (i, m) in members.iter().enumerate() {
-        if m.get("value").and_then(Value::as_str).map_or(true, str::is_empty) {
+        if m.get("value")
+            .and_then(Value::as_str)
+            .map_or(true, str::is_empty)
+        {
             return Err(ScimError::invalid_value(format!(
                 "'{at}[{i}].value' is required: the member's id"
             )));

@@ -71,9 +71,16 @@ fn required_and_types() {
     assert!(detail(json!({"schemas": "x", "userName": "a"})).contains("list of URNs"));
     assert!(detail(json!({"schemas": [USER_SCHEMA]})).contains("'userName' is required"));
     assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": "  "})).contains("required"));
-    assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": ["a"]})).contains("must be a string, got an array"));
-    assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": "a", "active": "yes"})).contains("'active' must be a boolean"));
-    assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": "a", "name": "x"})).contains("'name' must be an object"));
+    assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": ["a"]}))
+        .contains("must be a string, got an array"));
+    assert!(
+        detail(json!({"schemas": [USER_SCHEMA], "userName": "a", "active": "yes"}))
+            .contains("'active' must be a boolean")
+    );
+    assert!(
+        detail(json!({"schemas": [USER_SCHEMA], "userName": "a", "name": "x"}))
+            .contains("'name' must be an object")
+    );
     assert!(detail(json!({"schemas": [USER_SCHEMA], "userName": "a", "emails": [{"value": 1.5, "primary": "nope"}]}))
         .contains("emails[0].primary"));
     assert!(user(json!([])).is_err());
@@ -89,7 +96,11 @@ fn multi_valued_attributes() {
     }))
     .expect("valid");
     assert_eq!(out["emails"], json!([{"value": "single@example.com"}]));
-    assert_eq!(out["phoneNumbers"], json!([{"value": "+1 555"}]), "duplicates and nulls dropped");
+    assert_eq!(
+        out["phoneNumbers"],
+        json!([{"value": "+1 555"}]),
+        "duplicates and nulls dropped"
+    );
     let two = json!({"schemas": [USER_SCHEMA], "userName": "a", "emails": [
         {"value": "a@x", "primary": true}, {"value": "b@x", "primary": "True"}]});
     assert!(detail(two).contains("at most one may be primary"));
@@ -97,7 +108,10 @@ fn multi_valued_attributes() {
 
 #[test]
 fn size_caps() {
-    let limits = Limits { max_string_bytes: 10, max_values: 2 };
+    let limits = Limits {
+        max_string_bytes: 10,
+        max_values: 2,
+    };
     let long = json!({"schemas": [USER_SCHEMA], "userName": "a".repeat(11)});
     let e = resource(ResourceType::User, &long, Mode::Incoming, &limits).expect_err("long");
     assert_eq!(e.status, 413);
@@ -110,16 +124,27 @@ fn size_caps() {
 #[test]
 fn groups_and_members() {
     let g = |v: Value| resource(ResourceType::Group, &v, Mode::Incoming, &Limits::default());
-    let out = g(json!({"schemas": [GROUP_SCHEMA], "displayName": "Test SCIMv2", "members": []})).expect("okta group");
-    assert_eq!(Value::Object(out), json!({"schemas": [GROUP_SCHEMA], "displayName": "Test SCIMv2"}));
-    let out = g(json!({"schemas": [GROUP_SCHEMA], "displayName": "G", "members": [
-        {"value": "u1", "display": "one"}, {"value": "u1", "display": "again"}, {"value": "u2"}]}))
+    let out = g(json!({"schemas": [GROUP_SCHEMA], "displayName": "Test SCIMv2", "members": []}))
+        .expect("okta group");
+    assert_eq!(
+        Value::Object(out),
+        json!({"schemas": [GROUP_SCHEMA], "displayName": "Test SCIMv2"})
+    );
+    let out = g(
+        json!({"schemas": [GROUP_SCHEMA], "displayName": "G", "members": [
+        {"value": "u1", "display": "one"}, {"value": "u1", "display": "again"}, {"value": "u2"}]}),
+    )
     .expect("members");
-    assert_eq!(out["members"], json!([{"value": "u1", "display": "one"}, {"value": "u2"}]));
-    assert!(g(json!({"schemas": [GROUP_SCHEMA], "displayName": "G", "members": [{"display": "x"}]}))
-        .expect_err("no value")
-        .detail
-        .contains("members[0].value"));
+    assert_eq!(
+        out["members"],
+        json!([{"value": "u1", "display": "one"}, {"value": "u2"}])
+    );
+    assert!(g(
+        json!({"schemas": [GROUP_SCHEMA], "displayName": "G", "members": [{"display": "x"}]})
+    )
+    .expect_err("no value")
+    .detail
+    .contains("members[0].value"));
     assert!(g(json!({"schemas": [GROUP_SCHEMA]})).is_err());
 }
 
@@ -127,7 +152,13 @@ fn groups_and_members() {
 fn stored_mode_keeps_read_only_attributes() {
     let stored = json!({"id": "abc", "userName": "a", "meta": {"resourceType": "User"},
         "groups": [{"value": "g1", "display": "Editors"}]});
-    let out = resource(ResourceType::User, &stored, Mode::Stored, &Limits::default()).expect("stored");
+    let out = resource(
+        ResourceType::User,
+        &stored,
+        Mode::Stored,
+        &Limits::default(),
+    )
+    .expect("stored");
     assert_eq!(out["id"], "abc");
     assert_eq!(out["groups"][0]["value"], "g1");
     assert_eq!(out["meta"]["resourceType"], "User");

@@ -40,4 +40,4 @@ echo count($functions), " functions, ", count($classes), " classes\n";
 ?>
 --EXPECT--
 in sync
-7 functions, 2 classes
+14 functions, 2 classes

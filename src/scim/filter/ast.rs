@@ -246,9 +246,9 @@ fn attr_from_json(map: &Map<String, Value>, at: &str) -> Result<AttrRef, String>
             .ok_or_else(|| format!("{at}.case_exact: expected a bool"))?,
     };
     // A core-schema prefix names a top-level attribute.
-    let ext = raw.urn.filter(|u| {
-        !u.eq_ignore_ascii_case(USER_SCHEMA) && !u.eq_ignore_ascii_case(GROUP_SCHEMA)
-    });
+    let ext = raw
+        .urn
+        .filter(|u| !u.eq_ignore_ascii_case(USER_SCHEMA) && !u.eq_ignore_ascii_case(GROUP_SCHEMA));
     Ok(AttrRef {
         ext,
         name: raw.name,

@@ -39,17 +39,32 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                 i += 1;
                 continue;
             }
-            b'(' => out.push(Token { tok: Tok::LParen, at }),
-            b')' => out.push(Token { tok: Tok::RParen, at }),
-            b'[' => out.push(Token { tok: Tok::LBracket, at }),
-            b']' => out.push(Token { tok: Tok::RBracket, at }),
+            b'(' => out.push(Token {
+                tok: Tok::LParen,
+                at,
+            }),
+            b')' => out.push(Token {
+                tok: Tok::RParen,
+                at,
+            }),
+            b'[' => out.push(Token {
+                tok: Tok::LBracket,
+                at,
+            }),
+            b']' => out.push(Token {
+                tok: Tok::RBracket,
+                at,
+            }),
             b'"' => {
                 let end = string_end(bytes, i)
                     .ok_or_else(|| format!("unterminated string starting at {at}"))?;
                 let decoded: Value = serde_json::from_str(&text[i..=end])
                     .map_err(|_| format!("invalid string literal at {at}"))?;
                 let s = decoded.as_str().unwrap_or_default().to_owned();
-                out.push(Token { tok: Tok::Str(s), at });
+                out.push(Token {
+                    tok: Tok::Str(s),
+                    at,
+                });
                 i = end + 1;
                 continue;
             }
@@ -73,7 +88,10 @@ pub fn tokenize(text: &str) -> Result<Vec<Token>, String> {
                     return Err(format!("unexpected character '{ch}' at {at}"));
                 }
                 i += word.len();
-                out.push(Token { tok: Tok::Word(word), at });
+                out.push(Token {
+                    tok: Tok::Word(word),
+                    at,
+                });
                 continue;
             }
         }
@@ -101,7 +119,11 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        tokenize(s).expect("tokens").into_iter().map(|t| t.tok).collect()
+        tokenize(s)
+            .expect("tokens")
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
     }
 
     #[test]
@@ -119,13 +141,19 @@ mod tests {
                 Tok::Word("pr".into()),
             ]
         );
-        assert_eq!(toks("(a)"), vec![Tok::LParen, Tok::Word("a".into()), Tok::RParen]);
+        assert_eq!(
+            toks("(a)"),
+            vec![Tok::LParen, Tok::Word("a".into()), Tok::RParen]
+        );
         assert_eq!(toks(r#""\u00e9""#), vec![Tok::Str("é".into())]);
     }
 
     #[test]
     fn errors_name_the_offset() {
-        assert_eq!(tokenize(r#"a eq "x"#).unwrap_err(), "unterminated string starting at 5");
+        assert_eq!(
+            tokenize(r#"a eq "x"#).unwrap_err(),
+            "unterminated string starting at 5"
+        );
         assert_eq!(toks("a eq 'x'")[2], Tok::Str("x".into()));
         assert!(tokenize("a eq 'x").is_err());
         assert!(tokenize(r#"a eq "\"#).is_err());

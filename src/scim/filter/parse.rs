@@ -106,7 +106,11 @@ impl Parser {
     }
 
     fn unexpected(&self, t: &Token, wanted: &str) -> ScimError {
-        err(format!("expected {wanted} at {}, found {}", t.at, describe(t)))
+        err(format!(
+            "expected {wanted} at {}, found {}",
+            t.at,
+            describe(t)
+        ))
     }
 
     fn expect(&mut self, want: &Tok, name: &str) -> ScimResult<()> {
@@ -120,7 +124,9 @@ impl Parser {
     fn enter(&mut self) -> ScimResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(err(format!("the filter nests more than {MAX_DEPTH} levels")));
+            return Err(err(format!(
+                "the filter nests more than {MAX_DEPTH} levels"
+            )));
         }
         Ok(())
     }
@@ -146,7 +152,9 @@ impl Parser {
 
     fn unary(&mut self, ctx: Option<&'static Attr>) -> ScimResult<Filter> {
         let Some(t) = self.next() else {
-            return Err(err("expected an attribute expression, found the end of the filter"));
+            return Err(err(
+                "expected an attribute expression, found the end of the filter",
+            ));
         };
         if word_is(&t, "not") {
             if !self.peek().is_some_and(|n| n.tok == Tok::LParen) {
@@ -226,7 +234,9 @@ impl Parser {
     fn comparison(&mut self, attr: AttrRef, def: &'static Attr) -> ScimResult<Filter> {
         let path = attr.path();
         if def.mutability == Mutability::WriteOnly {
-            return Err(err(format!("'{path}' is write-only and cannot be filtered")));
+            return Err(err(format!(
+                "'{path}' is write-only and cannot be filtered"
+            )));
         }
         let Some(t) = self.next() else {
             return Err(err(format!(
@@ -275,11 +285,7 @@ impl Parser {
 
     /// After `attr[`: the element filter, `]`, and an optional `.sub op
     /// value` (folded into the element filter).
-    fn value_path(
-        &mut self,
-        attr: &'static Attr,
-        ext: Option<&'static str>,
-    ) -> ScimResult<Filter> {
+    fn value_path(&mut self, attr: &'static Attr, ext: Option<&'static str>) -> ScimResult<Filter> {
         self.enter()?;
         let inner = self.or(Some(attr))?;
         self.expect(&Tok::RBracket, "']'")?;
@@ -292,7 +298,10 @@ impl Parser {
             case_exact: false,
         };
         let filter = match self.peek() {
-            Some(Token { tok: Tok::Word(w), at: sub_at }) if w.starts_with('.') => {
+            Some(Token {
+                tok: Tok::Word(w),
+                at: sub_at,
+            }) if w.starts_with('.') => {
                 let (name, sub_at) = (w[1..].to_owned(), *sub_at);
                 self.pos += 1;
                 let def = self.sub_of(attr, &name, sub_at)?;
@@ -367,10 +376,16 @@ fn parse_number(w: &str) -> Option<Value> {
         return Some(Value::from(i));
     }
     // Only JSON-looking decimals: Rust's float parser also takes "inf".
-    if !w.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E')) {
+    if !w
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
         return None;
     }
-    w.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number)
+    w.parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map(Value::Number)
 }
 
 /// Checks that `op` suits the attribute's type and `value` has that type;
@@ -380,7 +395,9 @@ fn check_value(path: &str, kind: Kind, op: CompareOp, value: Value) -> ScimResul
     if value.is_null() {
         return match op {
             CompareOp::Eq | CompareOp::Ne => Ok(value),
-            _ => Err(err(format!("'{path}' can only be compared with null using eq or ne"))),
+            _ => Err(err(format!(
+                "'{path}' can only be compared with null using eq or ne"
+            ))),
         };
     }
     if op.is_substring() && !matches!(kind, Kind::String | Kind::Reference | Kind::Binary) {

@@ -13,7 +13,11 @@ fn user_json(text: &str) -> Value {
 
 fn rejected(text: &str) -> String {
     let e = parse(text, ResourceType::User).expect_err(text);
-    assert_eq!((e.status, e.scim_type.map(|t| t.as_str())), (400, Some("invalidFilter")), "{text}");
+    assert_eq!(
+        (e.status, e.scim_type.map(|t| t.as_str())),
+        (400, Some("invalidFilter")),
+        "{text}"
+    );
     e.detail
 }
 
@@ -50,7 +54,10 @@ fn okta_user_name_lookup() {
 
 #[test]
 fn names_and_operators_ignore_case() {
-    assert_eq!(user_json(r#"USERNAME EQ "x""#), user_json(r#"userName eq "x""#));
+    assert_eq!(
+        user_json(r#"USERNAME EQ "x""#),
+        user_json(r#"userName eq "x""#)
+    );
     assert_eq!(user_json("ID Pr")["attr"], "id");
     assert_eq!(user_json(r#"id eq "A""#)["case_exact"], true);
     assert_eq!(user_json(r#"externalId eq "A""#)["case_exact"], true);
@@ -92,9 +99,15 @@ fn and_or_not_structure() {
     assert_eq!(f["op"], "or");
     assert_eq!(f["filters"][1]["op"], "and");
     let f = user_json(r#"not (userName eq "a")"#);
-    assert_eq!((f["op"].as_str(), f["filter"]["op"].as_str()), (Some("not"), Some("eq")));
+    assert_eq!(
+        (f["op"].as_str(), f["filter"]["op"].as_str()),
+        (Some("not"), Some("eq"))
+    );
     let f = user_json(r#"(userName eq "a" or userName eq "b") and active eq true"#);
-    assert_eq!((f["op"].as_str(), f["filters"][0]["op"].as_str()), (Some("and"), Some("or")));
+    assert_eq!(
+        (f["op"].as_str(), f["filters"][0]["op"].as_str()),
+        (Some("and"), Some("or"))
+    );
 }
 
 #[test]
@@ -109,15 +122,24 @@ fn value_paths() {
     assert_eq!(user_json(r#"emails.value eq "a""#)["attr"], "emails.value");
     // A multi-valued complex attribute alone compares its value.
     assert_eq!(user_json(r#"emails eq "a""#)["attr"], "emails.value");
-    assert_eq!(user_json("emails[type eq 'work']")["filter"]["value"], "work");
-    assert_eq!(user_json(r#"emails[not (type eq "work")]"#)["filter"]["op"], "not");
+    assert_eq!(
+        user_json("emails[type eq 'work']")["filter"]["value"],
+        "work"
+    );
+    assert_eq!(
+        user_json(r#"emails[not (type eq "work")]"#)["filter"]["op"],
+        "not"
+    );
 }
 
 #[test]
 fn extension_attributes_are_urn_qualified() {
     let f = user_json(&format!(r#"{ENTERPRISE_SCHEMA}:department eq "Tours""#));
     assert_eq!(f["attr"], format!("{ENTERPRISE_SCHEMA}:department"));
-    let f = user_json(&format!(r#"{}:MANAGER.VALUE eq "m1""#, ENTERPRISE_SCHEMA.to_lowercase()));
+    let f = user_json(&format!(
+        r#"{}:MANAGER.VALUE eq "m1""#,
+        ENTERPRISE_SCHEMA.to_lowercase()
+    ));
     assert_eq!(f["attr"], format!("{ENTERPRISE_SCHEMA}:manager.value"));
 }
 
@@ -164,9 +186,17 @@ fn unsupported_filters_say_why() {
 
 #[test]
 fn nesting_is_bounded() {
-    let ok = format!("{}userName eq \"x\"{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+    let ok = format!(
+        "{}userName eq \"x\"{}",
+        "(".repeat(MAX_DEPTH),
+        ")".repeat(MAX_DEPTH)
+    );
     user(&ok);
-    let deep = format!("{}userName eq \"x\"{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1));
+    let deep = format!(
+        "{}userName eq \"x\"{}",
+        "(".repeat(MAX_DEPTH + 1),
+        ")".repeat(MAX_DEPTH + 1)
+    );
     assert!(rejected(&deep).contains("nests more than"));
     let hostile = "(".repeat(5000);
     assert!(rejected(&hostile).contains("nests more than"));
@@ -174,16 +204,28 @@ fn nesting_is_bounded() {
 
 #[test]
 fn evaluation() {
-    assert!(check(r#"userName eq "alice@example.com""#), "userName is caseExact false");
-    assert!(!check(r#"id eq "2819C223-7F76-453A-919D-413861904646""#), "id is caseExact");
+    assert!(
+        check(r#"userName eq "alice@example.com""#),
+        "userName is caseExact false"
+    );
+    assert!(
+        !check(r#"id eq "2819C223-7F76-453A-919D-413861904646""#),
+        "id is caseExact"
+    );
     assert!(check(r#"externalId eq "00u1abcd""#));
-    assert!(check(r#"emails[type eq "work"].value eq "ALICE@example.com""#));
-    assert!(!check(r#"emails[type eq "home"].value eq "alice@example.com""#));
+    assert!(check(
+        r#"emails[type eq "work"].value eq "ALICE@example.com""#
+    ));
+    assert!(!check(
+        r#"emails[type eq "home"].value eq "alice@example.com""#
+    ));
     assert!(check(r#"emails.value eq "alice@home.example.org""#));
     assert!(check(r#"emails co "home.example""#));
     assert!(check(r#"emails[type eq "work" and primary eq true]"#));
     assert!(!check(r#"emails[type eq "home" and primary eq true]"#));
-    assert!(check(r#"name.givenName sw "al" and name.familyName ew "DELL""#));
+    assert!(check(
+        r#"name.givenName sw "al" and name.familyName ew "DELL""#
+    ));
     assert!(check(r#"meta.lastModified gt "2026-01-02T09:59:59Z""#));
     assert!(check(r#"meta.lastModified ge "2026-01-02T11:00:00+01:00""#));
     assert!(!check(r#"meta.lastModified gt "2026-01-02T10:00:00Z""#));
@@ -193,8 +235,12 @@ fn evaluation() {
     assert!(check("nickName eq null"));
     assert!(check(r#"active eq true and not (active eq false)"#));
     assert!(check(r#"userName eq "nobody" or title eq "tour guide""#));
-    assert!(check(&format!(r#"{ENTERPRISE_SCHEMA}:department eq "tours""#)));
-    assert!(check(&format!(r#"{ENTERPRISE_SCHEMA}:manager.value eq "m1""#)));
+    assert!(check(&format!(
+        r#"{ENTERPRISE_SCHEMA}:department eq "tours""#
+    )));
+    assert!(check(&format!(
+        r#"{ENTERPRISE_SCHEMA}:manager.value eq "m1""#
+    )));
     assert!(!check(r#"title gt "Zebra""#));
 }
 

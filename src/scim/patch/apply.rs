@@ -50,7 +50,9 @@ fn apply_one(doc: &mut Map<String, Value>, op: &PatchOp, rtype: ResourceType) ->
             Ok(())
         }
         // parse_op refuses the rest.
-        (None, _) => Err(ScimError::no_target("the operation has no path and no value")),
+        (None, _) => Err(ScimError::no_target(
+            "the operation has no path and no value",
+        )),
     }
 }
 
@@ -116,7 +118,11 @@ pub fn apply_path(
                 Some(f) => filtered(container, kind, target.attr, f, *filter_sub, value),
             };
             if let Some(urn) = target.ext {
-                if doc.get(urn).and_then(Value::as_object).is_some_and(Map::is_empty) {
+                if doc
+                    .get(urn)
+                    .and_then(Value::as_object)
+                    .is_some_and(Map::is_empty)
+                {
                     doc.remove(urn);
                 }
             }
@@ -126,11 +132,7 @@ pub fn apply_path(
 }
 
 /// `id`, `meta`, `groups`: refused, except a no-op write of the same id.
-fn read_only(
-    doc: &Map<String, Value>,
-    target: &Resolved,
-    value: Option<&Value>,
-) -> ScimResult<()> {
+fn read_only(doc: &Map<String, Value>, target: &Resolved, value: Option<&Value>) -> ScimResult<()> {
     if target.attr.name == "id" && value.is_some() && value == doc.get("id") {
         return Ok(());
     }
@@ -193,7 +195,9 @@ fn opaque(
     value: Option<&Value>,
 ) {
     let key = key_ci(doc, urn).unwrap_or_else(|| urn.to_owned());
-    let entry = doc.entry(key.clone()).or_insert_with(|| Value::Object(Map::new()));
+    let entry = doc
+        .entry(key.clone())
+        .or_insert_with(|| Value::Object(Map::new()));
     if !entry.is_object() {
         *entry = Value::Object(Map::new());
     }
@@ -212,9 +216,12 @@ fn opaque(
         (_, None, Some(v)) => {
             let existing = key_ci(ext, name).and_then(|k| ext.get_mut(&k));
             match (kind, existing, v) {
-                (OpKind::Add, Some(Value::Array(items)), Value::Array(new)) => {
-                    items.extend(new.iter().filter(|n| !items.contains(n)).cloned().collect::<Vec<_>>())
-                }
+                (OpKind::Add, Some(Value::Array(items)), Value::Array(new)) => items.extend(
+                    new.iter()
+                        .filter(|n| !items.contains(n))
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                ),
                 _ => {
                     remove_ci(ext, name);
                     ext.insert(name.to_owned(), v.clone());
@@ -286,7 +293,10 @@ fn plain(
         return Ok(());
     }
     let Some(value) = value else {
-        return Err(ScimError::invalid_value(format!("'{}' needs a value", kind.as_str())));
+        return Err(ScimError::invalid_value(format!(
+            "'{}' needs a value",
+            kind.as_str()
+        )));
     };
     let key = key.unwrap_or_else(|| attr.name.to_owned());
     if let Some(sub) = sub {
@@ -410,7 +420,10 @@ fn filtered_write(
     value: Option<&Value>,
 ) -> ScimResult<()> {
     let Some(value) = value else {
-        return Err(ScimError::invalid_value(format!("'{}' needs a value", kind.as_str())));
+        return Err(ScimError::invalid_value(format!(
+            "'{}' needs a value",
+            kind.as_str()
+        )));
     };
     let written: Vec<usize> = if hits.is_empty() {
         // Nothing matches: create the element the filter describes, when it
@@ -427,7 +440,9 @@ fn filtered_write(
         hits.to_vec()
     };
     for &i in &written {
-        let Some(item) = items.get_mut(i) else { continue };
+        let Some(item) = items.get_mut(i) else {
+            continue;
+        };
         match (sub, value) {
             (Some(sub), v) => {
                 if let Some(obj) = as_object(item) {
@@ -454,7 +469,10 @@ fn filtered_write(
         }
     }
     // A value made primary takes the flag from the others.
-    if let Some(&p) = written.iter().find(|&&i| items.get(i).is_some_and(is_primary)) {
+    if let Some(&p) = written
+        .iter()
+        .find(|&&i| items.get(i).is_some_and(is_primary))
+    {
         for (i, item) in items.iter_mut().enumerate() {
             if i != p {
                 if let Some(obj) = item.as_object_mut() {

@@ -72,8 +72,10 @@ pub fn parse_operations(
         Value::Object(map) => {
             if let Some(schemas) = get_ci(map, "schemas") {
                 let ok = schemas.as_array().is_some_and(|l| {
-                    l.iter()
-                        .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(PATCH_SCHEMA)))
+                    l.iter().any(|s| {
+                        s.as_str()
+                            .is_some_and(|s| s.eq_ignore_ascii_case(PATCH_SCHEMA))
+                    })
                 });
                 if !ok {
                     return Err(ScimError::invalid_value(format!(
@@ -81,9 +83,11 @@ pub fn parse_operations(
                     )));
                 }
             }
-            get_ci(map, "Operations").and_then(Value::as_array).ok_or_else(|| {
-                ScimError::invalid_syntax("a PATCH body needs an 'Operations' list")
-            })?
+            get_ci(map, "Operations")
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    ScimError::invalid_syntax("a PATCH body needs an 'Operations' list")
+                })?
         }
         _ => {
             return Err(ScimError::invalid_syntax(
@@ -115,7 +119,9 @@ fn parse_op(op: &Value, rtype: ResourceType) -> ScimResult<PatchOp> {
     let map = op
         .as_object()
         .ok_or_else(|| ScimError::invalid_syntax("an operation must be an object"))?;
-    let name = get_ci(map, "op").and_then(Value::as_str).unwrap_or_default();
+    let name = get_ci(map, "op")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let mut kind = match name.to_ascii_lowercase().as_str() {
         "add" => OpKind::Add,
         "replace" => OpKind::Replace,
@@ -135,8 +141,7 @@ fn parse_op(op: &Value, rtype: ResourceType) -> ScimResult<PatchOp> {
     };
     let mut value = get_ci(map, "value").cloned();
     // `replace` with a null value unassigns (RFC 7643 §2.5).
-    if kind != OpKind::Remove && value.as_ref().is_some_and(Value::is_null) && path_text.is_some()
-    {
+    if kind != OpKind::Remove && value.as_ref().is_some_and(Value::is_null) && path_text.is_some() {
         kind = OpKind::Remove;
         value = None;
     }

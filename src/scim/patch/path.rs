@@ -78,7 +78,10 @@ pub fn parse_path(text: &str, rtype: ResourceType) -> ScimResult<PatchPath> {
     let filter_sub = match after.strip_prefix('.') {
         None if after.is_empty() => None,
         Some(name) if is_attr_name(name) => Some(target.attr.sub_attr(name).ok_or_else(|| {
-            bad(format!("'{}' has no sub-attribute '{name}'", target.attr.name))
+            bad(format!(
+                "'{}' has no sub-attribute '{name}'",
+                target.attr.name
+            ))
         })?),
         _ => return Err(bad(format!("'{text}': unexpected text after ']'"))),
     };
