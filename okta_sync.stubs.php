@@ -243,6 +243,166 @@ namespace {
    */
   function okta_sync_hook_events(string $body, ?int $received_at = NULL): array {}
 
+
+  /*
+   * SCIM 2.0 server core (RFC 7643 / RFC 7644, as Okta provisioning uses
+   * them). Pure: no storage, no Okta call. The module routes /scim/v2/*,
+   * authenticates the bearer token, then:
+   *
+   *   $op = okta_sync_scim_request($request, $scim);
+   *   if ($op['response']) { send($op['response']); }        // error or discovery
+   *   // list: translate $op['filter'] into an entity query (or test each
+   *   //   candidate with okta_sync_scim_matches()), page with start_index/count;
+   *   // create/replace: okta_sync_scim_to_drupal($op['resource'], $op['body'], $scim);
+   *   // patch: $p = okta_sync_scim_patch($current, $op['operations'], $scim);
+   *   // every single-resource answer:
+   *   send(okta_sync_scim_response('resource', ['resource' => $scim_resource] + $op, $scim));
+   *
+   * A response array is always ['status' => int, 'headers' => [name =>
+   * value] (Content-Type application/scim+json, ETag, Location on 201, Allow
+   * on 405), 'body' => string] with the body already JSON-encoded ('' for
+   * 204): send it as it is.
+   *
+   * SCIM settings array ($scim; every key optional, unknown keys and bad
+   * values raise \OktaSync\ConfigException naming the key):
+   *  - base_url (string, default '/scim/v2'): for meta.location and $ref;
+   *    use the absolute URL Okta is given (https://site.example/scim/v2).
+   *  - user_name_field: 'mail' (default) | 'name': which account property
+   *    userName is. With 'mail', name is userName too; with 'name', mail is
+   *    the primary (else work, else first) email.
+   *  - attribute_map: [SCIM path => Drupal field key], e.g.
+   *    'name.givenName' => 'field_first_name',
+   *    'phoneNumbers[type eq "work"].value' => 'field_phone',
+   *    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department'
+   *    => 'field_department'. Single values only; value filters join 'eq'
+   *    terms with 'and'. name, mail, status, pass, roles are not mappable.
+   *  - role_map: [group displayName (any case) => role machine name].
+   *  - create_roles (bool, default FALSE): an unmapped group becomes a role
+   *    named from its displayName (lower-case a-z0-9_, at most 32); else 400.
+   *  - protected_roles (list, default ['administrator']): never assigned,
+   *    created or renamed over SCIM (403).
+   *  - max_body_bytes (1 MiB), max_filter_bytes (4096), max_results (200:
+   *    the page size cap and ServiceProviderConfig maxResults),
+   *    max_operations (1000 per PATCH), max_string_bytes (16384),
+   *    max_values (10000 per multi-valued attribute, e.g. members). Over a
+   *    cap: 413 naming it.
+   *
+   * Filter array (operation 'filter'; attr is canonical: schema casing,
+   * extension attributes URN-prefixed, a bare multi-valued complex name
+   * means its .value):
+   *  - ['op' => 'eq'|'ne'|'co'|'sw'|'ew'|'gt'|'ge'|'lt'|'le', 'attr' =>
+   *    'userName'|'name.givenName'|'emails.value'|'meta.lastModified'|...,
+   *    'value' => string|int|float|bool|null, 'type' => 'string'|'boolean'|
+   *    'dateTime'|'reference'|'integer'|'decimal'|'binary', 'case_exact' =>
+   *    bool (FALSE: compare ignoring case, e.g. userName)]
+   *  - ['op' => 'pr', 'attr' => ..., 'type' => ..., 'case_exact' => ...]
+   *  - ['op' => 'and'|'or', 'filters' => list<filter>] (flattened)
+   *  - ['op' => 'not', 'filter' => filter]
+   *  - ['op' => 'has', 'attr' => 'emails', 'filter' => filter]: one element
+   *    of the multi-valued attr satisfies filter, whose attrs are relative
+   *    to the element (emails[type eq "work"].value eq "x" becomes has
+   *    emails with type eq work and value eq x).
+   */
+
+  /**
+   * Parses and validates one SCIM HTTP request.
+   *
+   * @param array{method: string, path: string, query?: array<string, string>, headers?: array<string, string|list<string>>, body?: string|array|null} $request
+   *   path relative to the SCIM base (a path still starting with base_url's
+   *   path is accepted); query as $request->query->all(); header names in
+   *   any case; body the raw request body (a non-UTF-8 one is a 400).
+   *
+   * @return array{kind: 'list'|'get'|'create'|'replace'|'patch'|'delete'|'discovery'|'error', resource: 'User'|'Group'|null, id: ?string, filter: ?array, start_index: int, count: int, attributes: list<string>, excluded_attributes: list<string>, if_match: list<string>, body: ?array, operations: list<array{op: 'add'|'replace'|'remove', path: ?string, value: mixed}>, response: ?array}
+   *   Every key is always present. kind 'error' and 'discovery' carry the
+   *   response to send (400 invalidFilter/invalidSyntax/invalidValue/
+   *   invalidPath/noTarget/mutability, 403 filtered discovery, 404 unknown
+   *   endpoint, 405 with Allow, 413 over a cap, 415 wrong Content-Type,
+   *   501 /Bulk, /Me, .search). body: the validated, canonical resource of
+   *   a create or replace (read-only attributes dropped; password kept for
+   *   okta_sync_scim_to_drupal()). count: capped at max_results (default
+   *   max_results); start_index is 1-based.
+   *
+   * @throws \ValueError
+   *   When $request itself is malformed (no method or path, ...).
+   */
+  function okta_sync_scim_request(array $request, array $settings = []): array {}
+
+  /**
+   * Applies RFC 7644 PATCH operations to a resource.
+   *
+   * $resource: the current SCIM resource (okta_sync_scim_from_drupal()).
+   * $operations: a PatchOp body or the operation's 'operations' list.
+   * Accepts path-less values (Okta's ['op' => 'replace', 'value' =>
+   * ['active' => FALSE]]), value filters, members add/remove/replace,
+   * "True"/"False" strings, any-case names; atomic.
+   *
+   * @return array{error: ?array, resource: ?array, changed: bool}
+   *   error: NULL or the response to send; resource: the new, validated
+   *   resource; changed: whether anything differs.
+   */
+  function okta_sync_scim_patch(array $resource, array $operations, array $settings = []): array {}
+
+  /**
+   * Shapes a SCIM response.
+   *
+   * $kind / $data:
+   *  - 'resource': resource (SCIM array), status (default 201 when kind is
+   *    'create', else 200), attributes, excluded_attributes. Other keys are
+   *    ignored, so ['resource' => $r] + $operation works. Adds meta
+   *    (resourceType, location, version = weak ETag of the content), the
+   *    ETag and (201) Location headers; never returns password.
+   *  - 'list': resources (list of SCIM arrays, this page), total_results,
+   *    start_index, attributes, excluded_attributes.
+   *  - 'error': status (4xx/5xx), scim_type (an RFC 7644 scimType, e.g.
+   *    'uniqueness' for 409), detail.
+   *  - 'no_content': 204 (DELETE).
+   *
+   * @return array{status: int, headers: array<string, string>, body: string}
+   */
+  function okta_sync_scim_response(string $kind, array $data, array $settings = []): array {}
+
+  /**
+   * Whether a SCIM resource satisfies a filter array from
+   * okta_sync_scim_request() (for what the entity query cannot express).
+   */
+  function okta_sync_scim_matches(array $filter, array $resource): bool {}
+
+  /**
+   * A SCIM resource as the module's flat array.
+   *
+   * $resource_type: 'User' or 'Group'.
+   *
+   * @return array
+   *   User: array{name: string, mail: ?string, status: ?bool (NULL: not
+   *   sent), password: ?string (write-only: hash it, never store or echo
+   *   it), external_id: ?string, fields: array<string, mixed> (every
+   *   mapped field; NULL clears), error: NULL}. Group: array{label: string,
+   *   role: string, create: bool (the role does not exist by mapping),
+   *   external_id: ?string, members: list<string> (SCIM user ids), error:
+   *   NULL}. On a SCIM-level failure (unmapped group 400, protected role
+   *   403) every key is NULL and error is the response to send.
+   */
+  function okta_sync_scim_to_drupal(string $resource_type, array $resource, array $settings = []): array {}
+
+  /**
+   * The module's account or role as a SCIM User or Group (meta.location
+   * and version are added by okta_sync_scim_response()).
+   *
+   * $entity, User: id (the stable opaque SCIM id, e.g. the account UUID;
+   * a bare number is refused), name, mail, status (bool), fields, external_id,
+   * groups (list of [id, display]), created, changed (Unix seconds or
+   * RFC 3339). Group: id, label, external_id, members (list of [id,
+   * display]), created, changed. Unknown keys are a \ValueError.
+   */
+  function okta_sync_scim_from_drupal(string $resource_type, array $entity, array $settings = []): array {}
+
+  /**
+   * NULL when $operation's If-Match (none, '*', or the current version)
+   * allows it on $current (the SCIM resource as okta_sync_scim_response()
+   * would render it); otherwise the 412 response to send.
+   */
+  function okta_sync_scim_precondition(array $operation, array $current): ?array {}
+
 }
 
 namespace OktaSync {

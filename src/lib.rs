@@ -5,6 +5,7 @@
 //! and holds the `okta_sync_*` functions. This file only registers them.
 
 pub mod okta;
+pub mod scim;
 pub mod sync;
 
 // Without `php`, only the binding layer's pure-Rust parts are built, for

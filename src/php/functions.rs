@@ -32,6 +32,9 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_limits),
         wrap_function!(okta_sync_hook_events),
     ]
+    .into_iter()
+    .chain(super::scim::all())
+    .collect()
 }
 
 /// The extension's version (semver).

@@ -20,4 +20,6 @@ pub mod info;
 #[cfg(feature = "php")]
 pub mod ini;
 #[cfg(feature = "php")]
+pub mod scim;
+#[cfg(feature = "php")]
 pub mod startup;
