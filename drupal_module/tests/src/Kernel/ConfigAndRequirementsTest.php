@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\Tests\SchemaCheckTestTrait;
+use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 
 /**
  * Config schema, secrets outside config, status report lines.
@@ -28,8 +29,8 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
    */
   public function testSecretNeverInConfig(): void {
     $stored = $this->container->get('config.storage')->read('okta_user_sync.settings');
-    $this->assertStringNotContainsString('kernel-test-token-0123456789', serialize($stored));
-    $this->assertSame('kernel-test-token-0123456789', $this->container->get('okta_user_sync.secrets')->get('api_token'));
+    $this->assertStringNotContainsString(FakeOkta::TOKEN, serialize($stored));
+    $this->assertSame(FakeOkta::TOKEN, $this->container->get('okta_user_sync.secrets')->get('api_token'));
     $this->assertSame('state', $this->container->get('okta_user_sync.secrets')->source('api_token'));
   }
 
@@ -53,7 +54,11 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(REQUIREMENT_WARNING, $items['okta_user_sync_connection']['severity'], 'configured but never tested');
     $this->assertSame(REQUIREMENT_OK, $items['okta_user_sync_failures']['severity']);
 
-    $this->container->get('okta_user_sync.client')->test('ada@example.com');
+    $this->fake->control('POST', '/__fake/users', [[
+      'profile' => ['login' => 'ada@example.com', 'email' => 'ada@example.com', 'firstName' => 'Ada', 'lastName' => 'L'],
+      'status' => 'ACTIVE',
+    ]]);
+    $this->assertTrue($this->container->get('okta_user_sync.client')->test('ada@example.com')['ok']);
     $this->container->get('okta_user_sync.status_storage')->merge(7, [
       'last_action' => 'failed',
       'attempts' => 3,

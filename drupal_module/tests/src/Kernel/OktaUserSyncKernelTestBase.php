@@ -5,67 +5,64 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\KernelTests\KernelTestBase;
-use Drupal\okta_user_sync_test\FakeExtension;
+use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use Drupal\user\Entity\User;
 use Drupal\user\UserInterface;
 
 /**
- * Common setup: the module with the scripted extension, configured.
+ * Kernel tests of the Drupal → Okta side: the real okta_sync extension
+ * against the fake Okta (tests/okta-fake) on loopback.
+ *
+ * Nothing is mocked: the extension makes every decision, the fake answers
+ * as Okta does, and the tests look at what Okta ended up holding. The
+ * extension must be loaded in the PHP that runs the tests (and its child
+ * processes); without it these tests fail, they are not skipped.
  */
 abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
 
   /**
    * {@inheritdoc}
    */
-  protected static $modules = ['system', 'user', 'okta_user_sync', 'okta_user_sync_test'];
+  protected static $modules = ['system', 'user', 'okta_user_sync'];
+
+  /**
+   * The fake Okta.
+   */
+  protected FakeOkta $fake;
 
   /**
    * {@inheritdoc}
    */
   protected function setUp(): void {
     parent::setUp();
+    $this->assertTrue(extension_loaded('okta_sync'), 'The okta_sync extension is not loaded in the PHP running the tests (load it through an ini file: PHPUnit runs each test in a child process).');
     $this->installEntitySchema('user');
     $this->installSchema('user', ['users_data']);
     $this->installSchema('okta_user_sync', ['okta_user_sync_status']);
     $this->installConfig(['okta_user_sync']);
-    $this->config('okta_user_sync.settings')->set('org_url', 'https://example.okta.com')->save();
-    $this->container->get('okta_user_sync.secrets')->set('api_token', 'kernel-test-token-0123456789');
+    $this->fake = FakeOkta::instance();
+    $this->fake->reset();
+    $this->config('okta_user_sync.settings')
+      ->set('org_url', $this->fake->url())
+      ->set('connect_timeout', 2)
+      ->set('request_timeout', 5)
+      ->save();
+    $this->container->get('okta_user_sync.secrets')->set('api_token', FakeOkta::TOKEN);
     // Uid 1 exists on real sites; keep ids realistic.
     User::create(['uid' => 1, 'name' => 'admin', 'mail' => 'admin@example.com', 'status' => 1])->save();
     $this->flush();
-    $this->resetCalls();
+    $this->clearRequests();
   }
 
   /**
-   * Calls recorded by the fake extension.
-   */
-  protected function calls(): array {
-    return $this->container->get('state')->get(FakeExtension::CALLS, []);
-  }
-
-  /**
-   * Forgets recorded calls.
-   */
-  protected function resetCalls(): void {
-    $this->container->get('state')->delete(FakeExtension::CALLS);
-  }
-
-  /**
-   * Scripts the next outcomes of the fake extension.
-   */
-  protected function scriptOutcomes(array ...$outcomes): void {
-    $this->container->get('state')->set(FakeExtension::OUTCOMES, $outcomes);
-  }
-
-  /**
-   * What the kernel does after the response is sent: destruct services.
+   * Pushes what the collector holds, as at the end of a request.
    */
   protected function flush(): void {
     $this->container->get('okta_user_sync.push_collector')->destruct();
   }
 
   /**
-   * Creates and saves an account.
+   * A saved account named $name.
    */
   protected function createAccount(string $name, bool $active = TRUE): UserInterface {
     $account = User::create(['name' => $name, 'mail' => "$name@example.com", 'status' => $active ? 1 : 0]);
@@ -74,29 +71,70 @@ abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
   }
 
   /**
-   * The status row of a user.
+   * The user's status row, or NULL.
    */
   protected function statusRow(int $uid): ?array {
     return $this->container->get('okta_user_sync.status_storage')->load($uid);
   }
 
   /**
-   * A retryable failure outcome.
+   * The Okta user with this login, as the fake holds it, or NULL.
    */
-  protected static function retryableFailure(): array {
-    return [
-      'action' => 'failed',
-      'okta_id' => NULL,
-      'okta_status' => NULL,
-      'error' => [
-        'code' => 'E0000047',
-        'summary' => 'API call exceeded rate limit due to too many requests.',
-        'causes' => [],
-        'http_status' => 429,
-        'retryable' => TRUE,
-        'retry_after' => 0,
-      ],
-    ];
+  protected function oktaUser(string $login): ?array {
+    foreach ($this->fake->state()['users'] ?? [] as $user) {
+      if (strcasecmp((string) ($user['profile']['login'] ?? ''), $login) === 0) {
+        return $user;
+      }
+    }
+    return NULL;
+  }
+
+  /**
+   * "METHOD path" of each API request the fake received since the last clear.
+   *
+   * @return string[]
+   *   The requests, oldest first.
+   */
+  protected function requests(): array {
+    return array_map(fn(array $r) => $r['method'] . ' ' . $r['path'], $this->fake->control('GET', '/__fake/requests'));
+  }
+
+  /**
+   * The requests that change something in Okta.
+   *
+   * @return string[]
+   *   The requests, oldest first.
+   */
+  protected function writes(): array {
+    return array_values(array_filter($this->requests(), fn(string $r) => !str_starts_with($r, 'GET ')));
+  }
+
+  /**
+   * Forgets the fake's request log.
+   */
+  protected function clearRequests(): void {
+    $this->fake->control('DELETE', '/__fake/requests');
+  }
+
+  /**
+   * Items in the okta_user_sync queue.
+   */
+  protected function queueLength(): int {
+    return $this->container->get('okta_user_sync.status_storage')->queueLength();
+  }
+
+  /**
+   * Every request to Okta fails with $status until faultsOff().
+   */
+  protected function faultsOn(int $status = 503, array $options = []): void {
+    $this->fake->knobs(['faults' => ['kind' => 'status', 'status' => $status] + $options]);
+  }
+
+  /**
+   * Okta answers normally again.
+   */
+  protected function faultsOff(): void {
+    $this->fake->knobs(['faults' => NULL]);
   }
 
 }
