@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Functional;
 
-use Drupal\okta_user_sync_test\FakeExtension;
 use Drupal\Tests\BrowserTestBase;
 
 /**
@@ -17,10 +16,12 @@ use Drupal\Tests\BrowserTestBase;
  */
 class AutomaticProvisioningTest extends BrowserTestBase {
 
+  use FakeOktaSiteTrait;
+
   /**
    * {@inheritdoc}
    */
-  protected static $modules = ['okta_user_sync', 'okta_user_sync_test'];
+  protected static $modules = ['okta_user_sync'];
 
   /**
    * {@inheritdoc}
@@ -32,25 +33,16 @@ class AutomaticProvisioningTest extends BrowserTestBase {
    */
   protected function setUp(): void {
     parent::setUp();
+    $this->connectToFakeOkta();
     $this->config('okta_user_sync.settings')
-      ->set('org_url', 'https://acme.okta.com')
       ->set('push_mode', 'inline')
       ->set('create_mode', 'password')
       ->save();
-    $this->container->get('state')->set('okta_user_sync.api_token', 'automatic-test-token-0123456789');
     $this->config('user.settings')->set('register', 'visitors')->set('verify_mail', FALSE)->save();
   }
 
   /**
-   * Calls recorded by the fake extension in the site under test.
-   */
-  private function calls(): array {
-    $this->container->get('state')->resetCache();
-    return $this->container->get('state')->get(FakeExtension::CALLS, []);
-  }
-
-  /**
-   * Tests registration sends the password typed in the form.
+   * Registration sends the password typed in the form.
    */
   public function testRegistrationSendsThePasswordTypedInTheForm(): void {
     $this->drupalGet('user/register');
@@ -60,29 +52,28 @@ class AutomaticProvisioningTest extends BrowserTestBase {
       'pass[pass1]' => 'Secret-Pass-123',
       'pass[pass2]' => 'Secret-Pass-123',
     ], 'Create new account');
-    $inserts = array_values(array_filter($this->calls(), fn(array $call) => $call['event'] === 'insert'));
-    $this->assertCount(1, $inserts);
-    $this->assertSame('newbie@example.com', $inserts[0]['user']['mail']);
-    $this->assertTrue($inserts[0]['had_password']);
-    $this->assertSame(sha1('Secret-Pass-123'), $inserts[0]['password_sha1']);
+    $okta = $this->oktaUser('newbie@example.com');
+    $this->assertNotNull($okta, 'created in Okta by the registration request');
+    $this->assertSame('plain', $okta['_fake']['password'], 'with the password typed in the form');
     $account = user_load_by_mail('newbie@example.com');
     $row = $this->container->get('okta_user_sync.status_storage')->load((int) $account->id());
     $this->assertSame('created', $row['last_action']);
+    $this->assertSame($okta['id'], $row['okta_id']);
+    $this->assertStringNotContainsString('Secret-Pass-123', json_encode($row));
   }
 
   /**
-   * Tests admin blocking a user deactivates it.
+   * An admin blocking a user deactivates it in Okta.
    */
   public function testAdminBlockingUserDeactivatesIt(): void {
+    // Created through the API in the test's own PHP: pushed at once
+    // (inline), so the user is in Okta before the admin blocks it.
     $account = $this->drupalCreateUser([], 'victim');
+    $this->assertNotNull($this->oktaUser($account->getEmail()));
     $this->drupalLogin($this->drupalCreateUser(['administer users']));
-    $this->container->get('state')->delete(FakeExtension::CALLS);
     $this->drupalGet('user/' . $account->id() . '/edit');
     $this->submitForm(['status' => 0], 'Save');
-    $updates = array_values(array_filter($this->calls(), fn(array $call) => $call['event'] === 'update' && $call['user']['uid'] === (int) $account->id()));
-    $this->assertCount(1, $updates, 'One save, one update.');
-    $this->assertFalse($updates[0]['user']['status']);
-    $this->assertFalse($updates[0]['had_password'], 'No password typed, none sent.');
+    $this->assertSame('DEPROVISIONED', $this->oktaUser($account->getEmail())['status']);
   }
 
 }

@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Functional;
 
-use Drupal\okta_user_sync_test\FakeExtension;
 use Drupal\Tests\BrowserTestBase;
 
 /**
@@ -14,10 +13,12 @@ use Drupal\Tests\BrowserTestBase;
  */
 class ManualSyncFormTest extends BrowserTestBase {
 
+  use FakeOktaSiteTrait;
+
   /**
    * {@inheritdoc}
    */
-  protected static $modules = ['okta_user_sync', 'okta_user_sync_test'];
+  protected static $modules = ['okta_user_sync'];
 
   /**
    * {@inheritdoc}
@@ -29,8 +30,8 @@ class ManualSyncFormTest extends BrowserTestBase {
    */
   protected function setUp(): void {
     parent::setUp();
-    $this->config('okta_user_sync.settings')->set('org_url', 'https://acme.okta.com')->set('operations.automatic', [])->save();
-    $this->container->get('state')->set('okta_user_sync.api_token', 'manual-test-token-0123456789');
+    $this->connectToFakeOkta();
+    $this->config('okta_user_sync.settings')->set('operations.automatic', [])->save();
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync', 'administer users']));
   }
 
@@ -59,6 +60,8 @@ class ManualSyncFormTest extends BrowserTestBase {
   public function testBlockedUserCanBeChosenWithoutAdministerUsers(): void {
     $blocked = $this->drupalCreateUser([], 'kim');
     $blocked->block()->save();
+    // Kim is in Okta: blocking shows there as a deactivation.
+    $this->seedOktaUser('kim@example.com');
     $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['account' => 'kim (' . $blocked->id() . ')'], 'Sync');
@@ -76,28 +79,24 @@ class ManualSyncFormTest extends BrowserTestBase {
    */
   public function testFailureIsShownWithItsLinkAndCanBeRetried(): void {
     $bob = $this->drupalCreateUser([], 'bob');
-    $this->container->get('state')->set(FakeExtension::OUTCOMES, [[
-      'action' => 'failed',
-      'error' => [
-        'code' => 'E0000001',
-        'summary' => 'Api validation failed: login',
-        'causes' => ['login: An object with this field already exists in the current organization'],
-        'link' => 'E0000001',
-        'retryable' => FALSE,
-      ],
-    ],
-    ]);
+    // Logins from the account name without a suffix are not emails: Okta
+    // refuses the create (E0000001, not retryable).
+    $this->config('okta_user_sync.settings')->set('login_source', 'name')->save();
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['account' => 'bob (' . $bob->id() . ')'], 'Sync');
-    $this->assertSession()->pageTextContains('bob: failed: E0000001: Api validation failed: login (login: An object with this field already exists');
+    $this->assertSession()->pageTextContains('bob: failed: E0000001');
     $this->assertSession()->linkByHrefExists('https://developer.okta.com/docs/reference/error-codes/#E0000001');
 
-    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['failures' => 1]]);
-    $this->assertSession()->pageTextContains('Api validation failed: login');
+    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['show' => 'failures']]);
+    $this->assertSession()->pageTextContains('E0000001');
+    $this->assertSession()->pageTextContains('Username must be in the form of an email address');
+    // The admin fixes the setting, then retries.
+    $this->config('okta_user_sync.settings')->set('login_source', 'mail')->save();
     $this->submitForm([], 'Retry failed users');
     $this->assertSession()->pageTextContains('Okta sync finished');
-    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['failures' => 1]]);
+    $this->drupalGet('admin/config/people/okta_user_sync/status', ['query' => ['show' => 'failures']]);
     $this->assertSession()->pageTextContains('No failures.');
+    $this->assertNotNull($this->oktaUser('bob@example.com'));
   }
 
   /**
@@ -108,13 +107,13 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm([], 'Sync all users');
     $this->assertSession()->pageTextContains('Run "Preview (dry run)" in this mode first');
-    $this->assertSame([], $this->container->get('state')->get(FakeExtension::CALLS, []));
+    $this->assertSame([], $this->oktaWrites());
 
     $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
     $this->assertSession()->pageTextContains('Preview (nothing was changed)');
     $this->assertSession()->pageTextContains('planned');
-    $this->container->get('state')->resetCache();
-    $this->assertEmpty($this->container->get('okta_user_sync.status_storage')->countByAction(), 'A preview records nothing.');
+    $this->assertEmpty($this->statusRows(), 'A preview records nothing.');
+    $this->assertSame([], $this->oktaWrites(), 'A preview changes nothing in Okta.');
 
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['mode' => 'push'], 'Sync all users');
@@ -129,25 +128,24 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->config('okta_user_sync.settings')->set('guard_max_count', 1)->set('batch_size', 2)->save();
     foreach (['dan', 'eve', 'fay'] as $name) {
       $this->drupalCreateUser([], $name)->block()->save();
+      $this->seedOktaUser("$name@example.com");
     }
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
     // admin, the logged-in user and three blocked users.
-    $this->assertSession()->pageTextContains('Deletion guard: the run would deactivate or delete 3 of 5 Okta users');
-    $this->container->get('state')->delete(FakeExtension::CALLS);
+    $this->assertSession()->pageTextContains('would deactivate or delete 3 of 5 Okta users');
+    $this->fake->control('DELETE', '/__fake/requests');
 
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->assertSession()->fieldExists('guard_override');
     $this->submitForm(['mode' => 'push'], 'Sync all users');
     $this->assertSession()->pageTextContains('Nothing was changed.');
-    $this->container->get('state')->resetCache();
-    $this->assertSame([], $this->container->get('state')->get(FakeExtension::CALLS, []), 'refused before any Okta call');
+    $this->assertSame([], $this->oktaWrites(), 'refused before any Okta call');
 
     $this->submitForm(['mode' => 'push', 'guard_override' => TRUE], 'Sync all users');
     $this->assertSession()->pageTextContains('Okta sync finished');
     $this->assertSession()->pageTextContains('3 deactivated');
-    $this->container->get('state')->resetCache();
-    $this->assertSame(3, $this->container->get('okta_user_sync.status_storage')->countByAction()['deactivated'] ?? 0);
+    $this->assertSame(3, $this->statusRows()['deactivated'] ?? 0);
   }
 
   /**
@@ -162,19 +160,19 @@ class ManualSyncFormTest extends BrowserTestBase {
     // Preview while everyone is active: nothing to confirm.
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
-    $this->assertSession()->pageTextNotContains('Deletion guard: the run would');
+    $this->assertSession()->pageTextNotContains('would deactivate or delete');
     $this->assertSession()->fieldNotExists('guard_override');
     // Then blocked after the preview: the run itself must stop.
     foreach (['hal', 'ivy'] as $name) {
       $this->drupalCreateUser([], $name)->block()->save();
+      $this->seedOktaUser("$name@example.com");
     }
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->submitForm(['mode' => 'push'], 'Sync all users');
     // Chunks of two: hal's chunk uses the allowance of 1; ivy's would go
     // beyond it (each chunk alone would pass the per-call guard).
     $this->assertSession()->pageTextContains('Deletion guard stopped the run');
-    $this->container->get('state')->resetCache();
-    $this->assertSame(1, $this->container->get('okta_user_sync.status_storage')->countByAction()['deactivated'] ?? 0);
+    $this->assertSame(1, $this->statusRows()['deactivated'] ?? 0);
   }
 
 }

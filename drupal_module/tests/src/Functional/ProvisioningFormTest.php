@@ -16,7 +16,7 @@ class ProvisioningFormTest extends BrowserTestBase {
   /**
    * {@inheritdoc}
    */
-  protected static $modules = ['okta_user_sync', 'okta_user_sync_test'];
+  protected static $modules = ['okta_user_sync'];
 
   /**
    * {@inheritdoc}
