@@ -36,8 +36,11 @@ final class HookFixtureServer {
     $port = (int) substr((string) stream_socket_get_name($probe, FALSE), strrpos((string) stream_socket_get_name($probe, FALSE), ':') + 1);
     fclose($probe);
     $pipes = [];
+    // setsid: the server and the workers it forks get a process group of
+    // their own, so stop() can end them all (terminating php -S alone leaves
+    // its PHP_CLI_SERVER_WORKERS running).
     $process = proc_open(
-      [PHP_BINARY, ...self::extensionArgs(), '-S', "127.0.0.1:$port", '-t', $fixture, "$fixture/index.php"],
+      ['setsid', PHP_BINARY, ...self::extensionArgs(), '-S', "127.0.0.1:$port", '-t', $fixture, "$fixture/index.php"],
       [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$dir/server.out", 'w'], 2 => ['file', "$dir/server.out", 'a']],
       $pipes,
       $fixture,
@@ -143,17 +146,62 @@ final class HookFixtureServer {
   }
 
   /**
-   * Stops the server and removes its data directory.
+   * Stops the server and its workers, and removes its data directory.
+   *
+   * @throws \RuntimeException
+   *   When a process of the server is still alive afterwards.
    */
   public function stop(): void {
     if (is_resource($this->process)) {
-      proc_terminate($this->process);
+      $pid = (int) proc_get_status($this->process)['pid'];
+      self::signalGroup($pid, 15);
+      $deadline = microtime(TRUE) + 5;
+      while (self::groupAlive($pid) && microtime(TRUE) < $deadline) {
+        usleep(20000);
+      }
+      if (self::groupAlive($pid)) {
+        self::signalGroup($pid, 9);
+        usleep(100000);
+      }
       proc_close($this->process);
+      if (self::groupAlive($pid)) {
+        throw new \RuntimeException("The hook fixture server's process group $pid is still running.");
+      }
     }
     foreach (glob("{$this->dir}/*") ?: [] as $file) {
       @unlink($file);
     }
     @rmdir($this->dir);
+  }
+
+  /**
+   * Sends a signal to every process of the group $pgid.
+   */
+  private static function signalGroup(int $pgid, int $signal): void {
+    if (function_exists('posix_kill')) {
+      posix_kill(-$pgid, $signal);
+      return;
+    }
+    exec(sprintf('kill -%d -- -%d 2>/dev/null', $signal, $pgid));
+  }
+
+  /**
+   * Whether a live (not zombie) process of the group $pgid remains.
+   */
+  private static function groupAlive(int $pgid): bool {
+    foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+      $line = @file_get_contents($stat);
+      // "pid (comm) state ppid pgrp ...": comm may hold spaces, so split
+      // after its closing parenthesis.
+      if ($line === FALSE || ($close = strrpos($line, ')')) === FALSE) {
+        continue;
+      }
+      $fields = explode(' ', trim(substr($line, $close + 2)));
+      if (($fields[2] ?? '') === (string) $pgid && ($fields[0] ?? 'Z') !== 'Z') {
+        return TRUE;
+      }
+    }
+    return FALSE;
   }
 
 }
