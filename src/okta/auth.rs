@@ -225,7 +225,11 @@ impl Auth {
                 dpop_jkt: None,
             }),
             Kind::OAuth(_) => self.token.lock().as_ref().map(|t| TokenInfo {
-                scheme: if t.session.is_some() { "DPoP" } else { "Bearer" },
+                scheme: if t.session.is_some() {
+                    "DPoP"
+                } else {
+                    "Bearer"
+                },
                 scopes: t.scopes.clone(),
                 dpop_jkt: t.session.as_ref().map(|s| s.thumbprint().to_owned()),
             }),
@@ -354,7 +358,12 @@ impl OAuthApp {
             stats::count_rate_limited();
             let wait = ratelimit::block(&bucket_key, &rate);
             let request_id = super::http::request_id(&headers);
-            return Err(OktaError::from_response(status, &body, request_id, Some(wait)));
+            return Err(OktaError::from_response(
+                status,
+                &body,
+                request_id,
+                Some(wait),
+            ));
         }
         Ok(TokenAnswer {
             status,
@@ -448,7 +457,10 @@ impl OAuthApp {
         {
             return dpop_not_enabled_error();
         }
-        let time_sensitive = matches!(error, "invalid_client" | "invalid_dpop_proof" | "invalid_grant");
+        let time_sensitive = matches!(
+            error,
+            "invalid_client" | "invalid_dpop_proof" | "invalid_grant"
+        );
         if let Some(skew) = skew(&answer.headers).filter(|s| s.abs() >= SKEW_THRESHOLD_SECS) {
             if time_sensitive {
                 return OktaError::ClockSkew {
@@ -476,9 +488,15 @@ fn dpop_not_enabled_error() -> OktaError {
 fn dpop_not_enabled(description: &str) -> bool {
     let d = description.to_ascii_lowercase();
     d.contains("dpop")
-        && ["not enabled", "not allowed", "not configured", "not supported", "disabled"]
-            .iter()
-            .any(|w| d.contains(w))
+        && [
+            "not enabled",
+            "not allowed",
+            "not configured",
+            "not supported",
+            "disabled",
+        ]
+        .iter()
+        .any(|w| d.contains(w))
 }
 
 /// Okta's clock minus ours, in seconds, from the response's `Date`.
@@ -540,10 +558,14 @@ mod tests {
 
     #[test]
     fn recognises_dpop_not_enabled() {
-        assert!(dpop_not_enabled("DPoP proof validation is not enabled for this client."));
+        assert!(dpop_not_enabled(
+            "DPoP proof validation is not enabled for this client."
+        ));
         assert!(dpop_not_enabled("DPoP is not allowed for this client"));
         assert!(!dpop_not_enabled("The DPoP proof JWT header is missing."));
-        assert!(!dpop_not_enabled("'htu' claim in the DPoP proof JWT is invalid."));
+        assert!(!dpop_not_enabled(
+            "'htu' claim in the DPoP proof JWT is invalid."
+        ));
         assert!(!dpop_not_enabled("Client is not enabled"));
     }
 

@@ -224,13 +224,14 @@ impl Inner {
             if attempt > 0 {
                 stats::count_retry();
             }
-            let mut auth_value = HeaderValue::from_str(auth.authorization.expose()).map_err(|_| {
-                OktaError::InvalidConfig {
-                    key: "api_token",
-                    message: "the credential contains characters not allowed in an HTTP header"
-                        .into(),
-                }
-            })?;
+            let mut auth_value =
+                HeaderValue::from_str(auth.authorization.expose()).map_err(|_| {
+                    OktaError::InvalidConfig {
+                        key: "api_token",
+                        message: "the credential contains characters not allowed in an HTTP header"
+                            .into(),
+                    }
+                })?;
             auth_value.set_sensitive(true);
             let mut req = self
                 .http

@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::input::{self, present};
 use super::settings::*;
 use crate::okta::{
-    ClientConfig, Credentials, DpopMode, OktaError, OrgUrl, Secret, DEFAULT_SCOPES, MAX_RESPONSE_BYTES,
-    MIN_RESPONSE_BYTES,
+    ClientConfig, Credentials, DpopMode, OktaError, OrgUrl, Secret, DEFAULT_SCOPES,
+    MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES,
 };
 
 const KNOWN_KEYS: &[&str] = &[

@@ -130,7 +130,9 @@ mod tests {
 
     #[test]
     fn several_challenges_tokens_and_escapes() {
-        let c = parse(r#"Bearer realm="a, b", error=invalid_token, DPoP error="use_dpop_nonce", error_description="say \"hi\"""#);
+        let c = parse(
+            r#"Bearer realm="a, b", error=invalid_token, DPoP error="use_dpop_nonce", error_description="say \"hi\"""#,
+        );
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].scheme, "Bearer");
         assert_eq!(c[0].error.as_deref(), Some("invalid_token"));
@@ -149,7 +151,10 @@ mod tests {
     fn nonce_header() {
         let mut h = HeaderMap::new();
         assert_eq!(nonce(&h), None);
-        h.insert("dpop-nonce", HeaderValue::from_static("eyJ7S_zG.eyJH0-Z.HX4w-7v"));
+        h.insert(
+            "dpop-nonce",
+            HeaderValue::from_static("eyJ7S_zG.eyJH0-Z.HX4w-7v"),
+        );
         assert_eq!(nonce(&h).as_deref(), Some("eyJ7S_zG.eyJH0-Z.HX4w-7v"));
         h.insert("dpop-nonce", HeaderValue::from_static("has \"quote\""));
         assert_eq!(nonce(&h), None);

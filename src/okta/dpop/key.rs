@@ -40,11 +40,13 @@ impl ProofKey {
             key: "oauth_dpop",
             message: "cannot generate a DPoP proof key (P-256) on this system".into(),
         };
-        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
-            .map_err(|_| failed())?;
+        let pkcs8 =
+            EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_FIXED_SIGNING, &SystemRandom::new())
+                .map_err(|_| failed())?;
         let signing = EncodingKey::from_ec_der(pkcs8.as_ref());
         // Only the public coordinates are copied into the JWK (no `d`).
-        let mut public = Jwk::from_encoding_key(&signing, Algorithm::ES256).map_err(|_| failed())?;
+        let mut public =
+            Jwk::from_encoding_key(&signing, Algorithm::ES256).map_err(|_| failed())?;
         public.common.key_id = None;
         let thumbprint = public.thumbprint(ThumbprintHash::SHA256);
         Ok(ProofKey {
@@ -64,11 +66,9 @@ impl ProofKey {
         let mut header = Header::new(Algorithm::ES256);
         header.typ = Some("dpop+jwt".into());
         header.jwk = Some(self.public.clone());
-        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|_| {
-            OktaError::InvalidConfig {
-                key: "oauth_dpop",
-                message: "cannot sign a DPoP proof".into(),
-            }
+        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|_| OktaError::InvalidConfig {
+            key: "oauth_dpop",
+            message: "cannot sign a DPoP proof".into(),
         })
     }
 }
