@@ -117,6 +117,19 @@ fn token_endpoint_errors_are_reported() {
     let c = OktaClient::build(&oauth_config(&fake, "client_test_oauth_key.pem", CLIENT_ID))
         .expect("client");
     let e = c.find_user("a@example.com").expect_err("scope not granted");
+    // None of the requested scopes is granted: what a live org answers.
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(400), Some("consent_required")),
+        "{e:?}"
+    );
+    // Some granted, some not.
+    fake.set_knobs(
+        json!({"oauth_granted_scopes": {CLIENT_ID: ["okta.users.manage", "okta.groups.read"]}}),
+    );
+    let e = c
+        .find_user("a@example.com")
+        .expect_err("one scope not granted");
     assert_eq!(
         (e.status(), e.code()),
         (Some(400), Some("invalid_scope")),
