@@ -169,10 +169,6 @@ pub fn hint(e: &OktaError) -> String {
             base address (e.g. https://yourorg.okta.com), not the admin console address \
             (…-admin.okta.com) or a page inside it."
             .into(),
-        _ if code == "E0000011" || code == "E0000004" => "Okta rejected the API token. Copy the whole \
-            token again (Security → API → Tokens); tokens are revoked when their admin is \
-            deactivated and expire after 30 days without use."
-            .into(),
         _ if code == "invalid_dpop_proof" && problem(e) == Some("dpop_required") => "The Okta app \
             requires DPoP (\"Require Demonstrating Proof of Possession (DPoP) header in token \
             requests\"), but oauth_dpop is false. Set oauth_dpop to auto (the default) so that \
@@ -184,6 +180,10 @@ pub fn hint(e: &OktaError) -> String {
              set oauth_dpop to false and turn DPoP off for the app as a workaround.",
             e.to_string()
         ),
+        _ if code == "E0000011" || code == "E0000004" => "Okta rejected the API token. Copy the whole \
+            token again (Security → API → Tokens); tokens are revoked when their admin is \
+            deactivated and expire after 30 days without use."
+            .into(),
         _ if code == "invalid_client" => "Okta rejected the OAuth client: check the client id, \
             that the app uses \"Public key / Private key\" client authentication, that the \
             public key of this private key is registered on the app (Client Credentials → Public \
@@ -345,5 +345,81 @@ pub fn test_connection_with(client: &OktaClient, settings: &Settings, login: &st
                  '{login}'. Enter one that exists in Okta (Directory → People)."
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str, challenge: Option<&str>) -> OktaError {
+        match OktaError::from_response(status, body.as_bytes(), None, None) {
+            OktaError::Api {
+                status,
+                code,
+                summary,
+                causes,
+                link,
+                error_id,
+                request_id,
+                retry_after,
+                ..
+            } => OktaError::Api {
+                status,
+                code,
+                summary,
+                causes,
+                link,
+                error_id,
+                request_id,
+                retry_after,
+                challenge: challenge.map(str::to_owned),
+            },
+            other => other,
+        }
+    }
+
+    #[test]
+    fn problems_are_told_apart() {
+        let rejected = api(
+            400,
+            r#"{"errorCode":"E0000011","errorSummary":"Invalid token provided"}"#,
+            Some("invalid_dpop_proof"),
+        );
+        assert_eq!(problem(&rejected), Some("dpop_proof_rejected"));
+        assert!(hint(&rejected).contains("DPoP proof"));
+        let missing = api(
+            400,
+            r#"{"error":"invalid_dpop_proof","error_description":"The DPoP proof JWT header is missing."}"#,
+            None,
+        );
+        assert_eq!(problem(&missing), Some("dpop_required"));
+        let nonce = api(401, "", Some("use_dpop_nonce"));
+        assert_eq!(problem(&nonce), Some("dpop_proof_rejected"));
+        let scope = api(
+            403,
+            r#"{"errorCode":"E0000006","errorSummary":"You do not have permission"}"#,
+            Some("insufficient_scope"),
+        );
+        assert_eq!(problem(&scope), Some("scope_not_granted"));
+        let role = api(
+            403,
+            r#"{"errorCode":"E0000006","errorSummary":"You do not have permission"}"#,
+            None,
+        );
+        assert_eq!(problem(&role), Some("admin_role_missing"));
+        assert!(hint(&role).contains("Admin roles"));
+        let denied = api(
+            400,
+            r#"{"error":"access_denied","error_description":"Policy evaluation failed"}"#,
+            None,
+        );
+        assert_eq!(problem(&denied), Some("access_denied"));
+        assert_eq!(
+            problem(&OktaError::Timeout {
+                message: "x".into()
+            }),
+            None
+        );
     }
 }
