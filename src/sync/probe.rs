@@ -178,7 +178,7 @@ pub fn hint(e: &OktaError) -> String {
             "Okta refused this site's DPoP proof ({}). Check that this server's clock is right \
              (NTP), and that no proxy rewrites the Okta URL or the request path; if it persists, \
              set oauth_dpop to false and turn DPoP off for the app as a workaround.",
-            e.to_string()
+            e
         ),
         _ if code == "E0000011" || code == "E0000004" => "Okta rejected the API token. Copy the whole \
             token again (Security → API → Tokens); tokens are revoked when their admin is \

@@ -178,7 +178,7 @@ pub fn token(shared: &Shared, req: &Req) -> Resp {
         // Okta sends its current nonce with the token as well.
         resp.header(
             "DPoP-Nonce",
-            &shared.dpop.current_nonce(Server::Authorization),
+            shared.dpop.current_nonce(Server::Authorization),
         )
     } else {
         resp
@@ -250,7 +250,7 @@ fn dpop_binding(shared: &Shared, req: &Req, client_id: &str) -> Result<Option<St
         )
         .header(
             "DPoP-Nonce",
-            &shared.dpop.current_nonce(Server::Authorization),
+            shared.dpop.current_nonce(Server::Authorization),
         ));
     }
     Ok(Some(verified.jkt))
