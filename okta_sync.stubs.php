@@ -36,9 +36,16 @@
  *  - org_url (string, required): https://example.okta.com (http only for
  *    loopback addresses; no path, query, fragment or userinfo).
  *  - api_token (string): an SSWS API token. Either this or the oauth_* keys.
- *  - oauth_client_id (string), oauth_private_key (string, PEM, RSA),
+ *  - oauth_client_id (string), oauth_private_key (string, PEM, RSA or
+ *    P-256 EC: the client-assertion key registered on the Okta app),
  *    oauth_key_id (string, optional kid), oauth_scopes (list of strings,
  *    optional; default: okta.users.manage okta.groups.manage).
+ *  - oauth_dpop ('auto' | true | false, default 'auto'): DPoP-bound tokens
+ *    (RFC 9449). auto: every token request carries a DPoP proof (made with
+ *    a key pair this PHP process generates per org and client id and never
+ *    exports); a plain Bearer token is used only when Okta says DPoP is not
+ *    enabled for the app. true: DPoP or fail. false: never DPoP (for apps
+ *    with "Require DPoP" switched off).
  *  - ca_file (string, optional): PEM bundle to trust in addition to the system.
  *  - connect_timeout, request_timeout (float seconds, optional; INI defaults).
  *  - user_agent_suffix (string, optional; INI default).
@@ -133,7 +140,13 @@ namespace {
    * @return array
    *   ok (bool), user (id, status, login, email, profile) when found,
    *   token_owner (when the API allows), rate_limit (limit, remaining,
-   *   reset), error (as in outcomes) and hint (plain words) on failure.
+   *   reset), auth (scheme 'SSWS' | 'Bearer' | 'DPoP', scopes the OAuth
+   *   token really carries, missing_scopes among those requested; null
+   *   when no token was obtained), error (as in outcomes) and hint (plain
+   *   words) on failure, and problem: null or one of 'dpop_required',
+   *   'dpop_not_enabled', 'dpop_proof_rejected', 'client_rejected',
+   *   'scope_not_granted', 'access_denied', 'admin_role_missing',
+   *   'clock_skew', 'token_rejected'.
    */
   function okta_sync_test(array $settings, string $login): array {}
 

@@ -6,7 +6,8 @@ mod client_support;
 use client_support::*;
 use okta_fake::FakeConfig;
 use okta_sync::okta::{
-    ClientConfig, CreateUser, Credentials, OktaClient, OktaError, PasswordInput, Secret, UserStatus,
+    ClientConfig, CreateUser, Credentials, DpopMode, OktaClient, OktaError, PasswordInput, Secret,
+    UserStatus,
 };
 use serde_json::{json, Map, Value};
 
@@ -198,15 +199,15 @@ fn awkward_logins_are_encoded() {
         .map(|e| e["path"].as_str().unwrap_or("").to_owned())
         .collect();
     assert!(
-        paths.contains(&"/api/v1/users/a%2Bb%40example.com".to_owned()),
+        paths.contains(&"/api/v1/users/a%2Bb@example.com".to_owned()),
         "{paths:?}"
     );
     assert!(
-        paths.contains(&"/api/v1/users/hash%23tag%40example.com".to_owned()),
+        paths.contains(&"/api/v1/users/hash%23tag@example.com".to_owned()),
         "{paths:?}"
     );
     assert!(
-        paths.contains(&"/api/v1/users/per%25cent%40example.com".to_owned()),
+        paths.contains(&"/api/v1/users/per%25cent@example.com".to_owned()),
         "{paths:?}"
     );
     assert!(
@@ -368,6 +369,7 @@ fn bad_input_is_refused_before_sending() {
                 private_key_pem: Secret::new("x"),
                 key_id: None,
                 scopes: vec![],
+                dpop: DpopMode::Auto,
             },
             "oauth_client_id",
         ),
@@ -379,6 +381,7 @@ fn bad_input_is_refused_before_sending() {
                 ),
                 key_id: None,
                 scopes: vec![],
+                dpop: DpopMode::Auto,
             },
             "oauth_private_key",
         ),

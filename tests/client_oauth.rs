@@ -5,7 +5,7 @@ mod client_support;
 
 use client_support::*;
 use okta_fake::{FakeConfig, OAuthClient};
-use okta_sync::okta::{ClientConfig, Credentials, OktaClient, Secret};
+use okta_sync::okta::{ClientConfig, Credentials, DpopMode, OktaClient, Secret};
 use serde_json::json;
 
 const CLIENT_ID: &str = "0oaclienttest0000001";
@@ -27,6 +27,8 @@ fn oauth_config(fake: &okta_fake::RunningFake, key_file: &str, client_id: &str) 
             private_key_pem: Secret::new(fixture(key_file)),
             key_id: Some("kid-test-1".into()),
             scopes: vec!["okta.users.manage".into(), "okta.groups.manage".into()],
+            // These tests cover the Bearer path; tests/client_dpop.rs covers DPoP.
+            dpop: DpopMode::Off,
         },
         ..config(fake)
     }
@@ -115,6 +117,19 @@ fn token_endpoint_errors_are_reported() {
     let c = OktaClient::build(&oauth_config(&fake, "client_test_oauth_key.pem", CLIENT_ID))
         .expect("client");
     let e = c.find_user("a@example.com").expect_err("scope not granted");
+    // None of the requested scopes is granted: what a live org answers.
+    assert_eq!(
+        (e.status(), e.code()),
+        (Some(400), Some("consent_required")),
+        "{e:?}"
+    );
+    // Some granted, some not.
+    fake.set_knobs(
+        json!({"oauth_granted_scopes": {CLIENT_ID: ["okta.users.manage", "okta.groups.read"]}}),
+    );
+    let e = c
+        .find_user("a@example.com")
+        .expect_err("one scope not granted");
     assert_eq!(
         (e.status(), e.code()),
         (Some(400), Some("invalid_scope")),

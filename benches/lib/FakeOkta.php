@@ -104,6 +104,13 @@ final class FakeOkta {
   }
 
   /**
+   * The fake's DPoP counters (GET /__fake/dpop).
+   */
+  public function dpop(): array {
+    return $this->call('GET', '/__fake/dpop');
+  }
+
+  /**
    * Counts the fake's users by Okta status.
    *
    * @return array<string, int>

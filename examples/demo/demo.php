@@ -123,6 +123,36 @@ $checks[] = step('look up site.admin@example.com', ($test['ok'] ?? FALSE) === TR
 $bad = okta_sync_test(['api_token' => 'not-the-token'] + $settings, 'site.admin@example.com');
 $checks[] = step('same with a wrong token', ($bad['ok'] ?? TRUE) === FALSE, 'hint: ' . ($bad['hint'] ?? '(none)'));
 
+// 1b. The same with an OAuth 2.0 API Services app, as Okta recommends:
+// private_key_jwt and DPoP-bound tokens ("Require DPoP" is on by default for
+// new apps). The fake counts what a real org's System Log would show.
+echo "\n1b. OAuth 2.0 service app with DPoP\n";
+$oauthClient = '0oademodpop000000001';
+$fake->knobs(['oauth_dpop' => [$oauthClient => 'required']]);
+$oauth = [
+  'org_url' => $fake->url,
+  'oauth_client_id' => $oauthClient,
+  'oauth_private_key' => (string) file_get_contents(__DIR__ . '/../../tests/fixtures/client_test_oauth_key.pem'),
+  'oauth_scopes' => ['okta.users.manage', 'okta.groups.manage'],
+] + array_diff_key($settings, ['api_token' => TRUE]);
+$test = okta_sync_test($oauth, 'site.admin@example.com');
+$checks[] = step('test with OAuth + DPoP', ($test['ok'] ?? FALSE) === TRUE && ($test['auth']['scheme'] ?? '') === 'DPoP',
+  sprintf('%s token, scopes: %s', $test['auth']['scheme'] ?? '?', implode(' ', $test['auth']['scopes'] ?? [])));
+$dpopUser = ['uid' => 9001, 'name' => 'oauth.demo', 'mail' => 'oauth.demo@example.com', 'status' => TRUE, 'roles' => [], 'fields' => []];
+$out = okta_sync_user($oauth, 'insert', $dpopUser);
+$checks[] = step('create a user over OAuth + DPoP', ($out['action'] ?? '') === 'created', describe($out));
+$out = okta_sync_user($oauth, 'delete', remember($dpopUser, $out));
+$checks[] = step('and remove it again', in_array($out['action'] ?? '', ['deactivated', 'deleted'], TRUE), describe($out));
+$dpop = $fake->dpop();
+$checks[] = step('no proofless token request, one nonce round trip, no refused proof',
+  $dpop['proofless_token_requests'] === 0 && $dpop['nonce_challenges']['authorization'] <= 1
+  && $dpop['nonce_challenges']['resource'] <= 1 && array_sum($dpop['refused_proofs']) === 0,
+  sprintf('token requests %d, proofless %d, nonce round trips %d (AS) / %d (API), refused proofs %d',
+    $dpop['token_requests'], $dpop['proofless_token_requests'], $dpop['nonce_challenges']['authorization'],
+    $dpop['nonce_challenges']['resource'], array_sum($dpop['refused_proofs'])));
+$wrong = okta_sync_test(['oauth_dpop' => FALSE] + $oauth, 'site.admin@example.com');
+$checks[] = step('same with DPoP switched off here', ($wrong['problem'] ?? '') === 'dpop_required', 'hint: ' . ($wrong['hint'] ?? '(none)'));
+
 // 2. One user through its life, as Drupal's user hooks would send it.
 echo "\n2. One user: create, update, block, unblock, delete\n";
 $user = [

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 
-use super::auth::Auth;
+use super::auth::{Auth, TokenInfo};
 use super::cache;
 use super::config::{ClientConfig, Credentials, MIN_RESPONSE_BYTES};
 use super::deadline::Deadline;
@@ -113,6 +113,12 @@ impl OktaClient {
 
     pub fn org_url(&self) -> &OrgUrl {
         &self.inner.org
+    }
+
+    /// How the client authenticates: `SSWS`, or the scheme and scopes of the
+    /// OAuth token minted so far (`None` before the first call).
+    pub fn token_info(&self) -> Option<TokenInfo> {
+        self.inner.auth.token_info()
     }
 
     /// The rate-limit headers of the last response this client received.

@@ -63,7 +63,34 @@ pub enum Credentials {
         private_key_pem: Secret,
         key_id: Option<String>,
         scopes: Vec<String>,
+        /// Whether tokens are DPoP-bound (RFC 9449).
+        dpop: DpopMode,
     },
+}
+
+/// Settings key `oauth_dpop`: whether OAuth tokens are bound to a DPoP key.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DpopMode {
+    /// Every token request carries a proof; a plain Bearer token is used only
+    /// when the authorization server says DPoP is not enabled for the client
+    /// (or issues a Bearer token despite the proof).
+    #[default]
+    Auto,
+    /// DPoP or nothing: a client without DPoP enabled fails with a clear error.
+    Required,
+    /// Never send a proof (for apps with "Require DPoP" switched off).
+    Off,
+}
+
+impl DpopMode {
+    /// `auto`, `true` or `false` (settings values).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DpopMode::Auto => "auto",
+            DpopMode::Required => "true",
+            DpopMode::Off => "false",
+        }
+    }
 }
 
 /// Scopes requested when the settings name none.
@@ -129,12 +156,14 @@ impl ClientConfig {
                 private_key_pem,
                 key_id,
                 scopes,
+                dpop,
             } => {
                 field(b"oauth");
                 field(client_id.as_bytes());
                 field(private_key_pem.expose().as_bytes());
                 field(key_id.as_deref().unwrap_or("").as_bytes());
                 field(scopes.join(" ").as_bytes());
+                field(dpop.as_str().as_bytes());
             }
         }
         field(&self.connect_timeout.as_nanos().to_le_bytes());

@@ -19,6 +19,21 @@ pub enum OktaError {
         error_id: Option<String>,
         request_id: Option<String>,
         retry_after: Option<Duration>,
+        /// The `error` of the response's `WWW-Authenticate` challenge
+        /// (`insufficient_scope`, `invalid_dpop_proof`, `invalid_token`…),
+        /// which tells a missing scope from a missing admin role and names
+        /// DPoP failures that Okta's error body does not.
+        challenge: Option<String>,
+    },
+    /// Okta refused the credentials, and its clock (the response's `Date`)
+    /// is far from ours: signed assertions and DPoP proofs carry times, so
+    /// the refusal is most likely the clock's fault.
+    #[error("Okta refused the credentials ({code}: {summary}); Okta's clock differs from this server's by {skew_secs} s")]
+    ClockSkew {
+        skew_secs: i64,
+        status: u16,
+        code: String,
+        summary: String,
     },
     /// Connect or response timeout.
     #[error("request to Okta timed out: {message}")]
@@ -93,7 +108,7 @@ impl OktaError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            OktaError::Api { status, .. } => Some(*status),
+            OktaError::Api { status, .. } | OktaError::ClockSkew { status, .. } => Some(*status),
             OktaError::Decode { status, .. } => Some(*status),
             _ => None,
         }
@@ -101,9 +116,41 @@ impl OktaError {
 
     pub fn code(&self) -> Option<&str> {
         match self {
-            OktaError::Api { code, .. } => Some(code),
+            OktaError::Api { code, .. } | OktaError::ClockSkew { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// The `error` of the `WWW-Authenticate` challenge, if the answer had one.
+    pub fn challenge(&self) -> Option<&str> {
+        match self {
+            OktaError::Api { challenge, .. } => challenge.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Adds what a `WWW-Authenticate` challenge said: its `error`, and its
+    /// `error_description` when Okta sent no error body of its own.
+    pub(crate) fn with_challenge(
+        mut self,
+        found: Option<super::dpop::challenge::Challenge>,
+    ) -> OktaError {
+        if let (
+            OktaError::Api {
+                challenge,
+                summary,
+                code,
+                ..
+            },
+            Some(c),
+        ) = (&mut self, found)
+        {
+            if let Some(d) = c.error_description.filter(|_| code.starts_with("HTTP")) {
+                *summary = d;
+            }
+            *challenge = c.error;
+        }
+        self
     }
 
     pub fn request_id(&self) -> Option<&str> {
@@ -210,6 +257,7 @@ impl OktaError {
             error_id,
             request_id,
             retry_after,
+            challenge: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::client::Inner;
 use super::deadline::Deadline;
+use super::dpop::{challenge, Server};
 use super::error::OktaError;
 use super::ratelimit::{self, RateHeaders};
 use super::stats;
@@ -192,6 +193,7 @@ impl Inner {
         let mut attempt: u32 = 0;
         let mut retry_for: Option<String> = None;
         let mut token_refreshed = false;
+        let mut answered_nonce = false;
         // Pauses between attempts, bounded by the deadline: when the budget
         // cannot cover one, the last failure is reported (still retryable).
         let pause = |wait: Duration, last: OktaError| -> Result<(), OktaError> {
@@ -203,7 +205,10 @@ impl Inner {
             }
         };
         loop {
-            let auth = match self.auth.header(self, deadline) {
+            let auth = match self
+                .auth
+                .for_request(self, deadline, call.method.as_str(), &call.url)
+            {
                 Ok(a) => a,
                 // Minting a token is safe to repeat (5xx, 429, network).
                 Err(e) if e.retryable() && attempt < self.max_retries => {
@@ -220,10 +225,12 @@ impl Inner {
                 stats::count_retry();
             }
             let mut auth_value =
-                HeaderValue::from_str(auth.expose()).map_err(|_| OktaError::InvalidConfig {
-                    key: "api_token",
-                    message: "the credential contains characters not allowed in an HTTP header"
-                        .into(),
+                HeaderValue::from_str(auth.authorization.expose()).map_err(|_| {
+                    OktaError::InvalidConfig {
+                        key: "api_token",
+                        message: "the credential contains characters not allowed in an HTTP header"
+                            .into(),
+                    }
                 })?;
             auth_value.set_sensitive(true);
             let mut req = self
@@ -233,6 +240,9 @@ impl Inner {
                 .header(AUTHORIZATION, auth_value)
                 .header(ACCEPT, "application/json")
                 .header(CONTENT_TYPE, "application/json");
+            if let Some(proof) = &auth.proof {
+                req = req.header("DPoP", proof.as_str());
+            }
             if attempt > 0 {
                 if let Some(id) = &retry_for {
                     req = req.header("X-Okta-Retry-For", id.as_str());
@@ -261,6 +271,11 @@ impl Inner {
 
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
+            if let (Some(session), Some(nonce)) = (&auth.session, challenge::nonce(&headers)) {
+                // RFC 9449 §9: the resource server may hand out a nonce on
+                // any answer; the next proof carries it.
+                session.remember_nonce(Server::Resource, nonce);
+            }
             let rate = RateHeaders::parse(&headers);
             if let Some(s) = rate.snapshot() {
                 *self.last_rate.lock() = Some(s);
@@ -325,13 +340,30 @@ impl Inner {
                     body,
                 });
             }
-            if status == 401 && self.auth.is_oauth() && !token_refreshed {
+            let refusal = challenge::error_challenge(&headers);
+            let refused_for = refusal.as_ref().and_then(|c| c.error.as_deref());
+            if status == 401
+                && auth.session.is_some()
+                && refused_for == Some("use_dpop_nonce")
+                && !answered_nonce
+            {
+                // The nonce is kept above; the same request, with a new
+                // proof carrying it, goes once more.
+                answered_nonce = true;
+                continue;
+            }
+            if status == 401
+                && self.auth.is_oauth()
+                && !token_refreshed
+                && !matches!(refused_for, Some("invalid_dpop_proof" | "use_dpop_nonce"))
+            {
                 // The cached access token may have been revoked: mint once more.
                 self.auth.invalidate();
                 token_refreshed = true;
                 continue;
             }
-            let err = OktaError::from_response(status, &body, req_id, rate.retry_after);
+            let err = OktaError::from_response(status, &body, req_id, rate.retry_after)
+                .with_challenge(refusal);
             if matches!(status, 500 | 502 | 503 | 504)
                 && call.idempotent
                 && attempt < self.max_retries

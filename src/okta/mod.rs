@@ -1,8 +1,9 @@
 //! Okta Management API client: blocking reqwest + rustls, SSWS or OAuth
-//! (private_key_jwt) auth, a process-global rate limiter shared by all
+//! (private_key_jwt, DPoP-bound per RFC 9449) auth, a process-global rate limiter shared by all
 //! threads, bounded retries, Link-header pagination and Okta's error model.
 //!
-//! One file per job: `url` (org URL + encoding), `config`, `auth`, `http`
+//! One file per job: `url` (org URL + encoding), `config`, `auth`, `dpop`
+//! (proof keys, proofs, challenges, nonces), `http`
 //! (request execution and retries), `deadline` (the call's time budget), `ratelimit`, `error`, `user`/`password`
 //! (models), `users`/`groups` (endpoints), `pagination`, `stats`, `cache`
 //! (process client cache, fork-aware), `client` (the handle).
@@ -17,6 +18,7 @@ mod cache;
 mod client;
 mod config;
 mod deadline;
+mod dpop;
 mod error;
 mod groups;
 mod http;
@@ -30,9 +32,10 @@ mod users;
 
 pub mod stats;
 
+pub use auth::TokenInfo;
 pub use client::OktaClient;
 pub use config::{
-    ClientConfig, Credentials, Secret, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SCOPES,
+    ClientConfig, Credentials, DpopMode, Secret, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_SCOPES,
     MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES,
 };
 pub use error::OktaError;

@@ -57,6 +57,7 @@ impl OktaClient {
                     error_id: None,
                     request_id: None,
                     retry_after: None,
+                    challenge: None,
                 });
         }
         let path = format!("/api/v1/users/{}", segment(id_or_login));

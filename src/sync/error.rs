@@ -44,6 +44,7 @@ pub fn error_info(e: &OktaError) -> ErrorInfo {
 fn local_code(e: &OktaError) -> &'static str {
     match e {
         OktaError::Api { .. } => "api",
+        OktaError::ClockSkew { .. } => "clock_skew",
         OktaError::Timeout { .. } => "timeout",
         OktaError::Network { .. } => "network",
         OktaError::Tls { .. } => "tls",
@@ -85,6 +86,7 @@ mod tests {
             error_id: Some("oae1".into()),
             request_id: Some("req".into()),
             retry_after: Some(Duration::from_millis(1500)),
+            challenge: None,
         };
         let i = error_info(&e);
         assert_eq!(i.code, "E0000047");

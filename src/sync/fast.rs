@@ -141,6 +141,7 @@ mod tests {
             error_id: None,
             request_id: None,
             retry_after: None,
+            challenge: None,
         }
     }
 

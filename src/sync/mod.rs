@@ -103,7 +103,7 @@ pub use options::OptionError;
 pub use outcome::{Action, ErrorInfo, Outcome};
 pub use parallel::WORKER_THREAD_NAME;
 pub use plan::{GroupRef, Plan, Step};
-pub use probe::{hint, test_connection, test_connection_with, TestResult};
+pub use probe::{hint, problem, test_connection, test_connection_with, AuthReport, TestResult};
 pub use pull::{pull, pull_with, PullError, PullOptions, PullRecord, PullResult};
 pub use reconcile::TARGETED_MAX_USERS as MAX_CHUNK;
 pub use record::{describe, error_summary, Record, Row};

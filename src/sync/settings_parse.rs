@@ -9,8 +9,8 @@ use std::time::Duration;
 use super::input::{self, present};
 use super::settings::*;
 use crate::okta::{
-    ClientConfig, Credentials, OktaError, OrgUrl, Secret, DEFAULT_SCOPES, MAX_RESPONSE_BYTES,
-    MIN_RESPONSE_BYTES,
+    ClientConfig, Credentials, DpopMode, OktaError, OrgUrl, Secret, DEFAULT_SCOPES,
+    MAX_RESPONSE_BYTES, MIN_RESPONSE_BYTES,
 };
 
 const KNOWN_KEYS: &[&str] = &[
@@ -20,6 +20,7 @@ const KNOWN_KEYS: &[&str] = &[
     "oauth_private_key",
     "oauth_key_id",
     "oauth_scopes",
+    "oauth_dpop",
     "ca_file",
     "connect_timeout",
     "request_timeout",
@@ -112,12 +113,36 @@ const MAX_CLIENT_ID: usize = 256;
 const MAX_PRIVATE_KEY: usize = 64 << 10;
 const MAX_USER_AGENT_SUFFIX: usize = 256;
 
+/// `oauth_dpop`: `"auto"` (default), `true` or `false` (PHP booleans, or
+/// the same words as strings, as config forms deliver them).
+fn dpop_mode(m: &Map<String, Value>) -> R<DpopMode> {
+    let bad = || err("oauth_dpop", "must be \"auto\", true or false");
+    match present(m, "oauth_dpop") {
+        None => Ok(DpopMode::Auto),
+        Some(Value::Bool(true)) => Ok(DpopMode::Required),
+        Some(Value::Bool(false)) => Ok(DpopMode::Off),
+        Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+            "" | "auto" => Ok(DpopMode::Auto),
+            "true" | "1" | "on" | "yes" => Ok(DpopMode::Required),
+            "false" | "0" | "off" | "no" => Ok(DpopMode::Off),
+            _ => Err(bad()),
+        },
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(1) => Ok(DpopMode::Required),
+            Some(0) => Ok(DpopMode::Off),
+            _ => Err(bad()),
+        },
+        Some(_) => Err(bad()),
+    }
+}
+
 fn credentials(m: &Map<String, Value>) -> R<Credentials> {
     let token = bounded(m, "api_token", MAX_TOKEN)?;
     let client_id = bounded(m, "oauth_client_id", MAX_CLIENT_ID)?;
     let key = bounded(m, "oauth_private_key", MAX_PRIVATE_KEY)?;
     let key_id = bounded(m, "oauth_key_id", MAX_CLIENT_ID)?;
     let scopes = input::opt_string_list(m, "oauth_scopes")?;
+    let dpop = dpop_mode(m)?;
     match (token, client_id, key) {
         (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(err(
             "api_token",
@@ -137,6 +162,7 @@ fn credentials(m: &Map<String, Value>) -> R<Credentials> {
                 private_key_pem: Secret::new(pem),
                 key_id,
                 scopes,
+                dpop,
             })
         }
         (None, Some(_), None) => Err(err("oauth_private_key", "required with oauth_client_id")),

@@ -391,6 +391,35 @@ pub struct Knobs {
     pub oauth_granted_scopes: std::collections::BTreeMap<String, Vec<String>>,
     /// Require `Content-Type: application/json` on JSON request bodies (415 otherwise).
     pub require_json_content_type: bool,
+    /// Per OAuth client: Okta's "Require Demonstrating Proof of Possession
+    /// (DPoP) header in token requests" (absent client = `optional`).
+    pub oauth_dpop: std::collections::BTreeMap<String, DpopPolicy>,
+    /// The token endpoint demands a DPoP nonce (Okta's always does).
+    pub dpop_nonce_authorization: bool,
+    /// API calls demand a DPoP nonce (Okta's do not: "nonce isn't currently
+    /// required"); for testing clients against RFC 9449 §9 resource servers.
+    pub dpop_nonce_resource: bool,
+    /// The fake's clock runs this many seconds ahead (negative: behind):
+    /// `Date` headers, assertion and proof times all use it.
+    pub clock_skew_secs: i64,
+    /// `expires_in` of minted access tokens (Okta: 3600, fixed).
+    pub token_lifetime_secs: u64,
+    /// OAuth clients with no admin role assigned: their tokens mint, but
+    /// every API call is 403 E0000006 (no `insufficient_scope` challenge).
+    pub oauth_no_admin_role: Vec<String>,
+}
+
+/// Whether an OAuth client's token requests carry a DPoP proof.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DpopPolicy {
+    /// Okta's default for API Services apps since 2024: no proof, no token.
+    Required,
+    /// A proof binds the token; without one the token is a Bearer token.
+    #[default]
+    Optional,
+    /// DPoP is not enabled for the client: a proof is refused.
+    Off,
 }
 
 impl Default for Knobs {
@@ -405,6 +434,12 @@ impl Default for Knobs {
             search_lag_ms: 0,
             oauth_granted_scopes: Default::default(),
             require_json_content_type: true,
+            oauth_dpop: Default::default(),
+            dpop_nonce_authorization: true,
+            dpop_nonce_resource: false,
+            clock_skew_secs: 0,
+            token_lifetime_secs: 3600,
+            oauth_no_admin_role: Vec::new(),
         }
     }
 }

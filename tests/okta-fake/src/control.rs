@@ -4,6 +4,7 @@ use serde_json::{json, Value};
 
 use crate::clock;
 use crate::config::Knobs;
+use crate::dpop::Server;
 use crate::errors::ApiError;
 use crate::hooks::{self, EventHook, PasswordHook, Verdict};
 use crate::http::{Req, Resp};
@@ -61,6 +62,29 @@ pub async fn handle(shared: &Shared, req: &Req) -> Resp {
         }
         ("DELETE", "/__fake/requests") => {
             shared.log.lock().clear();
+            Resp::no_content()
+        }
+        ("GET", "/__fake/dpop") => Resp::ok(shared.dpop.counters_json()),
+        ("POST", "/__fake/dpop/rotate") => match body() {
+            Err(r) => r,
+            Ok(v) => {
+                let server = match v.get("server").and_then(Value::as_str) {
+                    Some("authorization") | None => Server::Authorization,
+                    Some("resource") => Server::Resource,
+                    Some(_) => return bad_request("`server` is \"authorization\" or \"resource\""),
+                };
+                let expire = v
+                    .get("expire_old")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false);
+                let nonce = shared.dpop.rotate(server, expire);
+                Resp::ok(json!({ "nonce": nonce }))
+            }
+        },
+        // Every issued access token expires now (a revocation, or the hour
+        // running out mid-run).
+        ("DELETE", "/__fake/tokens") => {
+            shared.tokens.lock().clear();
             Resp::no_content()
         }
         ("GET", "/__fake/knobs") => {

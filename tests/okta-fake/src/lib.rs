@@ -7,6 +7,7 @@ mod body;
 mod clock;
 mod config;
 mod control;
+mod dpop;
 mod errors;
 mod faults;
 mod filter;
@@ -30,7 +31,7 @@ mod users;
 mod validate;
 
 pub use config::{
-    FakeConfig, Fault, FaultKind, Knobs, OAuthClient, PasswordPolicy, RateHeaders, RateLimits,
-    RetryAfter, TruncateMode,
+    DpopPolicy, FakeConfig, Fault, FaultKind, Knobs, OAuthClient, PasswordPolicy, RateHeaders,
+    RateLimits, RetryAfter, TruncateMode,
 };
 pub use running::RunningFake;

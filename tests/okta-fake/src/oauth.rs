@@ -1,13 +1,16 @@
 //! `POST /oauth2/v1/token`: client credentials with a `private_key_jwt` assertion
-//! (REFERENCE §2.2). Errors are RFC 6749 `{error, error_description}`.
+//! (REFERENCE §2.2), DPoP-bound per client policy (RFC 9449 §5, Okta's DPoP
+//! guide). Errors are RFC 6749 `{error, error_description}`.
 
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::clock;
+use crate::config::DpopPolicy;
+use crate::dpop::{Expect, Server};
 use crate::http::{Req, Resp};
 use crate::ids;
 use crate::shared::{AccessToken, Shared};
@@ -54,6 +57,13 @@ pub fn token(shared: &Shared, req: &Req) -> Resp {
             "invalid_request",
             "The token endpoint only supports POST.",
         );
+    }
+    let counters = &shared.dpop.counters;
+    counters.token_requests.fetch_add(1, Ordering::SeqCst);
+    if req.headers.get("dpop").is_none() {
+        counters
+            .proofless_token_requests
+            .fetch_add(1, Ordering::SeqCst);
     }
     let form: Vec<(String, String)> = url::form_urlencoded::parse(&req.body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -103,6 +113,12 @@ pub fn token(shared: &Shared, req: &Req) -> Resp {
             );
         }
     }
+    // After client authentication, as Okta does: the assertion is spent
+    // even when the proof then needs a nonce.
+    let jkt = match dpop_binding(shared, req, &client_id) {
+        Ok(jkt) => jkt,
+        Err(refusal) => return refusal,
+    };
     let requested: Vec<String> = param("scope")
         .unwrap_or_default()
         .split(' ')
@@ -122,6 +138,15 @@ pub fn token(shared: &Shared, req: &Req) -> Resp {
         Some(list) => list.contains(s),
         None => KNOWN_SCOPES.contains(&s.as_str()),
     };
+    let all_known = requested.iter().all(|s| KNOWN_SCOPES.contains(&s.as_str()));
+    if all_known && !requested.iter().any(allowed) {
+        // What a live org answered a client with none of the scopes granted.
+        return oauth_error(
+            400,
+            "consent_required",
+            "You are not allowed any of the requested scopes.",
+        );
+    }
     if !requested.iter().all(allowed) {
         return oauth_error(
             400,
@@ -130,22 +155,105 @@ pub fn token(shared: &Shared, req: &Req) -> Resp {
         );
     }
     let access_token = format!("fake.{}", ids::random_string(48));
+    let lifetime = shared.knobs.read().token_lifetime_secs;
+    let bound = jkt.is_some();
     shared.tokens.lock().insert(
         access_token.clone(),
         AccessToken {
             client_id,
             scopes: requested.clone(),
-            expires_at: Instant::now() + Duration::from_secs(3600),
+            expires_at: Instant::now() + Duration::from_secs(lifetime),
+            jkt,
         },
     );
-    Resp::ok(json!({
-        "token_type": "Bearer",
-        "expires_in": 3600,
+    let resp = Resp::ok(json!({
+        "token_type": if bound { "DPoP" } else { "Bearer" },
+        "expires_in": lifetime,
         "access_token": access_token,
         "scope": requested.join(" "),
     }))
     .header("Cache-Control", "no-store")
-    .header("Pragma", "no-cache")
+    .header("Pragma", "no-cache");
+    if bound {
+        // Okta sends its current nonce with the token as well.
+        resp.header(
+            "DPoP-Nonce",
+            shared.dpop.current_nonce(Server::Authorization),
+        )
+    } else {
+        resp
+    }
+}
+
+/// The DPoP checks of a token request for `client_id`: `Ok(Some(jkt))` to
+/// bind the token to the proof's key, `Ok(None)` for a Bearer token, or
+/// the refusal.
+fn dpop_binding(shared: &Shared, req: &Req, client_id: &str) -> Result<Option<String>, Resp> {
+    let (policy, nonce_required) = {
+        let k = shared.knobs.read();
+        (
+            k.oauth_dpop.get(client_id).copied().unwrap_or_default(),
+            k.dpop_nonce_authorization,
+        )
+    };
+    let proofs: Vec<&str> = req
+        .headers
+        .get_all("dpop")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let refuse = |description: &str| {
+        shared.dpop.count_refused(Server::Authorization);
+        oauth_error(400, "invalid_dpop_proof", description)
+    };
+    let proof = match (proofs.as_slice(), policy) {
+        ([], DpopPolicy::Required) => {
+            return Err(oauth_error(
+                400,
+                "invalid_dpop_proof",
+                "The DPoP proof JWT header is missing.",
+            ))
+        }
+        ([], _) => return Ok(None),
+        // Okta's wording for this case is not documented (see README).
+        (_, DpopPolicy::Off) => {
+            return Err(refuse(
+                "DPoP proof validation is not enabled for this client.",
+            ))
+        }
+        ([one], _) => *one,
+        _ => return Err(refuse("Multiple DPoP proof headers were sent.")),
+    };
+    let htu = format!("{}/oauth2/v1/token", shared.base_url);
+    let verified = shared
+        .dpop
+        .verify(
+            proof,
+            &Expect {
+                server: Server::Authorization,
+                method: "POST",
+                htu: &htu,
+                now: shared.now_secs(),
+            },
+        )
+        .map_err(|d| refuse(&d))?;
+    if nonce_required
+        && !shared
+            .dpop
+            .nonce_ok(Server::Authorization, verified.nonce.as_deref())
+    {
+        shared.dpop.count_challenge(Server::Authorization);
+        return Err(oauth_error(
+            400,
+            "use_dpop_nonce",
+            "Authorization server requires nonce in DPoP proof.",
+        )
+        .header(
+            "DPoP-Nonce",
+            shared.dpop.current_nonce(Server::Authorization),
+        ));
+    }
+    Ok(Some(verified.jkt))
 }
 
 /// Checks the client assertion and returns the client id. The error strings are
@@ -177,7 +285,8 @@ fn verify_assertion(shared: &Shared, assertion: &str) -> Result<String, String> 
     validation.set_audience(&[token_url.as_str()]);
     validation.set_issuer(&[client.client_id.as_str()]);
     validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-    validation.leeway = 5;
+    // Expiry is checked below against the fake's (possibly skewed) clock.
+    validation.validate_exp = false;
     let data = jsonwebtoken::decode::<Claims>(assertion, &key, &validation).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind;
         match e.kind() {
@@ -191,10 +300,14 @@ fn verify_assertion(shared: &Shared, assertion: &str) -> Result<String, String> 
         }
     })?;
     let claims = data.claims;
+    let now = u64::try_from(shared.now_secs()).unwrap_or(0);
+    if claims.exp + 5 < now {
+        return Err("The client_assertion token is expired.".to_string());
+    }
     if claims.sub != claims.iss {
         return Err("The subject claim must be the client_id.".to_string());
     }
-    if claims.exp > clock::epoch_secs() + 3600 + 60 {
+    if claims.exp > now + 3600 + 60 {
         return Err(
             "The client_assertion token has an expiration too far into the future.".to_string(),
         );

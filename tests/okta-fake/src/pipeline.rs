@@ -66,7 +66,7 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
 
     if req.raw_path.starts_with("/__fake/") || req.raw_path == "/__fake" {
         let resp = crate::control::handle(&shared, &req).await;
-        return Outcome::Response(finish(resp, &req, &shared.base_url, None, None));
+        return Outcome::Response(finish(resp, &req, &shared.base_url, 0, None, None));
     }
 
     let answer = api(&shared, &req).await;
@@ -75,10 +75,12 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
         return Outcome::Reset;
     }
     log(&shared, &req, answer.resp.status, started, answer.principal);
+    let skew = shared.knobs.read().clock_skew_secs;
     Outcome::Response(finish(
         answer.resp,
         &req,
         &shared.base_url,
+        skew,
         answer.rate,
         answer.fault.as_ref(),
     ))
@@ -177,7 +179,11 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
         match auth::authenticate(shared, req) {
             Ok(who) => {
                 principal = Some(who.label());
-                if let Err(e) = content_type_ok(req, knobs.require_json_content_type) {
+                let no_role = matches!(&who, crate::auth::Principal::Client { client_id, .. }
+                    if knobs.oauth_no_admin_role.contains(client_id));
+                if no_role {
+                    Resp::from_error(&ApiError::forbidden())
+                } else if let Err(e) = content_type_ok(req, knobs.require_json_content_type) {
                     Resp::from_error(&e)
                 } else {
                     match router::dispatch(shared, req, &who, &segments) {
@@ -329,6 +335,7 @@ fn finish(
     resp: Resp,
     req: &Req,
     base_url: &str,
+    clock_skew_secs: i64,
     rate: Option<RateDecision>,
     fault: Option<&faults::Fired>,
 ) -> hyper::Response<OutBody> {
@@ -356,6 +363,7 @@ fn finish(
     let options = fault.map(|f| &f.fault);
     let date = match options.and_then(|f| f.date_offset_secs) {
         Some(offset) => clock::http_date_offset(offset),
+        None if clock_skew_secs != 0 => clock::http_date_offset(clock_skew_secs),
         None => clock::http_date(),
     };
     let mut builder = hyper::Response::builder()

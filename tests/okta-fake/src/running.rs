@@ -113,6 +113,29 @@ impl RunningFake {
         self.shared.reset();
     }
 
+    /// Same as `GET /__fake/dpop`: token requests, proofless ones, nonce
+    /// challenges and refused proofs per server.
+    pub fn dpop_counters(&self) -> Value {
+        self.shared.dpop.counters_json()
+    }
+
+    /// Same as `POST /__fake/dpop/rotate`: a new nonce for `server`
+    /// (`"authorization"` or `"resource"`); `expire_old` stops accepting the
+    /// previous ones. Returns the new nonce.
+    pub fn rotate_dpop_nonce(&self, server: &str, expire_old: bool) -> String {
+        let server = if server == "resource" {
+            crate::dpop::Server::Resource
+        } else {
+            crate::dpop::Server::Authorization
+        };
+        self.shared.dpop.rotate(server, expire_old)
+    }
+
+    /// Same as `DELETE /__fake/tokens`: every issued access token expires.
+    pub fn expire_tokens(&self) {
+        self.shared.tokens.lock().clear();
+    }
+
     /// Same as `POST /__fake/users`: creates users directly (no API call, no
     /// rate limit). Returns the created users as Okta renders them.
     pub fn seed_users(&self, users: Value) -> Result<Vec<Value>, String> {

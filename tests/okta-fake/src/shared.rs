@@ -7,6 +7,7 @@ use parking_lot::{Mutex, RwLock};
 use serde_json::Value;
 
 use crate::config::{FakeConfig, Knobs, OAuthClient};
+use crate::dpop::DpopState;
 use crate::hooks::Hooks;
 use crate::ratelimit::Limiter;
 use crate::store::Store;
@@ -20,6 +21,8 @@ pub struct AccessToken {
     pub client_id: String,
     pub scopes: Vec<String>,
     pub expires_at: std::time::Instant,
+    /// `cnf.jkt`: the thumbprint of the DPoP key the token is bound to.
+    pub jkt: Option<String>,
 }
 
 pub struct Shared {
@@ -37,6 +40,7 @@ pub struct Shared {
     /// Client-assertion `jti`s already used (Okta rejects replays).
     pub used_jtis: Mutex<HashSet<String>>,
     pub hooks: Hooks,
+    pub dpop: DpopState,
 }
 
 impl Shared {
@@ -54,11 +58,17 @@ impl Shared {
             tokens: Mutex::new(HashMap::new()),
             used_jtis: Mutex::new(HashSet::new()),
             hooks: Hooks::default(),
+            dpop: DpopState::default(),
         }
     }
 
     pub fn knobs(&self) -> Knobs {
         self.knobs.read().clone()
+    }
+
+    /// The fake's clock in epoch seconds (`clock_skew_secs` applied).
+    pub fn now_secs(&self) -> i64 {
+        (crate::clock::epoch_secs() as i64).saturating_add(self.knobs.read().clock_skew_secs)
     }
 
     pub fn record(&self, entry: Value) {
@@ -78,6 +88,7 @@ impl Shared {
         self.tokens.lock().clear();
         self.used_jtis.lock().clear();
         self.hooks.clear();
+        self.dpop.clear();
         crate::users::seed::seed_numbered(self, self.initial.seed_users);
     }
 }
