@@ -5,7 +5,9 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync;
 
 use Drupal\Core\Config\ConfigFactoryInterface;
+use Drupal\okta_user_sync\Event\PushEvent;
 use Drupal\user\UserInterface;
+use Symfony\Contracts\EventDispatcher\EventDispatcherInterface;
 
 /**
  * Builds the extension's user snapshot from a Drupal account.
@@ -16,9 +18,12 @@ use Drupal\user\UserInterface;
 class SnapshotFactory {
 
   /**
-   * Base fields that are not profile data (name and mail stay: mappable).
+   * Fields that are not profile data (name and mail stay: mappable).
+   *
+   * The one list: snapshots leave them out, and the mapping forms do not
+   * offer them.
    */
-  private const SKIPPED_FIELDS = [
+  public const UNMAPPABLE_FIELDS = [
     'uid',
     'uuid',
     'pass',
@@ -43,6 +48,7 @@ class SnapshotFactory {
     private readonly ConfigFactoryInterface $configFactory,
     private readonly SyncStatusStorage $statusStorage,
     private readonly PasswordCapture $passwordCapture,
+    private readonly EventDispatcherInterface $eventDispatcher,
   ) {}
 
   /**
@@ -84,6 +90,17 @@ class SnapshotFactory {
     }
     // The engine decides the next retry from the failures so far.
     $snapshot['attempts'] = max(0, (int) ($status['attempts'] ?? 0));
+    // Integrators change what Okta gets (see okta_user_sync.api.php).
+    $event = $this->eventDispatcher->dispatch(new PushEvent($account), PushEvent::NAME);
+    if ($event->getLogin() !== NULL) {
+      $snapshot['okta_login'] = $event->getLogin();
+    }
+    if ($event->getProfile() !== []) {
+      $snapshot['okta_profile'] = $event->getProfile();
+    }
+    if ($event->getGroups() !== NULL) {
+      $snapshot['okta_groups'] = $event->getGroups();
+    }
     if (!isset($snapshot['okta_id'])) {
       // Only an unlinked account is matched by login, so only it can
       // collide with another account's Okta user; the engine decides.
@@ -105,7 +122,7 @@ class SnapshotFactory {
   private function fields(UserInterface $account): array {
     $fields = [];
     foreach ($account->getFields(FALSE) as $name => $items) {
-      if (in_array($name, self::SKIPPED_FIELDS, TRUE) || $items->isEmpty()) {
+      if (in_array($name, self::UNMAPPABLE_FIELDS, TRUE) || $items->isEmpty()) {
         continue;
       }
       $scalar = self::firstScalar($items->getValue());

@@ -104,6 +104,9 @@ fn names(settings: &Settings, user: &UserSnapshot) -> (Name, Name) {
 }
 
 pub fn login(settings: &Settings, user: &UserSnapshot) -> Result<String, MappingError> {
+    if let Some(login) = &user.okta_login {
+        return Ok(login.trim().to_owned());
+    }
     match settings.login_source {
         LoginSource::Mail if user.mail.is_empty() => Err(MappingError::NoEmail),
         LoginSource::Mail => Ok(user.mail.clone()),
@@ -114,6 +117,9 @@ pub fn login(settings: &Settings, user: &UserSnapshot) -> Result<String, Mapping
 
 /// The Okta group names for the user's roles.
 pub fn groups(settings: &Settings, user: &UserSnapshot) -> BTreeSet<String> {
+    if let Some(groups) = &user.okta_groups {
+        return groups.iter().cloned().collect();
+    }
     user.roles
         .iter()
         .filter_map(|r| settings.group_map.get(r))
@@ -154,6 +160,11 @@ pub fn desired(settings: &Settings, user: &UserSnapshot) -> Result<Desired, Mapp
         create_only.remove(okta_attr);
         profile.insert(okta_attr.clone(), v);
     }
+    // An integrator's values win over the mapping (see `okta_profile`).
+    for (okta_attr, v) in &user.okta_profile {
+        create_only.remove(okta_attr);
+        profile.insert(okta_attr.clone(), v.clone());
+    }
     Ok(Desired {
         login,
         profile,
@@ -188,6 +199,32 @@ mod tests {
             o.extend(e.clone());
         }
         Settings::from_json(&v).expect("settings")
+    }
+
+    #[test]
+    fn an_integrators_login_profile_and_groups_win_over_the_mapping() {
+        let s = settings(json!({
+            "attribute_map": {"department": "field_dept"},
+            "group_map": {"editor": ["Editors"]},
+        }));
+        let mut u = UserSnapshot::new(3, "ann", "ann@example.com");
+        u.roles = vec!["editor".into()];
+        u.fields.insert("field_dept".into(), json!("Sales"));
+        u.okta_login = Some("ann.lee@corp.example".into());
+        u.okta_profile
+            .insert("department".into(), json!("Marketing"));
+        u.okta_profile.insert("firstName".into(), json!("Annie"));
+        u.okta_groups = Some(vec!["Staff".into()]);
+        let d = desired(&s, &u).expect("maps");
+        assert_eq!(d.login, "ann.lee@corp.example");
+        assert_eq!(d.profile["login"], "ann.lee@corp.example");
+        assert_eq!(d.profile["department"], "Marketing");
+        assert_eq!(d.profile["firstName"], "Annie");
+        assert!(!d.create_only.contains_key("firstName"));
+        assert_eq!(d.groups.into_iter().collect::<Vec<_>>(), ["Staff"]);
+        let e = UserSnapshot::from_json(&json!({"uid": 1, "okta_profile": {"login": "x"}}))
+            .expect_err("login has its own key");
+        assert_eq!(e.key, "okta_profile.login");
     }
 
     #[test]

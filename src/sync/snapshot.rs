@@ -47,6 +47,13 @@ pub struct UserSnapshot {
     /// Failed attempts in a row so far (the caller's status row), for the
     /// retry decision of the outcome's `record`.
     pub attempts: u32,
+    /// What an integrator set before the push (the module's push event):
+    /// the Okta login instead of the one `login_source` builds, attributes
+    /// set over the mapped profile, and the Okta groups instead of those
+    /// `group_map` gives the roles.
+    pub okta_login: Option<String>,
+    pub okta_profile: BTreeMap<String, Value>,
+    pub okta_groups: Option<Vec<String>>,
 }
 
 impl fmt::Debug for UserSnapshot {
@@ -79,6 +86,9 @@ const KNOWN_KEYS: &[&str] = &[
     "okta_status",
     "login_claimed_by",
     "attempts",
+    "okta_login",
+    "okta_profile",
+    "okta_groups",
 ];
 
 type R<T> = Result<T, InputError>;
@@ -132,6 +142,33 @@ fn fields(m: &Map<String, Value>) -> R<BTreeMap<String, Value>> {
         .collect()
 }
 
+/// `okta_profile`: Okta attribute => scalar (null clears it). The login has
+/// its own key, so that every lookup by login sees the same one.
+fn okta_profile(m: &Map<String, Value>) -> R<BTreeMap<String, Value>> {
+    let Some(v) = present(m, "okta_profile") else {
+        return Ok(BTreeMap::new());
+    };
+    let Some(given) = input::as_map("okta_profile", v)? else {
+        return Ok(BTreeMap::new());
+    };
+    given
+        .iter()
+        .map(|(k, v)| {
+            let key = input::join("okta_profile", k);
+            if k == "login" {
+                return Err(bad(&key, "set the login with okta_login"));
+            }
+            match v {
+                Value::Array(_) | Value::Object(_) => Err(bad(
+                    &key,
+                    "expected a scalar (string, number, bool or null)",
+                )),
+                scalar => Ok((k.clone(), scalar.clone())),
+            }
+        })
+        .collect()
+}
+
 impl UserSnapshot {
     /// Parses the `$user` array (as JSON). `uid` is required; unknown keys
     /// and wrong types are errors naming the key.
@@ -176,6 +213,9 @@ impl UserSnapshot {
                 Some(n) => u32::try_from(n)
                     .map_err(|_| bad("attempts", "expected an int from 0 to 4294967295"))?,
             },
+            okta_login: input::opt_nonempty(m, "okta_login")?,
+            okta_profile: okta_profile(m)?,
+            okta_groups: input::opt_string_list(m, "okta_groups")?,
         })
     }
 
@@ -196,6 +236,9 @@ impl UserSnapshot {
             okta_status: None,
             login_claimed_by: None,
             attempts: 0,
+            okta_login: None,
+            okta_profile: BTreeMap::new(),
+            okta_groups: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
 use Drupal\okta_user_sync\BulkSync;
+use Drupal\okta_user_sync\SnapshotFactory;
 use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
@@ -430,18 +431,7 @@ class ProvisioningForm extends ConfigFormBase {
   private function userFieldOptions(): array {
     $options = [];
     foreach ($this->entityFieldManager->getFieldDefinitions('user', 'user') as $name => $definition) {
-      if (in_array($name, [
-        'pass',
-        'uuid',
-        'roles',
-        'status',
-        'init',
-        'access',
-        'login',
-        'created',
-        'changed',
-        'default_langcode',
-      ], TRUE) || $definition->isComputed()) {
+      if (in_array($name, SnapshotFactory::UNMAPPABLE_FIELDS, TRUE) || $definition->isComputed()) {
         continue;
       }
       $options[$name] = $definition->getLabel() . ' (' . $name . ')';

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
+use Drupal\okta_user_sync\Event\PushEvent;
 use Drupal\user\Entity\User;
 
 /**
@@ -215,6 +216,31 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
       $this->assertSame('capturePassword', $capture[1]);
       $this->assertSame('::save', $handlers[$position + 2]);
     }
+  }
+
+  /**
+   * Integrators change the login, attributes and groups before a push.
+   */
+  public function testPushEventChangesWhatOktaGets(): void {
+    $this->fake->control('POST', '/__fake/groups', [['profile' => ['name' => 'Staff', 'description' => '']]]);
+    $this->container->get('event_dispatcher')->addListener(PushEvent::NAME, function (PushEvent $event): void {
+      $event->setLogin($event->account->getAccountName() . '@corp.example.com')
+        ->setAttribute('department', 'Research')
+        ->setGroups(['Staff']);
+    });
+    $account = $this->createAccount('max');
+    $this->flush();
+    $okta = $this->oktaUser('max@corp.example.com');
+    $this->assertNotNull($okta, 'created with the login the subscriber set');
+    $this->assertSame('max@example.com', $okta['profile']['email']);
+    $this->assertSame('Research', $okta['profile']['department']);
+    $staff = array_values(array_filter($this->fake->state()['groups'], fn(array $g) => $g['profile']['name'] === 'Staff'))[0];
+    $this->assertContains($okta['id'], $this->fake->state()['memberships'][$staff['id']] ?? []);
+    // Unchanged on the next save: the hash covers the subscriber's values.
+    $this->clearRequests();
+    $account->save();
+    $this->flush();
+    $this->assertSame([], $this->writes());
   }
 
   /**

@@ -13,7 +13,7 @@ use Drupal\Tests\okta_user_sync\Standalone\Import\Support\ScriptedPullClient;
  */
 final class StatePulledPages implements PullClientInterface {
 
-  public const KEY = 'okta_user_sync_test.pages';
+  public const KEY = 'okta_user_sync.test_pulled_pages';
 
   public function __construct(private readonly StateInterface $state) {}
 
