@@ -90,6 +90,9 @@
  *  import_active_statuses ACTIVE, PASSWORD_EXPIRED, LOCKED_OUT, RECOVERY.
  *  - import_active_statuses: list of Okta statuses that make an active
  *    Drupal account; import_map: [drupal field key => oktaAttribute].
+ *  - attribute_authority: [drupal field key => 'okta' | 'drupal'] (with
+ *    direction 'both'; default owner Drupal): pushes leave Okta-owned fields
+ *    out of attribute_map, imports write only Okta-owned ones.
  *
  * User snapshot array (`array $user`): uid (int), name, mail (string),
  * status (bool: active), roles (list of string), fields (array of scalars),
@@ -100,7 +103,11 @@
  * ignoring case; such a user is never matched or linked by login and,
  * without an okta_id of its own, fails with error code 'conflict'),
  * attempts (int, optional: failed attempts in a row so far, from the
- * caller's status row; it decides the outcome's record.retry_in). Within
+ * caller's status row; it decides the outcome's record.retry_in);
+ * okta_login (string), okta_profile (Okta attribute => scalar or NULL; not
+ * 'login') and okta_groups (list of Okta group names), optional: what an
+ * integrator set before the push, used instead of the login source, over
+ * the mapped profile and instead of the groups group_map gives. Within
  * one okta_sync_users() call, accounts whose logins are equal ignoring case
  * or that target the same Okta user fail as 'conflict' too, except the one
  * already linked (else the first): one Okta user, one Drupal account.
@@ -197,8 +204,9 @@ namespace {
    * limit (page size, max 200), max_pages (int).
    *
    * @return array
-   *   users (normalised records: id, login, email, status, active, fields,
-   *   last_updated), cursor (null when done), watermark, pages, and error
+   *   users (normalised records: id, login, email, status, active, fields
+   *   (multi-valued attributes as comma lists), last_updated, and the keys
+   *   of okta_sync_import_keys(): name, mail, match_field, match_values), cursor (null when done), watermark, pages, and error
    *   when a later page failed (users so far are kept, cursor resumes).
    *
    * @throws \OktaSync\Exception
@@ -213,6 +221,47 @@ namespace {
    * throttled_ms, clients (cached HTTP clients).
    */
   function okta_sync_stats(): array {}
+
+  /**
+   * The keys by which the Drupal side finds and names an Okta user's account.
+   *
+   * Every record of okta_sync_pull() carries them already; this is for
+   * records from elsewhere.
+   *
+   * @return array
+   *   name (the account name a new account gets, and the one matched with
+   *   login_source 'name': the login less login_suffix), mail (Okta's email,
+   *   else the login), match_field ('mail' | 'name'), match_values (values
+   *   to look up in match_field, first found wins).
+   */
+  function okta_sync_import_keys(array $settings, string $login, string $email): array {}
+
+  /**
+   * What the import does with one Okta user: the import's rules, once.
+   *
+   * $record: a record of okta_sync_pull() (id and status required).
+   * $candidates: what the caller found by the record's keys: linked (the
+   * account linked to this Okta id), matched (the first account found by
+   * match_values), each NULL or [uid, name, mail, active, fields, okta_id];
+   * name_taken, mail_taken (bool: an account already has the name / mail a
+   * new account would get).
+   *
+   * Rules: DEPROVISIONED and SUSPENDED never create and always block (a
+   * security rule, whoever owns the status); otherwise import_active_statuses
+   * make an active account and unblock one when Okta owns 'status'; a
+   * matched account linked to another Okta user is never taken over; an
+   * unrelated account's name or mail is never reused; with direction 'both'
+   * only Okta-owned fields (attribute_authority) are written; mail compares
+   * ignoring case, "1" equals 1 and "" equals NULL.
+   *
+   * @return array
+   *   action ('created', 'linked', 'updated', 'blocked', 'activated',
+   *   'unchanged', 'skipped'), uid (NULL for creates), create (for
+   *   'created': name, mail, active, fields), changes (field => value to
+   *   write; 'mail' and 'status' included), link (bool: record the link and
+   *   the Okta status), reason (for 'skipped').
+   */
+  function okta_sync_import_decide(array $settings, array $record, array $candidates): array {}
 
   /**
    * The engine's limits callers size their work by.

@@ -30,6 +30,8 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_pull),
         wrap_function!(okta_sync_stats),
         wrap_function!(okta_sync_limits),
+        wrap_function!(okta_sync_import_decide),
+        wrap_function!(okta_sync_import_keys),
         wrap_function!(okta_sync_hook_events),
     ]
     .into_iter()
@@ -121,6 +123,37 @@ pub fn okta_sync_stats() -> ArrayResult {
             "throttled_ms": s.throttled_ms,
             "clients": s.clients,
         }))
+    })
+}
+
+/// What the import does with one pulled Okta record, given the Drupal
+/// accounts the caller found for its keys (see `sync::import`).
+#[php_function]
+pub fn okta_sync_import_decide(
+    settings: &ZendHashTable,
+    record: &ZendHashTable,
+    candidates: &ZendHashTable,
+) -> ArrayResult {
+    guard(|| {
+        let settings = parse_settings(settings)?;
+        let record = sync::OktaRecord::from_json(&arg_json(record, 2, "record")?)
+            .map_err(|e| arg_invalid(2, "record", &e))?;
+        let found = sync::Candidates::from_json(&arg_json(candidates, 3, "candidates")?)
+            .map_err(|e| arg_invalid(3, "candidates", &e))?;
+        to_php(&sync::import_decide(&settings, &record, &found).to_json())
+    })
+}
+
+/// How the Drupal side finds and names the account of an Okta user with
+/// this login and email (the keys every pulled record carries).
+#[php_function]
+pub fn okta_sync_import_keys(settings: &ZendHashTable, login: &str, email: &str) -> ArrayResult {
+    guard(|| {
+        let settings = parse_settings(settings)?;
+        to_php(
+            &serde_json::to_value(sync::import_keys(&settings, login, email))
+                .unwrap_or(Value::Null),
+        )
     })
 }
 

@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-use super::settings::{LoginSource, Settings};
+use super::settings::{LoginSource, Owner, Settings};
 use super::snapshot::UserSnapshot;
 
 /// Okta limits firstName/lastName to 50 characters.
@@ -146,6 +146,11 @@ pub fn desired(settings: &Settings, user: &UserSnapshot) -> Result<Desired, Mapp
         };
     }
     for (okta_attr, field) in &settings.attribute_map {
+        // With both directions on, an Okta-owned field is the import's to
+        // write: pushing it would overwrite what Okta holds.
+        if settings.owner_of(field) == Owner::Okta {
+            continue;
+        }
         // A field the account does not have, or an empty string, clears the
         // attribute in Okta (null) instead of leaving a stale value behind.
         let v = match source_value(user, field) {

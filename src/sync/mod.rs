@@ -66,6 +66,7 @@ mod groups;
 mod guard;
 mod hash;
 mod hook_events;
+mod import;
 mod input;
 mod mapping;
 mod options;
@@ -97,6 +98,10 @@ pub use hook_events::{
     hook_events, hook_events_value, HookDelivery, HookError, HookEvent, MAX_DELAY_MS,
     MAX_RECEIVED_MS, MAX_SKEW_MS, USER_EVENT_TYPES,
 };
+pub use import::{
+    decide as import_decide, keys as import_keys, Candidates, ImportAction, ImportDecision, Keys,
+    LocalAccount, OktaRecord, BLOCK_STATUSES,
+};
 pub use input::FieldError;
 pub use mapping::{desired, Desired, MappingError};
 pub use options::OptionError;
@@ -109,7 +114,7 @@ pub use reconcile::TARGETED_MAX_USERS as MAX_CHUNK;
 pub use record::{describe, error_summary, Record, Row};
 pub use run::{allowance, Example, RunInput, RunState, MAX_EXAMPLES};
 pub use settings::{
-    Backoff, Call, CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Settings,
-    SettingsError,
+    Backoff, Call, CreateMode, Direction, LoginSource, Method, OnDelete, Operation, Owner,
+    Settings, SettingsError,
 };
 pub use snapshot::{InputError, UserSnapshot};

@@ -89,9 +89,14 @@ pub struct PullRecord {
     pub status: String,
     /// Whether the status is one of `import_active_statuses`.
     pub active: bool,
-    /// Drupal field key => value, per `import_map` (null when Okta has none).
+    /// Drupal field key => value, per `import_map` (null when Okta has none;
+    /// a multi-valued attribute as a comma list, since the fields take
+    /// scalars).
     pub fields: Map<String, Value>,
     pub last_updated: Option<String>,
+    /// How the Drupal side finds and names this user (see `import.rs`).
+    #[serde(flatten)]
+    pub keys: super::import::Keys,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -181,13 +186,16 @@ fn record(settings: &Settings, u: User) -> PullRecord {
         .map(|(field, attr)| {
             (
                 field.clone(),
-                u.profile.get(attr).cloned().unwrap_or(Value::Null),
+                super::import::scalar(u.profile.get(attr).cloned().unwrap_or(Value::Null)),
             )
         })
         .collect();
+    let login = text("login");
+    let email = text("email");
     PullRecord {
-        login: text("login"),
-        email: text("email"),
+        keys: super::import::keys(settings, &login, &email),
+        login,
+        email,
         status: u.status.as_str().to_owned(),
         active: settings
             .import_active_statuses

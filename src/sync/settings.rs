@@ -175,6 +175,8 @@ pub struct Settings {
     pub guard_max_count: u64,
     /// When the caller's retry queue tries a failed push again.
     pub backoff: Backoff,
+    /// With direction `both`: who owns each Drupal field (default Drupal).
+    pub attribute_authority: BTreeMap<String, Owner>,
     pub import_active_statuses: Vec<String>,
     /// Drupal field key => Okta attribute.
     pub import_map: BTreeMap<String, String>,
@@ -197,6 +199,31 @@ pub fn default_operations() -> BTreeSet<Operation> {
 /// in: these make an active Drupal account on import.
 pub const DEFAULT_IMPORT_ACTIVE_STATUSES: &[&str] =
     &["ACTIVE", "PASSWORD_EXPIRED", "LOCKED_OUT", "RECOVERY"];
+
+/// Who owns a Drupal field when both directions are on: the import writes
+/// only Okta-owned fields, a push sends only Drupal-owned ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    Okta,
+    Drupal,
+}
+
+impl Settings {
+    /// The owner of `field`: the one direction that is on owns everything;
+    /// with both, `attribute_authority` says, Drupal by default.
+    pub fn owner_of(&self, field: &str) -> Owner {
+        match self.direction {
+            Direction::OktaToDrupal => Owner::Okta,
+            Direction::DrupalToOkta => Owner::Drupal,
+            Direction::Both => self
+                .attribute_authority
+                .get(field)
+                .copied()
+                .unwrap_or(Owner::Drupal),
+        }
+    }
+}
 
 /// Longest back-off the settings accept (a week).
 pub const MAX_BACKOFF_SECS: u64 = 7 * 24 * 3600;

@@ -46,6 +46,7 @@ const KNOWN_KEYS: &[&str] = &[
     "backoff_base",
     "backoff_max",
     "max_attempts",
+    "attribute_authority",
     "import_active_statuses",
     "import_map",
 ];
@@ -409,6 +410,7 @@ impl Settings {
             guard_max_count: input::opt_u64(m, "guard_max_count")?
                 .unwrap_or(DEFAULT_GUARD_MAX_COUNT),
             backoff: backoff(m)?,
+            attribute_authority: authority(m)?,
             import_active_statuses: statuses(m)?,
             import_map: match present(m, "import_map") {
                 Some(v) => input::string_map("import_map", v)?,
@@ -416,6 +418,24 @@ impl Settings {
             },
         })
     }
+}
+
+/// `attribute_authority`: Drupal field => 'okta' | 'drupal'.
+fn authority(m: &Map<String, Value>) -> R<BTreeMap<String, Owner>> {
+    let Some(v) = present(m, "attribute_authority") else {
+        return Ok(BTreeMap::new());
+    };
+    input::string_map("attribute_authority", v)?
+        .into_iter()
+        .map(|(field, owner)| match owner.as_str() {
+            "okta" => Ok((field, Owner::Okta)),
+            "drupal" => Ok((field, Owner::Drupal)),
+            _ => Err(err(
+                &format!("attribute_authority.{field}"),
+                "must be 'okta' or 'drupal'",
+            )),
+        })
+        .collect()
 }
 
 /// The retry policy of failed pushes (the caller's retry queue).

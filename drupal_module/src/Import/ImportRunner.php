@@ -116,8 +116,9 @@ final class ImportRunner {
     }
 
     $ids = [];
+    $settings = $connection + $this->settings->extensionSettings();
     foreach ($response['users'] as $user) {
-      $this->applyOne(is_array($user) ? $user : [], $run, $ids);
+      $this->applyOne(is_array($user) ? $user : [], $settings, $run, $ids);
     }
     if ($run['mode'] === self::RECONCILE && $ids !== []) {
       $this->state->markSeen($ids);
@@ -170,14 +171,16 @@ final class ImportRunner {
   /**
    * Applies one record; one bad record never aborts the page.
    */
-  private function applyOne(array $user, array &$run, array &$ids): void {
+  private function applyOne(array $user, array $settings, array &$run, array &$ids): void {
     try {
-      $record = OktaRecord::fromArray($user);
-      $ids[] = $record->id;
-      $outcome = $this->importer->apply($record);
+      if (!is_string($user['id'] ?? NULL) || $user['id'] === '') {
+        throw new \UnexpectedValueException('An Okta record without id was returned by okta_sync_pull().');
+      }
+      $ids[] = $user['id'];
+      $outcome = $this->importer->apply($user, $settings);
       $action = $outcome['action'];
       if ($action === Importer::SKIPPED && count($run['errors']) < self::MAX_ERRORS) {
-        $run['errors'][] = sprintf('%s (%s): %s', $record->id, $record->login, $outcome['reason'] ?? '');
+        $run['errors'][] = sprintf('%s (%s): %s', $user['id'], (string) ($user['login'] ?? ''), $outcome['reason'] ?? '');
       }
     }
     catch (\Throwable $e) {

@@ -128,16 +128,27 @@ final class ImportSettings {
   }
 
   /**
-   * The extension settings keys this import adds to the connection settings.
+   * The extension settings of the import (added to the connection's).
    *
    * @return array
-   *   import_active_statuses and import_map, as okta_sync_pull() reads them.
+   *   direction, login_source, login_suffix, import_active_statuses,
+   *   import_map and attribute_authority, as okta_sync_pull() and
+   *   okta_sync_import_decide() read them.
    */
   public function extensionSettings(): array {
-    return [
+    $settings = [
+      'direction' => $this->direction,
+      'login_source' => $this->loginSource,
       'import_active_statuses' => $this->activeStatuses,
       'import_map' => $this->importMap,
     ];
+    if ($this->loginSource === 'name' && trim($this->loginSuffix) !== '') {
+      $settings['login_suffix'] = trim($this->loginSuffix);
+    }
+    if ($this->authority !== []) {
+      $settings['attribute_authority'] = $this->authority;
+    }
+    return $settings;
   }
 
 }

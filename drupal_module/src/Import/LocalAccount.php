@@ -34,4 +34,18 @@ final class LocalAccount {
     public readonly ?string $oktaId = NULL,
   ) {}
 
+  /**
+   * The account as okta_sync_import_decide() takes it.
+   */
+  public function toArray(): array {
+    return [
+      'uid' => $this->uid,
+      'name' => $this->name,
+      'mail' => $this->mail,
+      'active' => $this->active,
+      'fields' => $this->fields,
+      'okta_id' => $this->oktaId,
+    ];
+  }
+
 }

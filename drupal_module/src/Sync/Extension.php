@@ -53,6 +53,22 @@ class Extension {
   }
 
   /**
+   * The lookup keys of an Okta user (okta_sync_import_keys()).
+   */
+  public function importKeys(array $settings, string $login, string $email): array {
+    $this->assertLoaded();
+    return \okta_sync_import_keys($settings, $login, $email);
+  }
+
+  /**
+   * Decides the import of one pulled record (okta_sync_import_decide()).
+   */
+  public function importDecide(array $settings, array $record, array $candidates): array {
+    $this->assertLoaded();
+    return \okta_sync_import_decide($settings, $record, $candidates);
+  }
+
+  /**
    * Parses an Okta Event Hook delivery (okta_sync_hook_events()).
    *
    * @param string $body

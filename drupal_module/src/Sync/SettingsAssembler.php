@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Sync;
 
-use Drupal\okta_user_sync\Import\AttributeAuthority;
-use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
 
 /**
@@ -131,7 +129,13 @@ final class SettingsAssembler {
         $settings[$key] = trim((string) $config[$key]);
       }
     }
-    $settings['attribute_map'] = $this->pushableAttributes($config, $this->attributeMap($config['attribute_map'] ?? []));
+    $settings['attribute_map'] = $this->attributeMap($config['attribute_map'] ?? []);
+    // With both directions on, who owns each field: the extension leaves
+    // Okta-owned fields out of pushes and Drupal-owned ones out of imports.
+    $authority = $this->pairs($config['attribute_authority'] ?? [], 'field', 'owner', ['okta', 'drupal']);
+    if ($authority !== []) {
+      $settings['attribute_authority'] = $authority;
+    }
     $settings['group_map'] = $this->groupMap($config['group_map'] ?? []);
     if (isset($config['guard_max_share'])) {
       $settings['guard_max_share'] = min(1.0, max(0.0, (float) $config['guard_max_share']));
@@ -167,30 +171,20 @@ final class SettingsAssembler {
   }
 
   /**
-   * The attribute map without the attributes Okta owns.
-   *
-   * With both directions on, a push must never send an attribute whose
-   * Drupal field Okta owns (attribute_authority): it would overwrite the
-   * value the import brings in. With one direction the map is sent as is:
-   * drupal_to_okta means Drupal owns everything, and okta_to_drupal never
-   * pushes.
-   *
-   * The extension always sends login, email, firstName and lastName; their
-   * ownership cannot be expressed through attribute_map (see README).
-   *
-   * @param array $config
-   *   The okta_user_sync.settings config data.
-   * @param array<string, string> $map
-   *   Okta attribute => Drupal field key.
+   * Config pairs [{$key: k, $value: v}] as a map k => v, values restricted.
    *
    * @return array<string, string>
-   *   The attributes the push may send.
+   *   The pairs with a non-empty key and an allowed value.
    */
-  private function pushableAttributes(array $config, array $map): array {
-    if (($config['direction'] ?? '') !== 'both') {
-      return $map;
+  private function pairs(mixed $rows, string $key, string $value, array $allowed): array {
+    $map = [];
+    foreach (is_array($rows) ? $rows : [] as $k => $row) {
+      [$k, $v] = is_array($row) ? [$row[$key] ?? '', $row[$value] ?? ''] : [$k, $row];
+      if (trim((string) $k) !== '' && in_array($v, $allowed, TRUE)) {
+        $map[trim((string) $k)] = $v;
+      }
     }
-    return AttributeAuthority::fromSettings(ImportSettings::fromConfig($config))->filterPushMap($map);
+    return $map;
   }
 
   /**

@@ -7,7 +7,6 @@ namespace Drupal\okta_user_sync\Import\Drupal;
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Lock\LockBackendInterface;
 use Drupal\okta_user_sync\Import\AccountStoreInterface;
-use Drupal\okta_user_sync\Import\AttributeAuthority;
 use Drupal\okta_user_sync\Import\EchoGuardInterface;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportException;
@@ -120,8 +119,7 @@ final class ImportService {
    * The importer over Drupal accounts.
    */
   private function importer(): Importer {
-    $settings = $this->settings();
-    return new Importer($this->accounts, $this->echoGuard, $settings, AttributeAuthority::fromSettings($settings));
+    return new Importer($this->accounts, $this->echoGuard, $this->client->extension());
   }
 
   /**

@@ -127,35 +127,31 @@ final class SettingsAssemblerTest extends TestCase {
   }
 
   /**
-   * With both directions on, Okta-owned attributes are never pushed.
+   * The owners of fields go to the extension, which applies them.
+   *
+   * The push leaves Okta-owned fields out and the import Drupal-owned ones
+   * (ExtensionIntegrationTest and the engine's tests show both); here: what
+   * the module sends, and that the extension accepts it.
    */
-  public function testBothDirectionsDropOktaOwnedAttributesFromThePush(): void {
+  public function testAttributeOwnersAreSentToTheExtension(): void {
     $config = [
       'org_url' => 'https://x.okta.com',
       'direction' => 'both',
       'attribute_map' => [
         ['okta' => 'city', 'drupal' => 'field_city'],
         ['okta' => 'department', 'drupal' => 'field_department'],
-        ['okta' => 'mobilePhone', 'drupal' => 'field_phone'],
-        ['okta' => 'title', 'drupal' => 'field_title'],
       ],
       'attribute_authority' => [
         ['field' => 'field_city', 'owner' => 'okta'],
         ['field' => 'field_department', 'owner' => 'drupal'],
-        ['field' => 'field_title', 'owner' => 'okta'],
         // Not an owner: ignored, so the field keeps the default (Drupal).
         ['field' => 'field_phone', 'owner' => 'nobody'],
       ],
     ];
-    $assembler = new SettingsAssembler();
-    $settings = $assembler->assemble($config, ['api_token' => 't']);
-    $this->assertSame(['department' => 'field_department', 'mobilePhone' => 'field_phone'], $settings['attribute_map']);
-
-    // One direction: the owners do not apply, the whole map is pushed.
-    $settings = $assembler->assemble(['direction' => 'drupal_to_okta'] + $config, ['api_token' => 't']);
-    $this->assertSame(['city', 'department', 'mobilePhone', 'title'], array_keys($settings['attribute_map']));
-    $settings = $assembler->assemble(array_diff_key($config, ['direction' => TRUE]), ['api_token' => 't']);
-    $this->assertCount(4, $settings['attribute_map'], 'no direction configured means drupal_to_okta');
+    $settings = (new SettingsAssembler())->assemble($config, ['api_token' => 't']);
+    $this->assertSame(['city' => 'field_city', 'department' => 'field_department'], $settings['attribute_map']);
+    $this->assertSame(['field_city' => 'okta', 'field_department' => 'drupal'], $settings['attribute_authority']);
+    $this->assertIsArray(\okta_sync_import_keys($settings, 'ann@example.com', ''), 'the extension accepts the settings');
   }
 
   /**

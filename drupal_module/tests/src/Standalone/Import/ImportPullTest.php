@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
-use Drupal\okta_user_sync\Import\AttributeAuthority;
 use Drupal\okta_user_sync\Import\ExtensionPullClient;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportException;
@@ -12,6 +11,7 @@ use Drupal\okta_user_sync\Import\ImportQueueProcessor;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\PullClientInterface;
+use Drupal\okta_user_sync\Sync\Extension;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\FlakyPullClient;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\HookFixtureServer;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
@@ -100,7 +100,7 @@ final class ImportPullTest extends TestCase {
    * A runner over the real extension (optionally wrapped).
    */
   private function runner(?PullClientInterface $pull = NULL): ImportRunner {
-    $importer = new Importer($this->store, $this->guard, $this->settings, AttributeAuthority::fromSettings($this->settings));
+    $importer = new Importer($this->store, $this->guard, new Extension());
     return new ImportRunner($pull ?? new ExtensionPullClient(), $importer, $this->store, $this->state, $this->settings);
   }
 
@@ -308,7 +308,7 @@ final class ImportPullTest extends TestCase {
     usleep(20000);
     $this->okta->api('POST', '/api/v1/users/' . $ids['imp5@example.com'], ['profile' => ['city' => 'Queued']]);
     $settings = $this->settings;
-    $importer = new Importer($this->store, $this->guard, $settings, AttributeAuthority::fromSettings($settings));
+    $importer = new Importer($this->store, $this->guard, new Extension());
     $processor = new ImportQueueProcessor($this->runner(), $importer, $this->store);
     $run = $processor->process([
       ['okta_id' => $ids['imp5@example.com'], 'event_type' => 'user.account.update_profile'],
@@ -344,7 +344,7 @@ final class ImportPullTest extends TestCase {
       $this->assertSame([$id], array_column($items, 'okta_id'));
       $this->assertSame('user.lifecycle.suspend', $items[0]['event_type']);
 
-      $importer = new Importer($this->store, $this->guard, $this->settings, AttributeAuthority::fromSettings($this->settings));
+      $importer = new Importer($this->store, $this->guard, new Extension());
       $run = (new ImportQueueProcessor($this->runner(), $importer, $this->store))->process($items, $this->connection());
       $this->assertSame(['blocked' => 1], $run['counts']);
       $this->assertFalse($this->store->byOktaId($id)['active']);

@@ -4,12 +4,12 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
-use Drupal\okta_user_sync\Import\AttributeAuthority;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportException;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Import\ImportSettings;
 use Drupal\okta_user_sync\Import\PullClientInterface;
+use Drupal\okta_user_sync\Sync\Extension;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\FlakyPullClient;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryImportState;
@@ -25,6 +25,11 @@ use PHPUnit\Framework\TestCase;
  * @coversDefaultClass \Drupal\okta_user_sync\Import\ImportRunner
  */
 final class ImportRunnerTest extends TestCase {
+
+  /**
+   * Settings of a connection the scripted pages never call.
+   */
+  private const CONNECTION = ['org_url' => 'https://example.okta.com', 'api_token' => 'unused-0123456789', 'direction' => 'okta_to_drupal'];
 
   /**
    * The store.
@@ -51,7 +56,7 @@ final class ImportRunnerTest extends TestCase {
   private function runner(PullClientInterface $pull, array $config = []): ImportRunner {
     $settings = ImportSettings::fromConfig($config + ['direction' => 'okta_to_drupal']);
     $guard = (new \ReflectionProperty($this->store, 'guard'))->getValue($this->store);
-    $importer = new Importer($this->store, $guard, $settings, AttributeAuthority::fromSettings($settings));
+    $importer = new Importer($this->store, $guard, new Extension());
     return new ImportRunner($pull, $importer, $this->store, $this->state, $settings);
   }
 
@@ -89,7 +94,7 @@ final class ImportRunnerTest extends TestCase {
     $flaky->failOn = [3];
     $runner = $this->runner($flaky);
     try {
-      $runner->run([]);
+      $runner->run(self::CONNECTION);
       $this->fail('The failing page must surface as an ImportException.');
     }
     catch (ImportException $e) {
@@ -99,7 +104,7 @@ final class ImportRunnerTest extends TestCase {
     $this->assertSame('p2', $this->state->run['cursor']);
     $this->assertCount(4, $this->store->accounts);
 
-    $run = $runner->run([]);
+    $run = $runner->run(self::CONNECTION);
     $this->assertTrue($run['done']);
     $this->assertSame(6, $run['counts']['created']);
     $this->assertCount(6, $this->store->accounts);
@@ -118,7 +123,7 @@ final class ImportRunnerTest extends TestCase {
   public function testReconcileBlocksMissing(): void {
     $gone = $this->store->seed('gone', 'gone@example.com', TRUE, [], '00uGONE');
     $runner = $this->runner(new ScriptedPullClient(self::pages(2, 10)), ['import_block_missing' => TRUE]);
-    $run = $runner->run([], ImportRunner::RECONCILE);
+    $run = $runner->run(self::CONNECTION, ImportRunner::RECONCILE);
     $this->assertSame(1, $run['counts']['blocked_missing']);
     $this->assertFalse($this->store->accounts[$gone]['active']);
     $this->assertSame([], $this->state->seen, 'seen ids are cleared after the run');
@@ -131,23 +136,23 @@ final class ImportRunnerTest extends TestCase {
   public function testReconcileGuard(): void {
     $a = $this->store->seed('a', 'a@example.com', TRUE, [], '00uA');
     $b = $this->store->seed('b', 'b@example.com', TRUE, [], '00uB');
-    $run = $this->runner(new ScriptedPullClient(self::pages(1, 2)))->run([], ImportRunner::RECONCILE);
+    $run = $this->runner(new ScriptedPullClient(self::pages(1, 2)))->run(self::CONNECTION, ImportRunner::RECONCILE);
     $this->assertArrayNotHasKey('blocked_missing', $run['counts']);
 
     // Two of two linked accounts missing: 100% > guard_max_share.
-    $run = $this->runner(new ScriptedPullClient(self::pages(1, 2)), ['import_block_missing' => TRUE])->run([], ImportRunner::RECONCILE);
+    $run = $this->runner(new ScriptedPullClient(self::pages(1, 2)), ['import_block_missing' => TRUE])->run(self::CONNECTION, ImportRunner::RECONCILE);
     $this->assertNotNull($run['guard']);
     $this->assertTrue($this->store->accounts[$a]['active']);
     $this->assertTrue($this->store->accounts[$b]['active']);
 
     // An empty listing never blocks, even a single account.
     $this->store->accounts[$b]['okta_id'] = NULL;
-    $run = $this->runner(new ScriptedPullClient([[]]), ['import_block_missing' => TRUE])->run([], ImportRunner::RECONCILE);
+    $run = $this->runner(new ScriptedPullClient([[]]), ['import_block_missing' => TRUE])->run(self::CONNECTION, ImportRunner::RECONCILE);
     $this->assertNotNull($run['guard']);
     $this->assertTrue($this->store->accounts[$a]['active']);
 
     // --force overrides the guard.
-    $run = $this->runner(new ScriptedPullClient([[]]), ['import_block_missing' => TRUE])->run([], ImportRunner::RECONCILE, NULL, TRUE);
+    $run = $this->runner(new ScriptedPullClient([[]]), ['import_block_missing' => TRUE])->run(self::CONNECTION, ImportRunner::RECONCILE, NULL, TRUE);
     $this->assertFalse($this->store->accounts[$a]['active']);
     // 00uA plus the two accounts the earlier runs created (00u0, 00u1).
     $this->assertSame(3, $run['counts']['blocked_missing']);
@@ -159,7 +164,7 @@ final class ImportRunnerTest extends TestCase {
   public function testBadRecordDoesNotAbortPage(): void {
     $pages = self::pages(1, 3);
     $pages[0][1] = ['login' => 'no-id@example.com'];
-    $run = $this->runner(new ScriptedPullClient($pages))->run([], ImportRunner::FULL);
+    $run = $this->runner(new ScriptedPullClient($pages))->run(self::CONNECTION, ImportRunner::FULL);
     $this->assertSame(2, $run['counts']['created']);
     $this->assertSame(1, $run['counts']['failed']);
     $this->assertCount(1, $run['errors']);

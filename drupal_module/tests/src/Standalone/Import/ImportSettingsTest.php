@@ -5,11 +5,10 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
 use Drupal\okta_user_sync\Import\ImportSettings;
-use Drupal\okta_user_sync\Import\OktaRecord;
 use PHPUnit\Framework\TestCase;
 
 /**
- * Settings from config, and the record shape from okta_sync_pull().
+ * Settings from config.
  *
  * @coversDefaultClass \Drupal\okta_user_sync\Import\ImportSettings
  */
@@ -33,7 +32,13 @@ final class ImportSettingsTest extends TestCase {
     $this->assertSame(200, $settings->pageSize);
     $this->assertSame('name', $settings->loginSource);
     $this->assertSame(
-      ['import_active_statuses' => ['ACTIVE', 'STAGED'], 'import_map' => ['field_city' => 'city']],
+      [
+        'direction' => 'both',
+        'login_source' => 'name',
+        'import_active_statuses' => ['ACTIVE', 'STAGED'],
+        'import_map' => ['field_city' => 'city'],
+        'login_suffix' => '@corp.test',
+      ],
       $settings->extensionSettings(),
     );
 
@@ -41,27 +46,6 @@ final class ImportSettingsTest extends TestCase {
     $this->assertFalse(ImportSettings::fromConfig(['direction' => 'drupal_to_okta'])->importEnabled());
     $this->assertFalse(ImportSettings::fromConfig(['direction' => 'sideways'])->importEnabled(), 'unknown direction: import off');
     $this->assertSame(ImportSettings::DEFAULT_ACTIVE_STATUSES, ImportSettings::fromConfig([])->activeStatuses);
-  }
-
-  /**
-   * Tests record.
-   *
-   * Records: status upper-cased, multi-valued attributes flattened, and a
-   * record without id rejected.
-   */
-  public function testRecord(): void {
-    $record = OktaRecord::fromArray([
-      'id' => '00u1',
-      'login' => 'a@b.c',
-      'email' => 'a@b.c',
-      'status' => 'active',
-      'fields' => ['field_tags' => ['x', 'y'], 'field_n' => 3],
-      'last_updated' => '2026-01-01T00:00:00.000Z',
-    ]);
-    $this->assertSame('ACTIVE', $record->status);
-    $this->assertSame(['field_tags' => 'x, y', 'field_n' => 3], $record->fields);
-    $this->expectException(\UnexpectedValueException::class);
-    OktaRecord::fromArray(['login' => 'a@b.c', 'status' => 'ACTIVE']);
   }
 
 }

@@ -4,10 +4,10 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone\Import;
 
-use Drupal\okta_user_sync\Import\AttributeAuthority;
 use Drupal\okta_user_sync\Import\Importer;
 use Drupal\okta_user_sync\Import\ImportSettings;
-use Drupal\okta_user_sync\Import\OktaRecord;
+use Drupal\okta_user_sync\Sync\Extension;
+use Drupal\okta_user_sync\Sync\SettingsAssembler;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\MemoryAccountStore;
 use Drupal\Tests\okta_user_sync\Standalone\Import\Support\SpyEchoGuard;
 use PHPUnit\Framework\TestCase;
@@ -32,27 +32,54 @@ final class ImporterTest extends TestCase {
   }
 
   /**
-   * Builds an importer over the test store.
+   * An importer over the test store, with the settings the module sends.
+   *
+   * The decisions are the real extension's (okta_sync_import_decide()); the
+   * test checks what the store ends up holding.
    */
-  private function importer(array $config = []): Importer {
-    $settings = ImportSettings::fromConfig($config + ['direction' => 'okta_to_drupal']);
+  private function importer(array $config = []): object {
+    $config += ['direction' => 'okta_to_drupal'];
+    $settings = (new SettingsAssembler())->assemble(
+      $config + ['org_url' => 'https://example.okta.com'],
+      ['api_token' => 'unused-by-decisions-0123456789'],
+      ImportSettings::fromConfig($config)->extensionSettings(),
+    );
     // The store's guard is the one the importer must use.
     $guard = (new \ReflectionProperty($this->store, 'guard'))->getValue($this->store);
-    return new Importer($this->store, $guard, $settings, AttributeAuthority::fromSettings($settings));
+    $importer = new Importer($this->store, $guard, new Extension());
+    return new class($importer, $settings) {
+
+      public function __construct(private readonly Importer $importer, private readonly array $settings) {}
+
+      /**
+       * Imports one record with the test's settings.
+       */
+      public function apply(array $record): array {
+        return $this->importer->apply($record, $this->settings);
+      }
+
+      /**
+       * Blocks a missing account.
+       */
+      public function blockMissing(int $uid): bool {
+        return $this->importer->blockMissing($uid);
+      }
+
+    };
   }
 
   /**
-   * A record as okta_sync_pull() returns it.
+   * A record as okta_sync_pull() returns it, without the keys it adds.
    */
-  private static function record(string $id, string $login, string $status = 'ACTIVE', array $fields = [], ?string $email = NULL): OktaRecord {
-    return OktaRecord::fromArray([
+  private static function record(string $id, string $login, string $status = 'ACTIVE', array $fields = [], ?string $email = NULL): array {
+    return [
       'id' => $id,
       'login' => $login,
       'email' => $email ?? $login,
       'status' => $status,
       'fields' => $fields,
       'last_updated' => '2026-01-01T00:00:00.000Z',
-    ]);
+    ];
   }
 
   /**
