@@ -6,6 +6,7 @@ namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\Component\Datetime\TimeInterface;
 use Drupal\okta_user_sync\Batch\SyncBatch;
+use Drupal\user\Entity\User;
 
 /**
  * "Sync all users" through the Batch API: time box, run state, guard.
@@ -161,6 +162,29 @@ class SyncBatchTest extends OktaUserSyncKernelTestBase {
       ->condition('type', 'okta_user_sync')
       ->countQuery()->execute()->fetchField();
     $this->assertSame(2, $lines, 'two chunks of 50, one line each');
+  }
+
+  /**
+   * Two accounts for one Okta login: the second is a conflict, listed apart.
+   */
+  public function testConflictsAreRecordedAndListed(): void {
+    $collector = $this->container->get('okta_user_sync.push_collector');
+    $collector->suppressAll();
+    $first = User::create(['name' => 'jose', 'mail' => 'jose@example.org', 'status' => 1]);
+    $first->save();
+    $second = User::create(['name' => 'jose2', 'mail' => 'JOSE@example.org', 'status' => 1]);
+    $second->save();
+    $collector->releaseAll();
+    $context = [];
+    $this->step($context);
+    $status = $this->container->get('okta_user_sync.status_storage');
+    $row = $status->load((int) $second->id());
+    $this->assertSame('failed', $row['last_action']);
+    $this->assertSame('conflict', $row['error_code']);
+    $this->assertStringContainsString('[held by user ' . $first->id() . ']', (string) $row['last_error']);
+    $this->assertSame(1, $status->countFailures('conflict'));
+    $this->assertSame([(int) $second->id()], array_map('intval', array_column($status->page('conflicts'), 'uid')));
+    $this->assertCount(1, array_filter($this->fake->state()['users'], fn(array $u) => strcasecmp($u['profile']['login'], 'jose@example.org') === 0));
   }
 
 }
