@@ -296,6 +296,25 @@ class ManualSyncForm extends FormBase {
         '#empty' => $this->t('Nothing would change.'),
       ],
     ];
+    // The engine keeps the first changes as examples, not one per user.
+    $examples = [];
+    foreach ((array) ($run['planned_examples'] ?? []) as $example) {
+      $examples[] = [
+        ['data' => ['#type' => 'link', '#title' => $this->t('User @uid', ['@uid' => (int) $example['uid']]), '#url' => Url::fromRoute('entity.user.canonical', ['user' => (int) $example['uid']])]],
+        (string) $example['text'],
+      ];
+    }
+    if ($examples !== []) {
+      $build['examples'] = [
+        '#type' => 'details',
+        '#title' => $this->t('First changes'),
+        'table' => [
+          '#type' => 'table',
+          '#header' => [$this->t('User'), $this->t('Would do')],
+          '#rows' => $examples,
+        ],
+      ];
+    }
     $problem = $this->guardProblem($preview);
     if ($problem !== NULL) {
       $build['guard'] = [
