@@ -507,7 +507,7 @@ mod tests {
         assert!(e.retryable());
         let after = e.retry_after().expect("says how long");
         assert!(after > Duration::from_secs(29), "{after:?}");
-        acquire("test-org GET /api/v1/open", deadline, "GET /x").expect("open bucket");
+        let _slot = acquire("test-org GET /api/v1/open", deadline, "GET /x").expect("open bucket");
     }
 
     #[test]
