@@ -331,7 +331,7 @@ impl OAuthApp {
             ratelimit::bucket("POST", "/oauth2/v1/token")
         );
         let what = "POST /oauth2/v1/token";
-        ratelimit::acquire(&bucket_key, deadline, what)?;
+        let _in_flight = ratelimit::acquire(&bucket_key, deadline, what)?;
         let timeout = deadline.attempt_timeout(inner.request_timeout, what, None)?;
         stats::count_request();
         let sent_at = Instant::now();

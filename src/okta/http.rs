@@ -218,7 +218,7 @@ impl Inner {
                 }
                 Err(e) => return Err(e),
             };
-            ratelimit::acquire(&key, deadline, &what)?;
+            let _in_flight = ratelimit::acquire(&key, deadline, &what)?;
             let timeout = deadline.attempt_timeout(self.request_timeout, &what, None)?;
             stats::count_request();
             if attempt > 0 {

@@ -143,7 +143,27 @@ struct Bucket {
     reset_at: Option<Instant>,
     /// Set by a 429: nobody sends to this bucket before this instant.
     blocked_until: Option<Instant>,
+    /// Requests of this process sent to this bucket and not yet answered.
+    in_flight: u64,
 }
+
+/// How many processes may be spending one token's share at once (PHP-FPM
+/// workers, cron and Drush all use the site's one token). Each process sees
+/// the shared `X-Rate-Limit-Remaining` but not the others' requests in
+/// flight, so near the end of a window it keeps only a fraction of what is
+/// left (above the reserve) in flight itself.
+const SHARERS: u64 = 4;
+
+/// That fraction's divisor. A process's view of what is left is stale by
+/// the others' requests in flight, so with P processes each keeping
+/// `view / K` in flight, together they hold P·(left)/(K − P + 1): at most
+/// what is left when K ≥ 2P − 1. One process alone only slows down for the
+/// last few dozen requests of a window, which it would otherwise spend just
+/// before waiting for the reset anyway.
+const IN_FLIGHT_DIVISOR: u64 = 2 * SHARERS;
+
+/// How often a thread held back by the in-flight rule looks again.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
 
 impl Bucket {
     fn reserve(&self) -> u64 {
@@ -170,13 +190,20 @@ impl Bucket {
             }
         }
         if let (Some(remaining), Some(reset_at)) = (self.remaining, self.reset_at) {
-            if remaining <= self.reserve() {
+            let reserve = self.reserve();
+            if remaining <= reserve {
                 return Some(reset_at);
+            }
+            // `remaining` already counts our own requests in flight as spent.
+            let spendable = (remaining + self.in_flight).saturating_sub(reserve);
+            if self.in_flight >= (spendable / IN_FLIGHT_DIVISOR).max(1) {
+                return Some(now + IN_FLIGHT_POLL);
             }
         }
         if let Some(r) = self.remaining.as_mut() {
             *r = r.saturating_sub(1);
         }
+        self.in_flight += 1;
         None
     }
 
@@ -214,15 +241,46 @@ fn jitter(max_ms: u64) -> Duration {
     Duration::from_millis(rand::rng().random_range(0..=max_ms))
 }
 
+/// A request counted as in flight in its bucket until dropped (when its
+/// answer has been read, or it failed).
+#[must_use]
+#[derive(Debug)]
+pub(crate) struct InFlight {
+    key: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        if let Some(b) = BUCKETS.lock().get_mut(&self.key) {
+            b.in_flight = b.in_flight.saturating_sub(1);
+        }
+    }
+}
+
 /// Blocks until a request may be sent to `key` (org + bucket), then takes
 /// one unit of its budget. A wait that would end after `deadline` is not
 /// started: the call fails at once with the wait as its `retry_after`.
-pub(crate) fn acquire(key: &str, deadline: Deadline, what: &str) -> Result<(), OktaError> {
+pub(crate) fn acquire(key: &str, deadline: Deadline, what: &str) -> Result<InFlight, OktaError> {
     loop {
         let now = Instant::now();
         let wait_until = BUCKETS.lock().entry(key.to_owned()).or_default().admit(now);
         match wait_until {
-            None => return Ok(()),
+            None => {
+                return Ok(InFlight {
+                    key: key.to_owned(),
+                })
+            }
+            Some(until) if until <= now + IN_FLIGHT_POLL => {
+                // Held back by the in-flight rule: another of our requests
+                // to this bucket will be answered in a moment.
+                if !deadline.allows(IN_FLIGHT_POLL) {
+                    return Err(deadline::exceeded(
+                        &format!("{what}: waiting for Okta's rate-limit window"),
+                        Some(IN_FLIGHT_POLL),
+                    ));
+                }
+                std::thread::sleep(IN_FLIGHT_POLL);
+            }
             Some(until) => {
                 // Jitter spreads the threads that all wake at the reset.
                 let wait = until.saturating_duration_since(now) + jitter(100);
@@ -449,7 +507,7 @@ mod tests {
         assert!(e.retryable());
         let after = e.retry_after().expect("says how long");
         assert!(after > Duration::from_secs(29), "{after:?}");
-        acquire("test-org GET /api/v1/open", deadline, "GET /x").expect("open bucket");
+        let _slot = acquire("test-org GET /api/v1/open", deadline, "GET /x").expect("open bucket");
     }
 
     #[test]
@@ -457,14 +515,41 @@ mod tests {
         let mut b = Bucket::default();
         let t0 = Instant::now();
         b.record(&headers(100, 8, 1010, 1000), t0);
-        // reserve for limit 100 is 5: 8 → 7 → 6 → 5 admitted, then wait.
-        assert_eq!(b.admit(t0), None);
-        assert_eq!(b.admit(t0), None);
-        assert_eq!(b.admit(t0), None);
+        // reserve for limit 100 is 5: 8 → 7 → 6 → 5 admitted (each answered
+        // before the next), then wait.
+        for _ in 0..3 {
+            assert_eq!(b.admit(t0), None);
+            b.in_flight -= 1;
+        }
         let until = b.admit(t0).expect("must wait at the reserve");
         assert_eq!(until, t0 + Duration::from_secs(11));
         // After the reset the budget is unknown again and requests flow.
         assert_eq!(b.admit(until), None);
+    }
+
+    #[test]
+    fn near_the_end_of_a_window_few_requests_stay_in_flight() {
+        let mut b = Bucket::default();
+        let t0 = Instant::now();
+        // Limit 300 (reserve 10), 90 left: (90 − 10) / 8 = 10 in flight.
+        b.record(&headers(300, 90, 1010, 1000), t0);
+        for _ in 0..10 {
+            assert_eq!(b.admit(t0), None);
+        }
+        let poll = b.admit(t0).expect("the 11th waits for an answer");
+        assert_eq!(poll, t0 + IN_FLIGHT_POLL);
+        // One answer: 80 left, 9 in flight → (80 + 9 − 10) / 8 = 9, still full:
+        // the allowance shrinks as the window drains.
+        b.in_flight -= 1;
+        assert!(b.admit(t0).is_some());
+        // A new window: 300 left, all of it usable again.
+        b.record(&headers(300, 299, 1070, 1011), t0);
+        assert_eq!(b.admit(t0), None);
+        // With 12 left only one request at a time goes.
+        let mut b = Bucket::default();
+        b.record(&headers(300, 12, 1010, 1000), t0);
+        assert_eq!(b.admit(t0), None);
+        assert!(b.admit(t0).is_some_and(|u| u == t0 + IN_FLIGHT_POLL));
     }
 
     #[test]

@@ -15,11 +15,11 @@ use super::options::{self, OptionError};
 use super::outcome::{Action, Outcome};
 use super::parallel;
 use super::plan::{Ctx, Plan};
-use super::push::{lookup, plan_push, planned, prepare, unchanged_by_hash};
+use super::push::planned;
 use super::reconcile;
 use super::record;
 use super::run::{RunInput, RunState};
-use super::settings::{Call, Method, Operation, Settings};
+use super::settings::{Call, Method, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{stats, OktaClient, User};
 
@@ -41,7 +41,8 @@ pub const MAX_CONCURRENCY: usize = 16;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
-    /// Per-user lookups (with the profile-hash shortcut).
+    /// The profile-hash shortcut, then one batched lookup of the rest
+    /// (`push_bulk`).
     Push,
     /// One paged listing of Okta, diffed against the given users.
     Reconcile,
@@ -180,42 +181,6 @@ pub fn stage(plan: Plan, okta: Option<User>, hash: String, uid: i64) -> Stage {
     }
 }
 
-/// Push mode planning for one user: per-user lookups.
-fn plan_one(
-    client: &OktaClient,
-    settings: &Settings,
-    method: Method,
-    user: &UserSnapshot,
-) -> Stage {
-    let p = match prepare(settings, user) {
-        Ok(p) => p,
-        Err(o) => return Stage::Done(o),
-    };
-    if let Some(o) = unchanged_by_hash(settings, user, &p) {
-        return Stage::Done(o);
-    }
-    if !settings.allows(method, Operation::Read) {
-        return Stage::Done(Outcome::skipped(
-            user.uid,
-            super::plan::not_allowed(Operation::Read, method),
-        ));
-    }
-    let ctx = Ctx {
-        settings,
-        method,
-        user,
-        desired: &p.desired,
-    };
-    let okta = match lookup(client, user, &p.desired.login) {
-        Ok(u) => u,
-        Err(e) => return Stage::Done(Outcome::failed(user.uid, error_info(&e))),
-    };
-    match plan_push(client, &ctx, okta.as_ref(), true) {
-        Ok(plan) => stage(plan, okta, p.hash, user.uid),
-        Err(e) => Stage::Done(Outcome::failed(user.uid, error_info(&e))),
-    }
-}
-
 /// Runs one staged user (or reports it, for dry runs and guard stops).
 fn act(
     client: &OktaClient,
@@ -311,12 +276,7 @@ pub fn sync_users_with(
     // yet fails at once as retryable (deadline), without a request.
     let client = &client.with_budget(settings.budget(Call::Bulk));
     let mut stages: Vec<Stage> = match opts.mode {
-        Mode::Push => parallel::map(
-            users,
-            opts.concurrency,
-            |_, u| plan_one(client, settings, opts.method, u),
-            |_, u| Stage::Done(panicked(u.uid)),
-        ),
+        Mode::Push => super::push_bulk::plan_all(client, settings, opts, users),
         Mode::Reconcile => reconcile::plan_all(client, settings, opts, users),
     };
     claims::resolve(settings, users, &mut stages);

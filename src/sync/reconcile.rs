@@ -13,10 +13,9 @@
 //! Group membership is not part of a user listing; it is read only for users
 //! whose Drupal state changed since the last sync (profile hash differs).
 
-use std::collections::HashMap;
-
 use super::bulk::{stage, BulkOptions, Stage};
 use super::error::error_info;
+use super::find::{self, Matches, Wanted, PAGE};
 use super::outcome::Outcome;
 use super::parallel;
 use super::plan::{not_allowed, Ctx};
@@ -25,57 +24,27 @@ use super::settings::{Operation, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{ListUsers, OktaClient, OktaError, User};
 
-/// Okta's maximum page size for users.
-const PAGE: u32 = 200;
-
 /// Up to this many users (the module's chunk sizes) a call fetches only its
 /// own users: at most 5 requests, against M/200 + 1 for listing the org.
 pub const TARGETED_MAX_USERS: usize = 200;
 
-/// Terms (`id eq "…"` / `profile.login eq "…"`) per filter or search: keeps
-/// each URL around 2–3 KB, well under common URL limits.
-const TERMS_PER_QUERY: usize = 40;
-
-/// The Okta user matched to each Drupal user (by index), if any.
-struct Matches {
-    by_id: HashMap<String, usize>,
-    by_login: HashMap<String, usize>,
-    found: Vec<Option<User>>,
+/// What to look each user up by: its Okta id, and its login unless another
+/// account claims it (or it could not be mapped).
+pub fn wanted_for(u: &UserSnapshot, p: Option<&Prepared>) -> Wanted {
+    Wanted {
+        id: u.okta_id.clone(),
+        login: p
+            .filter(|p| !p.desired.login.is_empty() && super::claims::may_match_by_login(u))
+            .map(|p| p.desired.login.clone()),
+    }
 }
 
-impl Matches {
-    fn new(users: &[UserSnapshot], prepared: &[Result<Prepared, Outcome>]) -> Matches {
-        let mut by_id = HashMap::new();
-        let mut by_login = HashMap::new();
-        for (i, (u, p)) in users.iter().zip(prepared).enumerate() {
-            if let Some(id) = &u.okta_id {
-                by_id.entry(id.clone()).or_insert(i);
-            }
-            if let Ok(p) = p {
-                if super::claims::may_match_by_login(u) {
-                    by_login.entry(p.desired.login.to_lowercase()).or_insert(i);
-                }
-            }
-        }
-        Matches {
-            by_id,
-            by_login,
-            found: (0..users.len()).map(|_| None).collect(),
-        }
-    }
-
-    /// Records one listed Okta user. A match by id beats a match by login.
-    fn offer(&mut self, u: User) {
-        if let Some(&i) = self.by_id.get(&u.id) {
-            self.found[i] = Some(u);
-            return;
-        }
-        if let Some(&i) = self.by_login.get(&u.login().to_lowercase()) {
-            if self.found[i].is_none() {
-                self.found[i] = Some(u);
-            }
-        }
-    }
+fn wanted(users: &[UserSnapshot], prepared: &[Result<Prepared, Outcome>]) -> Vec<Wanted> {
+    users
+        .iter()
+        .zip(prepared)
+        .map(|(u, p)| wanted_for(u, p.as_ref().ok()))
+        .collect()
 }
 
 /// The whole org: a plain list leaves DEPROVISIONED users out; a second,
@@ -94,54 +63,22 @@ fn whole_org() -> Vec<ListUsers> {
     ]
 }
 
-/// Just these users: linked ones by id (`filter`, exact and near-live),
-/// the others by login (`search`, case-insensitive like Okta's logins).
-/// Both include DEPROVISIONED users. None when a value cannot be quoted
-/// safely in Okta's expression syntax (then the whole org is listed).
-fn these_users(
-    users: &[UserSnapshot],
-    prepared: &[Result<Prepared, Outcome>],
-) -> Option<Vec<ListUsers>> {
-    let quotable = |v: &str| !v.contains(['"', '\\']);
-    let mut ids = Vec::new();
-    let mut logins = Vec::new();
-    for (u, p) in users.iter().zip(prepared) {
-        let Ok(p) = p else { continue };
-        match &u.okta_id {
-            Some(id) if quotable(id) => ids.push(format!("id eq \"{id}\"")),
-            None if quotable(&p.desired.login) => {
-                logins.push(format!("profile.login eq \"{}\"", p.desired.login))
-            }
-            _ => return None,
-        }
-    }
-    let query = |terms: &[String], by_filter: bool| {
-        let expr = Some(terms.join(" or "));
-        ListUsers {
-            limit: PAGE,
-            filter: if by_filter { expr.clone() } else { None },
-            search: if by_filter { None } else { expr },
-            ..ListUsers::default()
-        }
-    };
-    let mut queries: Vec<ListUsers> = ids
-        .chunks(TERMS_PER_QUERY)
-        .map(|t| query(t, true))
-        .collect();
-    queries.extend(logins.chunks(TERMS_PER_QUERY).map(|t| query(t, false)));
-    Some(queries)
-}
-
-fn list_into(client: &OktaClient, queries: &[ListUsers], m: &mut Matches) -> Result<(), OktaError> {
-    for q in queries {
-        for page in client.list_users(q) {
+/// Lists the whole org, matching every listed user against `wanted`.
+fn list_org(client: &OktaClient, wanted: &[Wanted]) -> Result<Vec<Option<User>>, OktaError> {
+    let mut m = Matches::new(wanted);
+    for q in whole_org() {
+        for page in client.list_users(&q) {
             for u in page? {
                 m.offer(u);
             }
         }
     }
-    Ok(())
+    Ok(m.found)
 }
+
+/// A user's index, its prepared state (None: could not be mapped) and what
+/// the lookup found.
+type Item = (usize, Option<Prepared>, Result<Option<User>, OktaError>);
 
 /// Plans every user against one listing of Okta.
 pub fn plan_all(
@@ -164,35 +101,29 @@ pub fn plan_all(
             })
             .collect();
     }
-    let mut matches = Matches::new(users, &prepared);
+    let wanted = wanted(users, &prepared);
+    let mut found: Vec<Result<Option<User>, OktaError>> = Vec::new();
     if prepared.iter().any(Result::is_ok) {
-        let queries = (users.len() <= TARGETED_MAX_USERS)
-            .then(|| these_users(users, &prepared))
-            .flatten()
-            .unwrap_or_else(whole_org);
-        if let Err(e) = list_into(client, &queries, &mut matches) {
-            // Without the listing nothing can be diffed: every user fails
-            // with the listing error (retryable when Okta was the problem).
-            let info = error_info(&e);
-            return users
-                .iter()
-                .zip(prepared)
-                .map(|(u, p)| {
-                    Stage::Done(match p {
-                        Err(o) => o,
-                        Ok(_) => Outcome::failed(u.uid, info.clone()),
-                    })
-                })
-                .collect();
-        }
+        found = if users.len() <= TARGETED_MAX_USERS {
+            find::find_all(client, &wanted, opts.concurrency)
+        } else {
+            match list_org(client, &wanted) {
+                Ok(f) => f.into_iter().map(Ok).collect(),
+                // Without the listing nothing can be diffed: every user
+                // fails with the listing error (retryable when Okta was the
+                // problem).
+                Err(e) => (0..users.len()).map(|_| Err(e.clone())).collect(),
+            }
+        };
     }
-    let items: Vec<(usize, Option<Prepared>, Option<User>)> = prepared
+    found.resize_with(users.len(), || Ok(None));
+    let items: Vec<Item> = prepared
         .into_iter()
-        .zip(std::mem::take(&mut matches.found))
+        .zip(found)
         .enumerate()
         .map(|(i, (p, f))| match p {
             Ok(p) => (i, Some(p), f),
-            Err(_) => (i, None, None),
+            Err(_) => (i, None, Ok(None)),
         })
         .collect();
     // Planning may read group membership for changed users: in parallel.
@@ -213,6 +144,10 @@ pub fn plan_all(
                 method: opts.method,
                 user,
                 desired: &p.desired,
+            };
+            let okta = match okta {
+                Ok(u) => u,
+                Err(e) => return Stage::Done(Outcome::failed(user.uid, error_info(e))),
             };
             let changed = user.profile_hash.as_deref() != Some(p.hash.as_str());
             match plan_push(client, &ctx, okta.as_ref(), changed) {

@@ -65,6 +65,35 @@ fn split(value: &str) -> Option<(&str, &str)> {
     Some((scheme, credential.trim()))
 }
 
+/// Whose share of the rate-limit buckets a request spends: its API token
+/// or its OAuth app (`None` when the credential is unknown; such a request
+/// fails authentication and counts against the org's buckets only).
+pub fn rate_principal(shared: &Shared, req: &Req) -> Option<String> {
+    let (scheme, credential) = split(req.header("authorization")?)?;
+    if scheme.eq_ignore_ascii_case("SSWS") {
+        let known = credential == shared.api_token
+            || shared
+                .knobs
+                .read()
+                .other_api_tokens
+                .iter()
+                .any(|t| t == credential);
+        // The index, not the token: the limiter keeps no credentials.
+        return known.then(|| {
+            let n = shared
+                .knobs
+                .read()
+                .other_api_tokens
+                .iter()
+                .position(|t| t == credential)
+                .map_or(0, |i| i + 1);
+            format!("token:{n}")
+        });
+    }
+    let token = shared.tokens.lock().get(credential).cloned()?;
+    Some(format!("oauth:{}", token.client_id))
+}
+
 pub fn authenticate(shared: &Shared, req: &Req) -> Result<Principal, ApiError> {
     let value = req
         .header("authorization")
@@ -72,7 +101,15 @@ pub fn authenticate(shared: &Shared, req: &Req) -> Result<Principal, ApiError> {
     let (scheme, credential) = split(value).ok_or_else(ApiError::invalid_token)?;
     if scheme.eq_ignore_ascii_case("SSWS") {
         // Constant-time-ish comparison is pointless for a test server; equality is enough.
-        if !credential.is_empty() && credential == shared.api_token {
+        if !credential.is_empty()
+            && (credential == shared.api_token
+                || shared
+                    .knobs
+                    .read()
+                    .other_api_tokens
+                    .iter()
+                    .any(|t| t == credential))
+        {
             return Ok(Principal::ApiToken);
         }
         return Err(ApiError::invalid_token());

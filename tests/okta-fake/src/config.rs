@@ -32,6 +32,13 @@ pub struct RateLimits {
     pub oauth: u32,
     /// Any other `/api/v1` path.
     pub other: u32,
+    /// The share of each bucket one API token or OAuth app may use, in
+    /// percent (Okta's default is 50: "each API token or OAuth 2.0 app can
+    /// use up to 50% of a bucket's total rate limit"). The fake starts at
+    /// 100 — one token may use the whole bucket, as when an admin moves the
+    /// token's slider to 100 % — so that tests counting a bucket exactly stay
+    /// simple; set 50 to model Okta's default.
+    pub token_share_percent: u32,
 }
 
 impl Default for RateLimits {
@@ -46,6 +53,7 @@ impl Default for RateLimits {
             group: 600,
             oauth: 600,
             other: 600,
+            token_share_percent: 100,
         }
     }
 }
@@ -62,6 +70,7 @@ impl RateLimits {
             group: 0,
             oauth: 0,
             other: 0,
+            token_share_percent: 100,
         }
     }
 
@@ -387,6 +396,13 @@ pub struct Knobs {
     /// Users created less than this long ago are invisible to `search` (Okta's
     /// search index is eventually consistent).
     pub search_lag_ms: u64,
+    /// The same for `filter` (Okta: "eventually consistent with lag
+    /// typically under a second"; default 0, near-live).
+    pub filter_lag_ms: u64,
+    /// More API tokens the fake accepts (as `SSWS <token>`, the same super
+    /// admin): other integrations of the org, each with its own share of
+    /// the rate-limit buckets.
+    pub other_api_tokens: Vec<String>,
     /// Scopes granted to each OAuth client (absent client = every Okta scope).
     pub oauth_granted_scopes: std::collections::BTreeMap<String, Vec<String>>,
     /// Require `Content-Type: application/json` on JSON request bodies (415 otherwise).
@@ -432,6 +448,8 @@ impl Default for Knobs {
             password_policy: PasswordPolicy::default(),
             faults: Vec::new(),
             search_lag_ms: 0,
+            filter_lag_ms: 0,
+            other_api_tokens: Vec::new(),
             oauth_granted_scopes: Default::default(),
             require_json_content_type: true,
             oauth_dpop: Default::default(),

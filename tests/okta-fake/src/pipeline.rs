@@ -140,8 +140,13 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
     }
 
     let segments: Vec<&str> = req.raw_path.split('/').skip(1).collect();
-    let decision = ratelimit::bucket(&req.method, &segments)
-        .map(|b| shared.limiter.lock().check(b, &knobs.rate_limits));
+    let principal_key = auth::rate_principal(shared, req);
+    let decision = ratelimit::bucket(&req.method, &segments).map(|b| {
+        shared
+            .limiter
+            .lock()
+            .check(b, principal_key.as_deref(), &knobs.rate_limits)
+    });
     if let Some(d) = decision {
         if !d.allowed {
             return Answer::plain(Resp::from_error(&ApiError::rate_limited()), decision);

@@ -39,10 +39,14 @@ struct Window {
     start: Instant,
     start_epoch: u64,
     count: u32,
+    /// Requests per principal (API token or OAuth app) in this window: each
+    /// may use only its share of the bucket (`token_share_percent`).
+    per_principal: HashMap<String, u32>,
 }
 
 /// Windows start at the first request after the previous one ended, so they are
-/// not aligned to wall-clock minutes (as Okta documents).
+/// not aligned to wall-clock minutes (as Okta documents). A principal's share
+/// is counted in the bucket's window.
 #[derive(Default)]
 pub struct Limiter {
     windows: HashMap<&'static str, Window>,
@@ -51,8 +55,27 @@ pub struct Limiter {
 /// Header value shown for an unlimited bucket.
 const UNLIMITED: u32 = 1_000_000;
 
+/// A principal's ceiling in a bucket of `ceiling`: its share, rounded down,
+/// at least one request.
+pub fn share_of(ceiling: u32, percent: u32) -> u32 {
+    if percent >= 100 {
+        return ceiling;
+    }
+    ((u64::from(ceiling) * u64::from(percent) / 100) as u32).max(1)
+}
+
 impl Limiter {
-    pub fn check(&mut self, bucket: &'static str, limits: &RateLimits) -> RateDecision {
+    /// Counts a request of `principal` (None: unknown credential) against
+    /// `bucket`. The headers report the ceiling that applies to the request
+    /// (Okta: "the rate limit ceiling that is applicable for the current
+    /// request"): the principal's share when that is what runs out first,
+    /// else the org's bucket.
+    pub fn check(
+        &mut self,
+        bucket: &'static str,
+        principal: Option<&str>,
+        limits: &RateLimits,
+    ) -> RateDecision {
         let ceiling = limits.get(bucket).unwrap_or(0);
         let window_len = Duration::from_secs(limits.window_secs.max(1));
         let now = Instant::now();
@@ -60,11 +83,13 @@ impl Limiter {
             start: now,
             start_epoch: clock::epoch_secs(),
             count: 0,
+            per_principal: HashMap::new(),
         });
         if now.duration_since(w.start) >= window_len {
             w.start = now;
             w.start_epoch = clock::epoch_secs();
             w.count = 0;
+            w.per_principal.clear();
         }
         // Round up: the reset must never be earlier than the real window end.
         let reset = w.start_epoch + window_len.as_secs() + 1;
@@ -77,19 +102,35 @@ impl Limiter {
                 reset,
             };
         }
-        if w.count >= ceiling {
+        let share = share_of(ceiling, limits.token_share_percent);
+        let mine = principal.map_or(0, |p| w.per_principal.get(p).copied().unwrap_or(0));
+        let org_left = ceiling.saturating_sub(w.count);
+        let share_left = if principal.is_some() {
+            share.saturating_sub(mine)
+        } else {
+            u32::MAX
+        };
+        let (limit, left) = if share_left <= org_left {
+            (share, share_left)
+        } else {
+            (ceiling, org_left)
+        };
+        if left == 0 {
             return RateDecision {
                 allowed: false,
-                limit: ceiling,
+                limit,
                 remaining: 0,
                 reset,
             };
         }
         w.count += 1;
+        if let Some(p) = principal {
+            *w.per_principal.entry(p.to_string()).or_insert(0) += 1;
+        }
         RateDecision {
             allowed: true,
-            limit: ceiling,
-            remaining: ceiling - w.count,
+            limit,
+            remaining: left - 1,
             reset,
         }
     }
@@ -132,11 +173,40 @@ mod tests {
             users: 2,
             ..RateLimits::default()
         };
-        let a = l.check("users", &limits);
-        let b = l.check("users", &limits);
-        let c = l.check("users", &limits);
+        let a = l.check("users", Some("token:0"), &limits);
+        let b = l.check("users", Some("token:0"), &limits);
+        let c = l.check("users", Some("token:0"), &limits);
         assert!(a.allowed && b.allowed && !c.allowed);
         assert_eq!((a.remaining, b.remaining, c.remaining), (1, 0, 0));
         assert!(c.reset >= clock::epoch_secs() + 59);
+    }
+
+    #[test]
+    fn a_token_gets_its_share_and_the_headers_show_it() {
+        let mut l = Limiter::default();
+        let limits = RateLimits {
+            users: 10,
+            token_share_percent: 50,
+            ..RateLimits::default()
+        };
+        let first = l.check("users", Some("token:0"), &limits);
+        assert_eq!((first.limit, first.remaining), (5, 4), "the share applies");
+        for _ in 0..4 {
+            assert!(l.check("users", Some("token:0"), &limits).allowed);
+        }
+        let over = l.check("users", Some("token:0"), &limits);
+        assert!(!over.allowed);
+        assert_eq!((over.limit, over.remaining), (5, 0));
+        // Another integration still has its own share of what is left.
+        let other = l.check("users", Some("token:1"), &limits);
+        assert!(other.allowed);
+        assert_eq!((other.limit, other.remaining), (5, 4));
+        for _ in 0..4 {
+            assert!(l.check("users", Some("token:2"), &limits).allowed);
+        }
+        // The org bucket (10) is now spent: the org's ceiling applies.
+        let third = l.check("users", Some("token:3"), &limits);
+        assert!(!third.allowed);
+        assert_eq!((third.limit, third.remaining), (10, 0));
     }
 }

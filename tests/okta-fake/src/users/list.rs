@@ -69,7 +69,13 @@ pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
         Query::All
     };
     let limit = page_limit(req)?;
-    let lag = Duration::from_millis(shared.knobs.read().search_lag_ms);
+    let (lag, filter_lag) = {
+        let k = shared.knobs.read();
+        (
+            Duration::from_millis(k.search_lag_ms),
+            Duration::from_millis(k.filter_lag_ms),
+        )
+    };
     let matches = |u: &User| -> bool {
         match &query {
             Query::All => u.status != Status::Deprovisioned,
@@ -82,7 +88,9 @@ pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
                             .is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
                     })
             }
-            Query::Filter(e) => filter::eval(e, &|a| attribute(u, a), false),
+            Query::Filter(e) => {
+                u.created_at.elapsed() >= filter_lag && filter::eval(e, &|a| attribute(u, a), false)
+            }
             Query::Search(e) => {
                 u.created_at.elapsed() >= lag && filter::eval(e, &|a| attribute(u, a), true)
             }

@@ -1,0 +1,285 @@
+//! Bulk push finds a chunk's existing Okta users in bulk (a search of up to
+//! 40 logins a request) and creates only the missing ones; a create that
+//! meets another writer's user (the search lagging behind) links it.
+
+mod sync_support;
+
+use okta_sync::sync::{
+    sync_users_with, Action, BulkOptions, BulkResult, Method, Mode, UserSnapshot,
+};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use sync_support::{snapshot, start, Env, TOKEN};
+
+fn people(from: usize, n: usize) -> Vec<UserSnapshot> {
+    (from..from + n)
+        .map(|i| {
+            snapshot(
+                i as i64,
+                &format!("person{i}"),
+                &format!("person{i}@example.com"),
+            )
+        })
+        .collect()
+}
+
+/// The module's settings: a chunk of a run, concurrency 8.
+fn chunk_opts(run: Value) -> BulkOptions {
+    BulkOptions::from_json(&json!({"method": "manual", "concurrency": 8, "run": run}))
+        .expect("options")
+}
+
+fn push(env: &Env, users: &[UserSnapshot]) -> BulkResult {
+    let settings = env.settings(json!({}));
+    sync_users_with(
+        &env.client,
+        &settings,
+        users,
+        &chunk_opts(json!({"users": users.len()})),
+    )
+}
+
+fn apply(users: &mut [UserSnapshot], r: &BulkResult) {
+    for (u, o) in users.iter_mut().zip(&r.outcomes) {
+        u.okta_id = o.okta_id.clone().or(u.okta_id.take());
+        if o.profile_hash.is_some() {
+            u.profile_hash = o.profile_hash.clone();
+            u.okta_status = o.okta_status.clone();
+        }
+    }
+}
+
+/// Every login exactly once in the fake; returns login → id.
+fn assert_each_once(env: &Env, users: &[UserSnapshot]) -> BTreeMap<String, String> {
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for u in env.users() {
+        let login = u["profile"]["login"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        let id = u["id"].as_str().unwrap_or_default().to_owned();
+        seen.entry(login).or_default().push(id);
+    }
+    users
+        .iter()
+        .map(|u| {
+            let ids = seen
+                .get(&u.mail.to_lowercase())
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(ids.len(), 1, "{} exactly once: {ids:?}", u.mail);
+            (u.mail.to_lowercase(), ids[0].clone())
+        })
+        .collect()
+}
+
+fn count(calls: &[String], pred: impl Fn(&str) -> bool) -> usize {
+    calls.iter().filter(|c| pred(c)).count()
+}
+
+fn is_list(c: &str) -> bool {
+    c == "GET /api/v1/users"
+}
+
+fn is_create(c: &str) -> bool {
+    c == "POST /api/v1/users"
+}
+
+fn is_get_one(c: &str) -> bool {
+    c.starts_with("GET /api/v1/users/")
+}
+
+fn assert_no_failures(r: &BulkResult) {
+    let failed: Vec<_> = r
+        .outcomes
+        .iter()
+        .filter(|o| o.action == Action::Failed)
+        .collect();
+    assert!(failed.is_empty(), "{failed:?}");
+}
+
+#[test]
+fn a_chunk_of_new_users_costs_about_one_request_each() {
+    let env = start();
+    let mut users = people(1, 200);
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_create), 200, "one create per new user");
+    assert_eq!(count(&calls, is_list), 5, "200 logins, 40 per search");
+    assert_eq!(count(&calls, is_get_one), 0, "no lookup per user");
+    assert_eq!(calls.len(), 205, "{calls:?}");
+    assert_each_once(&env, &users);
+
+    // The next run: okta_id + matching hash cost nothing.
+    apply(&mut users, &r);
+    env.clear_log();
+    let again = push(&env, &users);
+    assert_no_failures(&again);
+    assert!(env.calls().is_empty(), "{:?}", env.calls());
+    assert_eq!(again.stats.actions.get("unchanged"), Some(&200));
+}
+
+#[test]
+fn a_mixed_org_creates_only_the_missing_users_and_links_the_rest() {
+    let env = start();
+    let users = people(1, 200);
+    // Half of them are in Okta already (another tool put them there).
+    let existing: Vec<Value> = users
+        .iter()
+        .step_by(2)
+        .map(|u| {
+            json!({"profile": {"login": u.mail, "email": u.mail,
+                               "firstName": u.name, "lastName": u.name}})
+        })
+        .collect();
+    let seeded = env.seed(Value::Array(existing));
+    let seeded_ids: BTreeMap<String, String> = seeded
+        .iter()
+        .map(|u| {
+            (
+                u["profile"]["login"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+                u["id"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_create), 100, "{calls:?}");
+    assert_eq!(count(&calls, is_list), 5);
+    assert_eq!(count(&calls, is_get_one), 0, "{calls:?}");
+    let ids = assert_each_once(&env, &users);
+    for (u, o) in users.iter().zip(&r.outcomes) {
+        if let Some(id) = seeded_ids.get(&u.mail) {
+            assert_eq!(o.okta_id.as_ref(), Some(id), "{} linked", u.mail);
+            assert_ne!(o.action, Action::Created, "{}", u.mail);
+        } else {
+            assert_eq!(o.action, Action::Created, "{}", u.mail);
+        }
+        assert_eq!(o.okta_id.as_ref(), ids.get(&u.mail), "{}", u.mail);
+    }
+}
+
+/// Creates users through the API as another integration would.
+fn other_writer_creates(env: &Env, users: &[UserSnapshot]) -> BTreeMap<String, String> {
+    let http = reqwest::blocking::Client::new();
+    users
+        .iter()
+        .map(|u| {
+            let body = json!({"profile": {"login": u.mail, "email": u.mail,
+                                          "firstName": u.name, "lastName": u.name}});
+            let res: Value = http
+                .post(format!("{}/api/v1/users?activate=false", env.fake.url()))
+                .header("Authorization", format!("SSWS {TOKEN}"))
+                .json(&body)
+                .send()
+                .expect("other writer's create")
+                .json()
+                .expect("user json");
+            let id = res["id"].as_str().expect("created id").to_owned();
+            (u.mail.clone(), id)
+        })
+        .collect()
+}
+
+#[test]
+fn users_created_by_another_writer_behind_a_lagging_search_are_linked_not_duplicated() {
+    let env = start();
+    // Okta's listings lag a fresh create (search by design, filter by
+    // "typically under a second"): make both lag far longer than the test.
+    env.fake
+        .set_knobs(json!({"search_lag_ms": 60_000, "filter_lag_ms": 60_000}));
+    let users = people(1, 120);
+    // Another writer creates a third of them just before our chunk runs.
+    let theirs = other_writer_creates(&env, &users[..40]);
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let ids = assert_each_once(&env, &users);
+    for (u, o) in users.iter().zip(&r.outcomes) {
+        assert_eq!(o.okta_id.as_ref(), ids.get(&u.mail), "{}", u.mail);
+        if let Some(id) = theirs.get(&u.mail) {
+            assert_eq!(o.okta_id.as_ref(), Some(id), "{} linked", u.mail);
+        }
+    }
+    let calls = env.calls();
+    assert_eq!(
+        count(&calls, is_create),
+        120,
+        "the search missed all of them"
+    );
+    assert_eq!(
+        count(&calls, is_get_one),
+        40,
+        "each duplicate-login answer is read back once"
+    );
+}
+
+#[test]
+fn two_writers_pushing_the_same_chunk_at_once_never_duplicate() {
+    let env = start();
+    env.fake
+        .set_knobs(json!({"search_lag_ms": 60_000, "latency_ms": 5}));
+    let users = people(1, 150);
+    let settings = env.settings(json!({}));
+    let results: Vec<BulkResult> = std::thread::scope(|s| {
+        let a = s.spawn(|| {
+            sync_users_with(
+                &env.client,
+                &settings,
+                &users,
+                &chunk_opts(json!({"users": 150})),
+            )
+        });
+        let b = s.spawn(|| {
+            let mut reversed = users.clone();
+            reversed.reverse();
+            sync_users_with(
+                &env.client,
+                &settings,
+                &reversed,
+                &chunk_opts(json!({"users": 150})),
+            )
+        });
+        vec![a.join().expect("a"), b.join().expect("b")]
+    });
+    let ids = assert_each_once(&env, &users);
+    for r in &results {
+        assert_no_failures(r);
+        for o in &r.outcomes {
+            let u = &users[(o.uid - 1) as usize];
+            assert_eq!(o.okta_id.as_ref(), ids.get(&u.mail), "{}", u.mail);
+        }
+    }
+}
+
+#[test]
+fn logins_that_cannot_go_into_a_search_are_looked_up_one_by_one() {
+    let env = start();
+    let settings = env.settings(json!({}));
+    let mut users = people(1, 3);
+    // A quote cannot be put in Okta's expression syntax.
+    users[1] = snapshot(2, "quoted", "o\"brien@example.com");
+    env.clear_log();
+    let r = sync_users_with(
+        &env.client,
+        &settings,
+        &users,
+        &BulkOptions {
+            method: Method::Manual,
+            mode: Mode::Push,
+            ..BulkOptions::default()
+        },
+    );
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_list), 1, "{calls:?}");
+    assert_eq!(count(&calls, is_get_one), 1, "{calls:?}");
+    assert_eq!(r.outcomes[0].action, Action::Created);
+    assert_eq!(r.outcomes[2].action, Action::Created);
+}
