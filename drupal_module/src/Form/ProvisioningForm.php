@@ -263,6 +263,7 @@ class ProvisioningForm extends ConfigFormBase {
     $form['mapping']['first_name_field'] = [
       '#type' => 'select',
       '#title' => $this->t('First name (firstName)'),
+      '#description' => $this->t('Without a field, a name derived from the user name is sent when the Okta user is created, and never overwritten afterwards (Okta requires one; an Okta admin may have corrected it).'),
       '#options' => $fieldOptions,
       '#empty_option' => $this->t('- Derived from the user name -'),
       '#default_value' => $config->get('first_name_field'),

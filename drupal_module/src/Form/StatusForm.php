@@ -88,7 +88,7 @@ class StatusForm extends FormBase {
         (string) ($row['okta_status'] ?? ''),
         (string) ($row['last_action'] ?? ''),
         $row['last_sync'] ? $this->dateFormatter->format((int) $row['last_sync'], 'short') : '',
-        (int) $row['attempts'] . ($row['retry_at'] !== NULL ? ' (' . $this->t('retry @when', ['@when' => $this->dateFormatter->format((int) $row['retry_at'], 'short')]) . ')' : ''),
+        (int) $row['attempts'] . ($row['retry_at'] !== NULL ? ' (' . $this->t('retry @when', ['@when' => $this->dateFormatter->format((int) $row['retry_at'], 'custom', 'Y-m-d H:i:s')]) . ')' : ''),
         (string) ($row['last_error'] ?? ''),
       ];
     }

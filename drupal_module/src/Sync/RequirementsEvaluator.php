@@ -134,7 +134,7 @@ final class RequirementsEvaluator {
     }
     return $item + [
       'value' => $failures === 1 ? $this->text('1 user') : $this->text('@count users', ['@count' => (string) $failures]),
-      'description' => $this->text('The last sync of these users failed. See the Okta User Sync status page, where they can be retried.'),
+      'description' => $this->text('The last sync of these users failed. See the <a href=":status_url">Okta User Sync status page</a>, where they can be retried.'),
       'severity' => $failures >= self::FAILURE_ERROR_THRESHOLD ? self::ERROR : self::WARNING,
     ];
   }
