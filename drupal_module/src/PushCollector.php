@@ -79,11 +79,14 @@ class PushCollector implements DestructableInterface {
     }
     // After a delete the account cannot be read: keep what it was.
     $snapshot = $event === 'delete' ? SyncStatusStorage::withoutSecrets($this->snapshotFactory->fromAccount($account)) : NULL;
-    if ($this->database->inTransaction()) {
+    // Drupal 10.3 types transactionManager() as "or FALSE" (drivers that
+    // predate it); every core driver has one.
+    $transactions = $this->database->inTransaction() ? $this->database->transactionManager() : FALSE;
+    if ($transactions !== FALSE) {
       self::merge($this->uncommitted, $uid, $event, $snapshot);
       if (!$this->awaitingCommit) {
         $this->awaitingCommit = TRUE;
-        $this->database->transactionManager()->addPostTransactionCallback($this->transactionEnded(...));
+        $transactions->addPostTransactionCallback($this->transactionEnded(...));
       }
       return;
     }
