@@ -9,19 +9,7 @@ use okta_sync::sync::{sync_users_with, Action, BulkOptions, BulkResult, Mode, Us
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use sync_support::{snapshot, start, start_with, Env};
-
-fn people(n: usize) -> Vec<UserSnapshot> {
-    (1..=n)
-        .map(|i| {
-            snapshot(
-                i as i64,
-                &format!("person{i}"),
-                &format!("person{i}@example.com"),
-            )
-        })
-        .collect()
-}
+use sync_support::{people, snapshot, start, start_with, Env};
 
 fn opts(mode: Mode, dry_run: bool) -> BulkOptions {
     BulkOptions {
@@ -78,7 +66,7 @@ fn writes(env: &Env) -> Vec<String> {
 fn bulk_push_survives_5xx_and_ambiguous_failures_without_duplicates() {
     let env = start();
     let settings = env.settings(json!({}));
-    let mut users = people(40);
+    let mut users = people("person", 1, 40);
     // 5xx before the request is applied, and 5xx after it was applied (the
     // client sees a failure although Okta created the user).
     env.fake.set_knobs(json!({"faults": [
@@ -130,7 +118,7 @@ fn bulk_push_waits_out_429_bursts_and_creates_everyone() {
         ..FakeConfig::default()
     });
     let settings = env.settings(json!({}));
-    let users = people(24);
+    let users = people("person", 1, 24);
     let r = sync_users_with(&env.client, &settings, &users, &opts(Mode::Push, false));
     let actions: Vec<Action> = r.outcomes.iter().map(|o| o.action).collect();
     assert!(
@@ -163,7 +151,7 @@ fn bulk_push_rides_out_concurrency_429s() {
         ..FakeConfig::default()
     });
     let settings = env.settings(json!({}));
-    let users = people(16);
+    let users = people("person", 1, 16);
     let r = sync_users_with(&env.client, &settings, &users, &opts(Mode::Push, false));
     assert!(
         r.outcomes.iter().all(|o| o.action == Action::Created),
@@ -185,7 +173,7 @@ fn bulk_push_recovers_from_timeouts() {
     env.fake.set_knobs(json!({"faults": [
         {"kind": "timeout", "delay_ms": 1500, "next": 3, "method": "POST", "path_prefix": "/api/v1/users"}
     ]}));
-    let users = people(6);
+    let users = people("person", 1, 6);
     let r = sync_users_with(&client, &settings, &users, &opts(Mode::Push, false));
     for o in &r.outcomes {
         assert!(
@@ -209,7 +197,7 @@ fn bulk_push_recovers_from_timeouts() {
 #[test]
 fn one_bad_user_never_aborts_the_batch() {
     let env = start();
-    let mut users = people(5);
+    let mut users = people("person", 1, 5);
     users[2].mail = String::new();
     let r = sync_users_with(
         &env.client,
@@ -473,7 +461,7 @@ fn reconcile_repairs_drift_and_syncs_groups_of_changed_users() {
     let env = start();
     let gids = env.seed_groups(&["Editors"]);
     let settings = env.settings(json!({"group_map": {"editor": ["Editors"]}}));
-    let mut users = people(6);
+    let mut users = people("person", 1, 6);
     for u in users.iter_mut().take(3) {
         u.roles = vec!["editor".into()];
     }

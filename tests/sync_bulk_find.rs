@@ -9,19 +9,7 @@ use okta_sync::sync::{
 };
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use sync_support::{snapshot, start, Env, TOKEN};
-
-fn people(from: usize, n: usize) -> Vec<UserSnapshot> {
-    (from..from + n)
-        .map(|i| {
-            snapshot(
-                i as i64,
-                &format!("person{i}"),
-                &format!("person{i}@example.com"),
-            )
-        })
-        .collect()
-}
+use sync_support::{people, snapshot, start, Env, TOKEN};
 
 /// The module's settings: a chunk of a run, concurrency 8.
 fn chunk_opts(run: Value) -> BulkOptions {
@@ -101,7 +89,7 @@ fn assert_no_failures(r: &BulkResult) {
 #[test]
 fn a_chunk_of_new_users_costs_about_one_request_each() {
     let env = start();
-    let mut users = people(1, 200);
+    let mut users = people("person", 1, 200);
     env.clear_log();
     let r = push(&env, &users);
     assert_no_failures(&r);
@@ -124,7 +112,7 @@ fn a_chunk_of_new_users_costs_about_one_request_each() {
 #[test]
 fn a_mixed_org_creates_only_the_missing_users_and_links_the_rest() {
     let env = start();
-    let users = people(1, 200);
+    let users = people("person", 1, 200);
     // Half of them are in Okta already (another tool put them there).
     let existing: Vec<Value> = users
         .iter()
@@ -195,7 +183,7 @@ fn users_created_by_another_writer_behind_a_lagging_search_are_linked_not_duplic
     // "typically under a second"): make both lag far longer than the test.
     env.fake
         .set_knobs(json!({"search_lag_ms": 60_000, "filter_lag_ms": 60_000}));
-    let users = people(1, 120);
+    let users = people("person", 1, 120);
     // Another writer creates a third of them just before our chunk runs.
     let theirs = other_writer_creates(&env, &users[..40]);
     env.clear_log();
@@ -226,7 +214,7 @@ fn two_writers_pushing_the_same_chunk_at_once_never_duplicate() {
     let env = start();
     env.fake
         .set_knobs(json!({"search_lag_ms": 60_000, "latency_ms": 5}));
-    let users = people(1, 150);
+    let users = people("person", 1, 150);
     let settings = env.settings(json!({}));
     let results: Vec<BulkResult> = std::thread::scope(|s| {
         let a = s.spawn(|| {
@@ -263,7 +251,7 @@ fn two_writers_pushing_the_same_chunk_at_once_never_duplicate() {
 fn logins_that_cannot_go_into_a_search_are_looked_up_one_by_one() {
     let env = start();
     let settings = env.settings(json!({}));
-    let mut users = people(1, 3);
+    let mut users = people("person", 1, 3);
     // A quote cannot be put in Okta's expression syntax.
     users[1] = snapshot(2, "quoted", "o\"brien@example.com");
     env.clear_log();

@@ -12,10 +12,10 @@ mod sync_support;
 
 use okta_fake::{FakeConfig, RunningFake};
 use okta_sync::okta::OktaClient;
-use okta_sync::sync::{sync_users_with, Action, BulkOptions, UserSnapshot};
+use okta_sync::sync::{sync_users_with, Action, BulkOptions};
 use serde_json::{json, Value};
 use std::process::{Child, Command, Stdio};
-use sync_support::{snapshot, TOKEN};
+use sync_support::{people, TOKEN};
 
 const WORKERS: usize = 4;
 const PER_WORKER: usize = 75;
@@ -30,12 +30,6 @@ impl Drop for Workers {
             let _ = c.wait();
         }
     }
-}
-
-fn people(from: usize, n: usize) -> Vec<UserSnapshot> {
-    (from..from + n)
-        .map(|i| snapshot(i as i64, &format!("w{i}"), &format!("w{i}@example.com")))
-        .collect()
 }
 
 #[test]
@@ -59,7 +53,7 @@ fn share_worker() {
     );
     cfg.request_timeout = std::time::Duration::from_secs(5);
     let client = OktaClient::build(&cfg).expect("client");
-    let users = people(from, PER_WORKER);
+    let users = people("w", from, PER_WORKER);
     let opts = BulkOptions::from_json(&json!({"concurrency": 8, "run": {"users": PER_WORKER}}))
         .expect("options");
     let r = sync_users_with(&client, &settings, &users, &opts);

@@ -353,30 +353,11 @@ mod tests {
     use super::*;
 
     fn api(status: u16, body: &str, challenge: Option<&str>) -> OktaError {
-        match OktaError::from_response(status, body.as_bytes(), None, None) {
-            OktaError::Api {
-                status,
-                code,
-                summary,
-                causes,
-                link,
-                error_id,
-                request_id,
-                retry_after,
-                ..
-            } => OktaError::Api {
-                status,
-                code,
-                summary,
-                causes,
-                link,
-                error_id,
-                request_id,
-                retry_after,
-                challenge: challenge.map(str::to_owned),
-            },
-            other => other,
+        let mut e = OktaError::from_response(status, body.as_bytes(), None, None);
+        if let OktaError::Api { challenge: c, .. } = &mut e {
+            *c = challenge.map(str::to_owned);
         }
+        e
     }
 
     #[test]

@@ -145,3 +145,17 @@ impl Env {
 pub fn snapshot(uid: i64, name: &str, mail: &str) -> UserSnapshot {
     UserSnapshot::new(uid, name, mail)
 }
+
+/// Snapshots uid `from` .. `from + n`: name `{prefix}{i}`, mail
+/// `{prefix}{i}@example.com`.
+pub fn people(prefix: &str, from: usize, n: usize) -> Vec<UserSnapshot> {
+    (from..from + n)
+        .map(|i| {
+            snapshot(
+                i as i64,
+                &format!("{prefix}{i}"),
+                &format!("{prefix}{i}@example.com"),
+            )
+        })
+        .collect()
+}

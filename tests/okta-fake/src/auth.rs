@@ -185,12 +185,7 @@ fn check_proof(
             "The access token is not DPoP-bound; use the Bearer authorization scheme.",
         ));
     };
-    let proofs: Vec<&str> = req
-        .headers
-        .get_all("dpop")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
+    let proofs = dpop::proofs(req);
     let refuse = |description: &str| {
         shared.dpop.count_refused(Server::Resource);
         // Okta answers DPoP proof errors on API calls with 400

@@ -266,6 +266,16 @@ impl DpopState {
     }
 }
 
+/// The `DPoP` header values of a request (more than one is an error the
+/// callers report).
+pub fn proofs(req: &crate::http::Req) -> Vec<&str> {
+    req.headers
+        .get_all("dpop")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect()
+}
+
 fn decode_json(segment: &str) -> Option<Value> {
     let bytes = URL_SAFE_NO_PAD.decode(segment).ok()?;
     let v: Value = serde_json::from_slice(&bytes).ok()?;

@@ -196,12 +196,7 @@ fn dpop_binding(shared: &Shared, req: &Req, client_id: &str) -> Result<Option<St
             k.dpop_nonce_authorization,
         )
     };
-    let proofs: Vec<&str> = req
-        .headers
-        .get_all("dpop")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
+    let proofs = crate::dpop::proofs(req);
     let refuse = |description: &str| {
         shared.dpop.count_refused(Server::Authorization);
         oauth_error(400, "invalid_dpop_proof", description)
