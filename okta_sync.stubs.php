@@ -142,6 +142,18 @@ namespace {
   function okta_sync_version(): string {}
 
   /**
+   * Checks an Okta org URL the way every other function takes org_url.
+   *
+   * https only (http for loopback test servers), no path, query, fragment
+   * or user info, not the Admin Console's "-admin" address.
+   *
+   * @return array
+   *   ok (bool), url (the normalised https://host[:port], NULL when not
+   *   ok), message (what is wrong, NULL when ok; never repeats user info).
+   */
+  function okta_sync_org_url(string $url): array {}
+
+  /**
    * Tests the configuration by looking up one user by login or email.
    *
    * @return array
@@ -262,6 +274,20 @@ namespace {
    *   the Okta status), reason (for 'skipped').
    */
   function okta_sync_import_decide(array $settings, array $record, array $candidates): array {}
+
+  /**
+   * The reconcile's deletion guard for the import direction.
+   *
+   * After a full listing of $listed Okta users, may the import block the
+   * $missing of the $linked Drupal accounts whose Okta user it no longer
+   * saw? Same limits as the push's guard (guard_max_share of the linked
+   * accounts, guard_max_count); an empty listing never blocks anyone.
+   *
+   * @return array
+   *   stopped (bool), missing, linked, message (why it stopped, '' when it
+   *   did not).
+   */
+  function okta_sync_import_guard(array $settings, int $missing, int $linked, int $listed): array {}
 
   /**
    * The engine's limits callers size their work by.

@@ -2,7 +2,14 @@
 
 /**
  * @file
- * How other modules change what Okta User Sync sends to Okta.
+ * How other modules change what Okta User Sync sends to Okta, and what it
+ * imports from Okta.
+ *
+ * Two events, subscribed to the Symfony way:
+ * - PushEvent (Drupal -> Okta): the login, profile and groups sent.
+ * - ImportEvent (Okta -> Drupal): the values written, or a veto.
+ *
+ * @section push Drupal -> Okta: PushEvent
  *
  * The module dispatches \Drupal\okta_user_sync\Event\PushEvent
  * (PushEvent::NAME, 'okta_user_sync.push') every time an account is about to
@@ -52,4 +59,51 @@
  * an unchanged one costs no request) and shown in dry runs. Keep subscribers
  * fast and free of network calls: they run inside pushes, which have a time
  * budget.
+  *
+ * @section import Okta -> Drupal: ImportEvent
+ *
+ * \Drupal\okta_user_sync\Event\ImportEvent (ImportEvent::NAME,
+ * 'okta_user_sync.import') is dispatched before the import writes an Okta
+ * user into a Drupal account: pulls (incremental, full, reconcile), event
+ * hook deliveries, and the blocking of accounts whose Okta user is gone.
+ * The extension has already decided the action ($event->action: 'created',
+ * 'linked', 'updated', 'activated', 'blocked', 'unchanged') and the values
+ * (Drupal field => value; for a create: name, mail, status and the mapped
+ * fields; otherwise only what changes). $event->record is the Okta user as
+ * okta_sync_pull() lists it (id, login, email, status, fields), or only id
+ * and status 'DELETED' for a user that is gone. $event->account is the
+ * account written to (NULL for a create).
+ *
+ * @code
+ * namespace Drupal\my_module\EventSubscriber;
+ *
+ * use Drupal\okta_user_sync\Event\ImportEvent;
+ * use Symfony\Component\EventDispatcher\EventSubscriberInterface;
+ *
+ * final class OktaImportSubscriber implements EventSubscriberInterface {
+ *
+ *   public static function getSubscribedEvents(): array {
+ *     return [ImportEvent::NAME => 'onImport'];
+ *   }
+ *
+ *   public function onImport(ImportEvent $event): void {
+ *     // Contractors are never given a Drupal account.
+ *     if (str_ends_with((string) ($event->record['login'] ?? ''), '@contractor.example.com')) {
+ *       $event->veto('contractors have no Drupal account');
+ *       return;
+ *     }
+ *     // New accounts are named after the Okta login's local part.
+ *     if ($event->action === 'created') {
+ *       $event->setValue('name', strtok((string) $event->record['login'], '@'));
+ *     }
+ *     // Keep a locally managed field as it is.
+ *     $event->removeValue('field_department');
+ *   }
+ *
+ * }
+ * @endcode
+ *
+ * A veto skips the user: nothing is written, the run counts it as skipped
+ * with the reason. Values written by the import are never pushed back to
+ * Okta. Keep subscribers fast: an import page holds up to 200 users.
  */

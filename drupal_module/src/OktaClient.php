@@ -7,10 +7,10 @@ namespace Drupal\okta_user_sync;
 use Drupal\Component\Datetime\TimeInterface;
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\State\StateInterface;
-use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
-use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
-use Drupal\okta_user_sync\Sync\Extension;
-use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\Engine\Exception\ExtensionMissingException;
+use Drupal\okta_user_sync\Engine\Exception\MissingCredentialsException;
+use Drupal\okta_user_sync\Engine\Extension;
+use Drupal\okta_user_sync\Engine\SettingsAssembler;
 
 /**
  * The module's only way to Okta.
@@ -48,7 +48,7 @@ class OktaClient {
   /**
    * The settings array for the extension.
    *
-   * @throws \Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException
+   * @throws \Drupal\okta_user_sync\Engine\Exception\MissingCredentialsException
    */
   public function settings(array $overrides = []): array {
     return (new SettingsAssembler())->assemble($this->config(), $this->secrets->all(), $overrides);

@@ -7,20 +7,29 @@ namespace Drupal\okta_user_sync;
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Site\Settings;
 use Drupal\Core\State\StateInterface;
-use Drupal\okta_user_sync\Sync\SecretResolver;
 
 /**
  * Reads and writes the Okta secrets, never through exported config.
  *
- * Secrets: 'api_token' and 'oauth_private_key'. Sources, first wins:
+ * The connection's secrets are 'api_token' and 'oauth_private_key'; the
+ * Okta hooks' shared secrets (the Authorization header value Okta sends)
+ * are 'event_hook_secret' and 'password_hook_secret'. Sources, first wins:
  * settings.php ($settings['okta_user_sync.api_token']), the environment
- * (OKTA_USER_SYNC_API_TOKEN, OKTA_USER_SYNC_OAUTH_PRIVATE_KEY), a Key module
- * key named in config (api_token_key / oauth_private_key_key), and State
- * (what the configuration form saved).
+ * (OKTA_USER_SYNC_API_TOKEN, OKTA_USER_SYNC_EVENT_HOOK_SECRET, ...), a Key
+ * module key named in config (api_token_key / oauth_private_key_key), and
+ * State (what the forms saved). Forms set or clear them, never show them.
  */
 class SecretStore {
 
+  /**
+   * The connection's secrets.
+   */
   public const NAMES = ['api_token', 'oauth_private_key'];
+
+  /**
+   * The shared secrets of the event hook and the password import hook.
+   */
+  public const HOOK_SECRETS = ['event_hook_secret', 'password_hook_secret'];
 
   public function __construct(
     private readonly StateInterface $state,
@@ -37,6 +46,22 @@ class SecretStore {
   }
 
   /**
+   * What a form may say about a secret: whether it is set and, for a long
+   * one, its last four characters (of a PEM key: of the key body).
+   */
+  public function describe(string $name): string {
+    $secret = (string) $this->get($name);
+    if ($secret === '') {
+      return 'not set';
+    }
+    if (str_contains($secret, '-----END')) {
+      $secret = preg_replace('/-----[A-Z ]+-----|\s+/', '', $secret) ?? '';
+    }
+    // A short secret would be guessable from its tail.
+    return strlen($secret) < 16 ? 'set' : 'set, ending in …' . substr($secret, -4);
+  }
+
+  /**
    * Where the effective value comes from: settings, environment, key, state.
    */
   public function source(string $name): ?string {
@@ -44,7 +69,14 @@ class SecretStore {
   }
 
   /**
-   * Every secret by name (for the settings assembler).
+   * Whether a secret has a value.
+   */
+  public function has(string $name): bool {
+    return $this->get($name) !== NULL;
+  }
+
+  /**
+   * The connection's secrets by name (for the settings assembler).
    *
    * @return array<string, string|null>
    *   Name => value.
@@ -60,7 +92,7 @@ class SecretStore {
   /**
    * Saves a secret typed into the form (State).
    */
-  public function set(string $name, string $value): void {
+  public function set(string $name, #[\SensitiveParameter] string $value): void {
     $this->assertName($name);
     $this->state->set($this->stateKey($name), trim($value));
   }
@@ -89,17 +121,27 @@ class SecretStore {
   }
 
   /**
-   * Resolves one secret over all sources.
+   * Resolves one secret over all sources, first non-empty wins.
+   *
+   * @return array{0: ?string, 1: ?string}
+   *   The trimmed value and its source, or [NULL, NULL].
    */
   private function resolve(string $name): array {
     $this->assertName($name);
     $env = getenv('OKTA_USER_SYNC_' . strtoupper($name));
-    return (new SecretResolver())->resolve([
-      'settings' => $this->stringOrNull($this->settings->get('okta_user_sync.' . $name)),
-      'environment' => $env === FALSE ? NULL : $env,
-      'key' => $this->fromKeyModule($name),
-      'state' => $this->stringOrNull($this->state->get($this->stateKey($name))),
-    ]);
+    $sources = [
+      'settings' => fn () => $this->settings->get('okta_user_sync.' . $name),
+      'environment' => fn () => $env,
+      'key' => fn () => $this->fromKeyModule($name),
+      'state' => fn () => $this->state->get($this->stateKey($name)),
+    ];
+    foreach ($sources as $source => $value) {
+      $value = $value();
+      if (is_string($value) && trim($value) !== '') {
+        return [trim($value), $source];
+      }
+    }
+    return [NULL, NULL];
   }
 
   /**
@@ -132,7 +174,7 @@ class SecretStore {
    * Refuses unknown secret names.
    */
   private function assertName(string $name): void {
-    if (!in_array($name, self::NAMES, TRUE)) {
+    if (!in_array($name, [...self::NAMES, ...self::HOOK_SECRETS], TRUE)) {
       throw new \InvalidArgumentException("Unknown secret name: $name");
     }
   }

@@ -200,6 +200,65 @@ class SyncStatusStorage {
   }
 
   /**
+   * The account linked to an Okta user, or NULL.
+   */
+  public function uidOfOktaId(string $oktaId): ?int {
+    if ($oktaId === '') {
+      return NULL;
+    }
+    $uid = $this->database->select(self::TABLE, 's')
+      ->fields('s', ['uid'])
+      ->condition('okta_id', $oktaId)
+      ->orderBy('uid')
+      ->range(0, 1)
+      ->execute()
+      ->fetchField();
+    return $uid === FALSE ? NULL : (int) $uid;
+  }
+
+  /**
+   * The accounts linked to an Okta user.
+   *
+   * @param bool $activeOnly
+   *   Only the accounts that are not blocked.
+   *
+   * @return array<int, string>
+   *   uid => Okta id.
+   */
+  public function linkedOktaIds(bool $activeOnly = FALSE): array {
+    $query = $this->database->select(self::TABLE, 's')->fields('s', ['uid', 'okta_id']);
+    $query->isNotNull('s.okta_id');
+    $query->condition('s.okta_id', '', '<>');
+    if ($activeOnly) {
+      $query->innerJoin('users_field_data', 'u', 'u.uid = s.uid');
+      $query->condition('u.status', 1);
+    }
+    return array_map('strval', $query->execute()->fetchAllKeyed());
+  }
+
+  /**
+   * Links an account to its Okta user as the import found it.
+   *
+   * A new row says 'imported'; an existing row keeps its push history and
+   * only takes the link and Okta's current status.
+   */
+  public function link(int $uid, string $oktaId, string $oktaStatus): void {
+    $now = $this->time->getCurrentTime();
+    $this->database->merge(self::TABLE)
+      ->key('uid', $uid)
+      ->fields(['okta_id' => $oktaId, 'okta_status' => $oktaStatus, 'last_sync' => $now])
+      ->insertFields([
+        'uid' => $uid,
+        'okta_id' => $oktaId,
+        'okta_status' => $oktaStatus,
+        'last_action' => 'imported',
+        'last_sync' => $now,
+        'attempts' => 0,
+      ])
+      ->execute();
+  }
+
+  /**
    * Inserts or updates columns of a user's row; stamps last_sync.
    */
   public function merge(int $uid, array $columns): void {

@@ -69,6 +69,17 @@ impl OrgUrl {
                 "the org URL's host name is too long to be a DNS name (at most 253 characters, 63 per label)".into(),
             ));
         }
+        if let Some(org) = host
+            .split('.')
+            .next()
+            .and_then(|label| label.strip_suffix("-admin"))
+            .filter(|org| !org.is_empty())
+        {
+            let rest = &host[org.len() + "-admin".len()..];
+            return Err(bad(format!(
+                "{host} is the Admin Console address; the API is on the org URL https://{org}{rest} (without \"-admin\")"
+            )));
+        }
         match url.scheme() {
             "https" => {}
             "http" if is_loopback(&host) => {}
@@ -194,6 +205,18 @@ mod tests {
             }
             other => panic!("expected InvalidConfig for {input:?}, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn the_admin_console_address_names_the_org_url() {
+        let m = err_message("https://acme-admin.okta.com");
+        assert!(m.contains("Admin Console"), "{m}");
+        assert!(m.contains("https://acme.okta.com"), "{m}");
+        assert!(err_message("https://acme-admin.oktapreview.com/")
+            .contains("https://acme.oktapreview.com"));
+        // A name that merely contains "admin" is an ordinary org.
+        assert!(OrgUrl::parse("https://admin.okta.com").is_ok());
+        assert!(OrgUrl::parse("https://acme-administration.okta.com").is_ok());
     }
 
     #[test]

@@ -24,6 +24,7 @@ type ArrayResult = Result<ZBox<ZendHashTable>, BindingError>;
 pub fn all() -> Vec<FunctionBuilder<'static>> {
     vec![
         wrap_function!(okta_sync_version),
+        wrap_function!(okta_sync_org_url),
         wrap_function!(okta_sync_test),
         wrap_function!(okta_sync_user),
         wrap_function!(okta_sync_users),
@@ -32,6 +33,7 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_limits),
         wrap_function!(okta_sync_import_decide),
         wrap_function!(okta_sync_import_keys),
+        wrap_function!(okta_sync_import_guard),
         wrap_function!(okta_sync_hook_events),
     ]
     .into_iter()
@@ -43,6 +45,21 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
 #[php_function]
 pub fn okta_sync_version() -> &'static str {
     env!("CARGO_PKG_VERSION")
+}
+
+/// Checks an Okta org URL as every other function would take it: `ok` and
+/// the normalised `url`, or `ok` false and a `message` naming the problem.
+#[php_function]
+pub fn okta_sync_org_url(url: &str) -> ArrayResult {
+    guard(|| {
+        to_php(&match crate::okta::OrgUrl::parse(url) {
+            Ok(org) => json!({"ok": true, "url": org.as_str(), "message": null}),
+            Err(OktaError::InvalidConfig { message, .. }) => {
+                json!({"ok": false, "url": null, "message": message})
+            }
+            Err(other) => json!({"ok": false, "url": null, "message": other.to_string()}),
+        })
+    })
 }
 
 /// Tests the configuration by looking up one user by login or email.
@@ -153,6 +170,30 @@ pub fn okta_sync_import_keys(settings: &ZendHashTable, login: &str, email: &str)
         to_php(
             &serde_json::to_value(sync::import_keys(&settings, login, email))
                 .unwrap_or(Value::Null),
+        )
+    })
+}
+
+/// Whether a finished full listing of `listed` Okta users may block the
+/// `missing` of the `linked` Drupal accounts it no longer contained.
+#[php_function]
+pub fn okta_sync_import_guard(
+    settings: &ZendHashTable,
+    missing: i64,
+    linked: i64,
+    listed: i64,
+) -> ArrayResult {
+    guard(|| {
+        let settings = parse_settings(settings)?;
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
+        to_php(
+            &serde_json::to_value(sync::import_missing_guard(
+                &settings,
+                count(missing),
+                count(linked),
+                count(listed),
+            ))
+            .unwrap_or(Value::Null),
         )
     })
 }

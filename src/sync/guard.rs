@@ -41,29 +41,18 @@ pub fn check_with(
     would_disable: usize,
     users: usize,
 ) -> Option<GuardInfo> {
-    let share = if users == 0 {
-        0.0
-    } else {
-        would_disable as f64 / users as f64
-    };
-    let over_count = would_disable as u64 > max_count;
-    let over_share = users >= MIN_USERS_FOR_SHARE && share > max_share;
-    if !over_count && !over_share {
-        return None;
-    }
-    let why = if over_count {
-        format!("more than guard_max_count ({max_count})")
-    } else {
-        format!(
-            "more than guard_max_share ({:.0} %) of the {users} users in the run",
-            max_share * 100.0
-        )
-    };
+    let why = exceeded(
+        max_share,
+        max_count,
+        would_disable,
+        users,
+        "users in the run",
+    )?;
     Some(GuardInfo {
         stopped: true,
         would_disable: would_disable as u64,
         users: users as u64,
-        share,
+        share: share(would_disable, users),
         max_share,
         max_count,
         message: format!(
@@ -71,6 +60,36 @@ pub fn check_with(
              changed. Check the blocked accounts, or raise the limit if this is intended."
         ),
     })
+}
+
+/// Which limit `n` of `users` goes over, in words ("more than …", the share
+/// naming `users` as `noun`); None within both. The one rule for every
+/// guard, push and import alike.
+pub fn exceeded(
+    max_share: f64,
+    max_count: u64,
+    n: usize,
+    users: usize,
+    noun: &str,
+) -> Option<String> {
+    if n as u64 > max_count {
+        return Some(format!("more than guard_max_count ({max_count})"));
+    }
+    if users >= MIN_USERS_FOR_SHARE && share(n, users) > max_share {
+        return Some(format!(
+            "more than guard_max_share ({:.0} %) of the {users} {noun}",
+            max_share * 100.0
+        ));
+    }
+    None
+}
+
+fn share(n: usize, users: usize) -> f64 {
+    if users == 0 {
+        0.0
+    } else {
+        n as f64 / users as f64
+    }
 }
 
 #[cfg(test)]

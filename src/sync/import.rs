@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::guard;
 use super::input::{self, FieldError};
 use super::settings::{LoginSource, Owner, Settings};
 
@@ -142,8 +143,8 @@ pub struct ImportDecision {
     pub create: Option<NewAccount>,
     /// Fields to write (Drupal field => value; 'mail' and 'status' included).
     pub changes: Map<String, Value>,
-    /// OktaRecord the link to this Okta user and its status (every decision that
-    /// is not a skip).
+    /// Record the link to this Okta user and its status (every decision
+    /// that is not a skip).
     pub link: bool,
     pub reason: Option<String>,
 }
@@ -398,6 +399,58 @@ impl Candidates {
             name_taken: input::opt_bool(m, "name_taken")?.unwrap_or(false),
             mail_taken: input::opt_bool(m, "mail_taken")?.unwrap_or(false),
         })
+    }
+}
+
+/// The reconcile's guard: may a finished full listing block the linked
+/// Drupal accounts it no longer contained?
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingGuard {
+    pub stopped: bool,
+    pub missing: u64,
+    pub linked: u64,
+    /// Why it stopped, for the admin ('' when it did not).
+    pub message: String,
+}
+
+/// Judges blocking `missing` of the `linked` accounts after a listing of
+/// `listed` Okta users, by the same limits as the push's guard. An empty
+/// listing never blocks anyone: a wrong org, credentials or filter looks
+/// exactly like an org whose users are all gone.
+pub fn missing_guard(
+    settings: &Settings,
+    missing: usize,
+    linked: usize,
+    listed: usize,
+) -> MissingGuard {
+    let stop = if missing == 0 {
+        None
+    } else if listed == 0 {
+        Some(format!(
+            "Okta listed no users, so all {missing} linked Drupal accounts looked deleted; nothing \
+             was blocked. Check the Okta URL and credentials."
+        ))
+    } else {
+        guard::exceeded(
+            settings.guard_max_share,
+            settings.guard_max_count,
+            missing,
+            linked,
+            "linked accounts",
+        )
+        .map(|why| {
+            format!(
+                "the reconcile would block {missing} Drupal accounts whose Okta user is gone, \
+                 {why}; nothing was blocked. Check Okta, or run it again with force if this is \
+                 intended."
+            )
+        })
+    };
+    MissingGuard {
+        stopped: stop.is_some(),
+        missing: missing as u64,
+        linked: linked as u64,
+        message: stop.unwrap_or_default(),
     }
 }
 

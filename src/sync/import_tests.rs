@@ -232,3 +232,53 @@ fn bad_arrays_name_the_key() {
     let e = OktaRecord::from_json(&json!({"id": "00u1"})).expect_err("status");
     assert_eq!(e.key, "status");
 }
+
+fn guard_settings(share: f64, count: u64) -> Settings {
+    settings(json!({"guard_max_share": share, "guard_max_count": count}))
+}
+
+#[test]
+fn missing_guard_lets_a_small_share_through() {
+    let g = missing_guard(&guard_settings(0.1, 500), 3, 100, 97);
+    assert!(!g.stopped, "{g:?}");
+    assert_eq!((g.missing, g.linked), (3, 100));
+    assert_eq!(g.message, "");
+}
+
+#[test]
+fn missing_guard_stops_over_the_share_of_linked_accounts() {
+    let g = missing_guard(&guard_settings(0.1, 500), 11, 100, 89);
+    assert!(g.stopped);
+    assert!(
+        g.message.contains("block 11 Drupal accounts"),
+        "{}",
+        g.message
+    );
+    assert!(
+        g.message.contains("of the 100 linked accounts"),
+        "{}",
+        g.message
+    );
+}
+
+#[test]
+fn missing_guard_stops_over_the_count() {
+    let g = missing_guard(&guard_settings(1.0, 5), 6, 10_000, 9_994);
+    assert!(g.stopped);
+    assert!(g.message.contains("guard_max_count (5)"), "{}", g.message);
+}
+
+#[test]
+fn missing_guard_never_blocks_after_an_empty_listing() {
+    let g = missing_guard(&guard_settings(1.0, 1_000_000), 2, 2, 0);
+    assert!(g.stopped);
+    assert!(g.message.contains("Okta listed no users"), "{}", g.message);
+}
+
+#[test]
+fn missing_guard_ignores_the_share_below_its_minimum_run() {
+    // 3 of 4 is 75 %, but a share of a handful of accounts says nothing.
+    let g = missing_guard(&guard_settings(0.1, 500), 3, 4, 1);
+    assert!(!g.stopped, "{g:?}");
+    assert!(!missing_guard(&guard_settings(0.1, 500), 0, 0, 0).stopped);
+}

@@ -101,8 +101,9 @@ pub use hook_events::{
     MAX_RECEIVED_MS, MAX_SKEW_MS, USER_EVENT_TYPES,
 };
 pub use import::{
-    decide as import_decide, keys as import_keys, Candidates, ImportAction, ImportDecision, Keys,
-    LocalAccount, OktaRecord, BLOCK_STATUSES,
+    decide as import_decide, keys as import_keys, missing_guard as import_missing_guard,
+    Candidates, ImportAction, ImportDecision, Keys, LocalAccount, MissingGuard, OktaRecord,
+    BLOCK_STATUSES,
 };
 pub use input::FieldError;
 pub use mapping::{desired, Desired, MappingError};

@@ -8,10 +8,9 @@ use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Form\FormBase;
 use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
-use Drupal\okta_user_sync\Import\Drupal\HookSecrets;
-use Drupal\okta_user_sync\Import\Drupal\ImportBatch;
-use Drupal\okta_user_sync\Import\Drupal\ImportService;
+use Drupal\okta_user_sync\Batch\ImportBatch;
 use Drupal\okta_user_sync\Import\ImportRunner;
+use Drupal\okta_user_sync\SecretStore;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**
@@ -36,8 +35,8 @@ final class ImportForm extends FormBase {
    */
   public function __construct(
     ConfigFactoryInterface $configFactory,
-    protected HookSecrets $hookSecrets,
-    protected ImportService $import,
+    protected SecretStore $secrets,
+    protected ImportRunner $import,
   ) {
     $this->configFactory = $configFactory;
   }
@@ -48,8 +47,8 @@ final class ImportForm extends FormBase {
   public static function create(ContainerInterface $container): static {
     return new static(
       $container->get('config.factory'),
-      $container->get('okta_user_sync.hook_secrets'),
-      $container->get('okta_user_sync.import'),
+      $container->get('okta_user_sync.secrets'),
+      $container->get('okta_user_sync.import_runner'),
     );
   }
 
@@ -65,8 +64,7 @@ final class ImportForm extends FormBase {
    */
   public function buildForm(array $form, FormStateInterface $form_state): array {
     $config = $this->configFactory->get('okta_user_sync.settings');
-    $settings = $this->import->settings();
-    if (!$settings->importEnabled()) {
+    if (!$this->import->enabled()) {
       $form['off'] = [
         '#type' => 'item',
         '#markup' => $this->t('Import is off: choose "Okta to Drupal" or "Both" as the sync direction on the <a href=":url">configuration page</a>.', [
@@ -84,25 +82,25 @@ final class ImportForm extends FormBase {
       '#type' => 'checkboxes',
       '#title' => $this->t('Okta statuses that make an active Drupal account'),
       '#options' => array_combine(self::STATUSES, self::STATUSES),
-      '#default_value' => array_values(array_intersect(self::STATUSES, $settings->activeStatuses)),
+      '#default_value' => array_values(array_intersect(self::STATUSES, array_map('strtoupper', (array) $config->get('import_active_statuses')))),
       '#description' => $this->t('Users with another status get a blocked account. SUSPENDED and DEPROVISIONED users are never created and always block the linked account.'),
     ];
     $form['settings']['import_map'] = [
       '#type' => 'textarea',
       '#title' => $this->t('Imported attributes'),
-      '#default_value' => self::lines($settings->importMap),
+      '#default_value' => self::lines((array) $config->get('import_map'), 'drupal', 'okta'),
       '#description' => $this->t('One per line: <code>drupal_field|oktaAttribute</code>, e.g. <code>field_first_name|firstName</code>. The email is always imported into the account email.'),
     ];
     $form['settings']['attribute_authority'] = [
       '#type' => 'textarea',
       '#title' => $this->t('Attribute owners (both directions)'),
-      '#default_value' => self::lines($settings->authority),
+      '#default_value' => self::lines((array) $config->get('attribute_authority'), 'field', 'owner'),
       '#description' => $this->t('With both directions on, the owner of an attribute wins conflicts: the import never writes a Drupal-owned field and the push never sends an Okta-owned one. One per line: <code>drupal_field|okta</code> or <code>drupal_field|drupal</code>; also <code>mail</code> and <code>status</code>. Unlisted fields belong to Drupal. The push always sends the login, email, first and last name and follows the Drupal account status: for those the owner applies to the import only.'),
     ];
     $form['settings']['import_block_missing'] = [
       '#type' => 'checkbox',
       '#title' => $this->t('Reconcile runs block Drupal accounts whose Okta user no longer exists'),
-      '#default_value' => $settings->blockMissing,
+      '#default_value' => (bool) $config->get('import_block_missing'),
       '#description' => $this->t('Guarded by the deletion guard of the configuration page: a run that would block an unusual number of accounts blocks none.'),
     ];
     $form['settings']['import_cron'] = [
@@ -129,19 +127,15 @@ final class ImportForm extends FormBase {
       '#open' => TRUE,
     ];
     foreach ([
-      'event_hook_secret' => [HookSecrets::EVENT_HOOK, 'okta_user_sync.event_hook', $this->t('Event hook')],
-      'password_hook_secret' => [
-        HookSecrets::PASSWORD_HOOK,
-        'okta_user_sync.password_import_hook',
-        $this->t('Password import inline hook'),
-      ],
-    ] as $key => [$stateKey, $route, $label]) {
+      'event_hook_secret' => ['okta_user_sync.event_hook', $this->t('Event hook')],
+      'password_hook_secret' => ['okta_user_sync.password_import_hook', $this->t('Password import inline hook')],
+    ] as $key => [$route, $label]) {
       $form['hooks'][$key] = [
         '#type' => 'password',
         '#title' => $this->t('@hook secret (Authorization header value)', ['@hook' => $label]),
         '#description' => $this->t('Endpoint: <code>@url</code>. Status: @status. Leave empty to keep the current secret.', [
           '@url' => Url::fromRoute($route, [], ['absolute' => TRUE])->toString(),
-          '@status' => $this->hookSecrets->has($stateKey) ? $this->t('set') : $this->t('not set (every call is refused)'),
+          '@status' => $this->secrets->has($key) ? $this->t('set') : $this->t('not set (every call is refused)'),
         ]),
         '#attributes' => ['autocomplete' => 'new-password'],
       ];
@@ -181,13 +175,13 @@ final class ImportForm extends FormBase {
     $form['run']['restart'] = [
       '#type' => 'checkbox',
       '#title' => $this->t('Discard the unfinished import and start over'),
-      '#access' => $this->import->state()->getRun() !== NULL,
+      '#access' => $this->import->currentRun() !== NULL,
     ];
     $form['run']['import'] = [
       '#type' => 'submit',
       '#value' => $this->t('Import from Okta'),
       '#submit' => ['::runImport'],
-      '#disabled' => !$settings->importEnabled(),
+      '#disabled' => !$this->import->enabled(),
     ];
     return $form;
   }
@@ -226,14 +220,16 @@ final class ImportForm extends FormBase {
       ->set('import_reconcile_interval', max(0, (int) $form_state->getValue('import_reconcile_interval')))
       ->save();
 
-    foreach (['event_hook_secret' => HookSecrets::EVENT_HOOK, 'password_hook_secret' => HookSecrets::PASSWORD_HOOK] as $key => $stateKey) {
+    foreach (SecretStore::HOOK_SECRETS as $key) {
       $secret = trim((string) $form_state->getValue($key));
       if ($form_state->getValue($key . '_clear')) {
-        $this->hookSecrets->clear($stateKey);
+        $this->secrets->clear($key);
       }
       elseif ($secret !== '') {
-        $this->hookSecrets->set($stateKey, $secret);
+        $this->secrets->set($key, $secret);
       }
+      // Drop the secret from the form state so nothing downstream keeps it.
+      $form_state->setValue($key, '');
     }
     $this->messenger()->addStatus($this->t('The import settings have been saved.'));
   }
@@ -249,20 +245,19 @@ final class ImportForm extends FormBase {
    * A plain-words summary of the unfinished and the last run.
    */
   private function runStatus(): string {
-    $state = $this->import->state();
     $parts = [];
-    $watermark = $state->getWatermark();
+    $watermark = $this->import->watermark();
     $parts[] = $watermark === NULL
       ? (string) $this->t('Nothing imported yet.')
       : (string) $this->t('Imported up to Okta changes of @time.', ['@time' => $watermark]);
-    $run = $state->getRun();
+    $run = $this->import->currentRun();
     if ($run !== NULL) {
       $parts[] = (string) $this->t('An unfinished @mode import (@pages pages) will resume where it stopped.', [
         '@mode' => $run['mode'],
         '@pages' => $run['pages'],
       ]);
     }
-    $last = $state->getLastRun();
+    $last = $this->import->lastRun();
     if ($last !== NULL) {
       $counts = [];
       foreach ($last['counts'] ?? [] as $action => $count) {
@@ -277,12 +272,14 @@ final class ImportForm extends FormBase {
   }
 
   /**
-   * Renders a key => value map as "key|value" lines.
+   * Renders config rows [{$left: …, $right: …}] as "left|right" lines.
    */
-  private static function lines(array $map): string {
+  private static function lines(array $rows, string $left, string $right): string {
     $lines = [];
-    foreach ($map as $key => $value) {
-      $lines[] = "$key|$value";
+    foreach ($rows as $row) {
+      if (is_array($row) && (string) ($row[$left] ?? '') !== '') {
+        $lines[] = $row[$left] . '|' . ($row[$right] ?? '');
+      }
     }
     return implode("\n", $lines);
   }

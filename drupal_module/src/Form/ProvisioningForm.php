@@ -12,7 +12,7 @@ use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
 use Drupal\okta_user_sync\BulkSync;
 use Drupal\okta_user_sync\SnapshotFactory;
-use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\Engine\SettingsAssembler;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**

@@ -9,8 +9,6 @@ use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\OktaClient;
 use Drupal\okta_user_sync\SecretStore;
-use Drupal\okta_user_sync\Sync\OrgUrl;
-use Drupal\okta_user_sync\Sync\SecretMask;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**
@@ -185,12 +183,11 @@ class SettingsForm extends ConfigFormBase {
    * A write-only secret field with its status line.
    */
   private function secretElement(string $name, array $element): array {
-    $value = $this->secrets->get($name);
     $source = $this->secrets->source($name);
-    $status = $this->t('Currently: @state.', ['@state' => SecretMask::describe($value)]);
+    $status = $this->t('Currently: @state.', ['@state' => $this->secrets->describe($name)]);
     if ($this->secrets->isOverridden($name)) {
       $status = $this->t('Currently: @state, from @source; it overrides anything entered here.', [
-        '@state' => SecretMask::describe($value),
+        '@state' => $this->secrets->describe($name),
         '@source' => $source,
       ]);
     }
@@ -272,9 +269,17 @@ class SettingsForm extends ConfigFormBase {
    */
   public function validateForm(array &$form, FormStateInterface $form_state): void {
     parent::validateForm($form, $form_state);
-    $problem = OrgUrl::problem((string) $form_state->getValue('org_url'));
-    if ($problem !== NULL) {
-      $form_state->setErrorByName('org_url', $problem);
+    // The extension checks the org URL as it will use it (the status report
+    // says so when it is missing, and Save and Test then fails).
+    $extension = $this->client->extension();
+    if ($extension->isLoaded()) {
+      $check = $extension->orgUrl((string) $form_state->getValue('org_url'));
+      if ($check['ok']) {
+        $form_state->setValue('org_url', $check['url']);
+      }
+      else {
+        $form_state->setErrorByName('org_url', $this->t('@problem.', ['@problem' => ucfirst((string) $check['message'])]));
+      }
     }
     $key = trim((string) $form_state->getValue('oauth_private_key'));
     if ($key !== '' && !str_contains($key, '-----BEGIN')) {
@@ -292,7 +297,7 @@ class SettingsForm extends ConfigFormBase {
   public function submitForm(array &$form, FormStateInterface $form_state): void {
     $scopes = preg_split('/\s+/', trim((string) $form_state->getValue('oauth_scopes'))) ?: [];
     $this->config('okta_user_sync.settings')
-      ->set('org_url', OrgUrl::normalize((string) $form_state->getValue('org_url')))
+      ->set('org_url', rtrim(trim((string) $form_state->getValue('org_url')), '/'))
       ->set('auth_method', $form_state->getValue('auth_method') === 'oauth' ? 'oauth' : 'api_token')
       ->set('oauth_client_id', trim((string) $form_state->getValue('oauth_client_id')))
       ->set('oauth_key_id', trim((string) $form_state->getValue('oauth_key_id')))

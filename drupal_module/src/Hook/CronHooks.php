@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync\Hook;
 
 use Drupal\Core\Hook\Attribute\Hook;
-use Drupal\okta_user_sync\Import\Drupal\ImportCron;
+use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Scheduler;
 
 /**
@@ -18,7 +18,7 @@ class CronHooks {
 
   public function __construct(
     private readonly Scheduler $scheduler,
-    private readonly ImportCron $importCron,
+    private readonly ImportRunner $importRunner,
   ) {}
 
   /**
@@ -27,7 +27,7 @@ class CronHooks {
   #[Hook('cron')]
   public function cron(): void {
     $this->scheduler->cron();
-    $this->importCron->run();
+    $this->importRunner->cron();
   }
 
 }

@@ -4,31 +4,38 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Import;
 
-use Drupal\okta_user_sync\Sync\Extension;
+use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\okta_user_sync\Event\ImportEvent;
+use Drupal\okta_user_sync\PushCollector;
+use Drupal\okta_user_sync\Engine\Extension;
+use Drupal\okta_user_sync\SyncStatusStorage;
+use Drupal\user\UserInterface;
+use Drupal\user\UserStorageInterface;
+use Symfony\Contracts\EventDispatcher\EventDispatcherInterface;
 
 /**
- * Applies Okta records to Drupal accounts, as the extension decides.
+ * Writes Okta users into Drupal accounts, as the extension decides.
  *
  * okta_sync_import_decide() holds the import's rules (which account an Okta
  * user is, create / link / update / block, attribute authority, active
- * statuses); this class looks the candidate accounts up by the record's
- * keys and writes the decision. Every write goes through the echo guard, so
- * the push never sends it back.
+ * statuses); this service finds the candidate accounts by the record's
+ * keys, lets ImportEvent subscribers change or veto the write, and saves
+ * it. Every write runs with the push collector suppressed, so the import is
+ * never pushed back to Okta.
  */
 final class Importer {
 
-  public const CREATED = 'created';
-  public const LINKED = 'linked';
-  public const UPDATED = 'updated';
-  public const BLOCKED = 'blocked';
-  public const ACTIVATED = 'activated';
-  public const UNCHANGED = 'unchanged';
   public const SKIPPED = 'skipped';
 
+  /**
+   * Constructs the importer.
+   */
   public function __construct(
-    private readonly AccountStoreInterface $accounts,
-    private readonly EchoGuardInterface $echoGuard,
+    private readonly EntityTypeManagerInterface $entityTypeManager,
+    private readonly SyncStatusStorage $status,
     private readonly Extension $extension,
+    private readonly PushCollector $pushCollector,
+    private readonly EventDispatcherInterface $eventDispatcher,
   ) {}
 
   /**
@@ -41,77 +48,191 @@ final class Importer {
    *   The extension settings (connection and import keys).
    *
    * @return array
-   *   action (one of the constants), uid (NULL for a skipped create) and,
-   *   for skips, reason.
+   *   action (okta_sync_import_decide()'s), uid (NULL for a skipped create)
+   *   and, for skips, reason.
    */
   public function apply(array $record, array $settings): array {
     if (!isset($record['match_values'])) {
       // Not from okta_sync_pull(): the engine names the keys all the same.
       $record += $this->extension->importKeys($settings, (string) ($record['login'] ?? ''), (string) ($record['email'] ?? ''));
     }
-    $decision = $this->extension->importDecide($settings, $record, $this->candidates($record));
+    $fields = array_keys((array) ($settings['import_map'] ?? []));
+    $decision = $this->extension->importDecide($settings, $record, $this->candidates($record, $fields));
     $action = (string) $decision['action'];
     if ($action === self::SKIPPED) {
       return ['action' => $action, 'uid' => $decision['uid'], 'reason' => $decision['reason']];
     }
-    $oktaId = (string) $record['id'];
-    $status = strtoupper((string) $record['status']);
-    if ($action === self::CREATED) {
-      $new = $decision['create'];
-      $uid = $this->echoGuard->withoutPush(
-        fn (): int => $this->accounts->create((string) $new['name'], (string) $new['mail'], (bool) $new['active'], (array) $new['fields'], $oktaId, $status),
-      );
-      return ['action' => $action, 'uid' => (int) $uid];
+    $account = $decision['uid'] === NULL ? NULL : $this->storage()->load((int) $decision['uid']);
+    if ($action !== 'created' && !$account instanceof UserInterface) {
+      throw new ImportException(sprintf('Drupal user %d no longer exists.', (int) $decision['uid']));
     }
-    $uid = (int) $decision['uid'];
-    $changes = (array) $decision['changes'];
-    $this->echoGuard->withoutPush(function () use ($uid, $changes, $oktaId, $status): void {
-      if ($changes !== []) {
-        $this->accounts->update($uid, $changes);
+    $new = (array) ($decision['create'] ?? []);
+    $values = $action === 'created'
+      ? ['name' => $new['name'], 'mail' => $new['mail'], 'status' => (bool) $new['active']] + (array) $new['fields']
+      : (array) $decision['changes'];
+    $event = new ImportEvent($action, $record, $account, $values);
+    $this->eventDispatcher->dispatch($event, ImportEvent::NAME);
+    if ($event->getVetoReason() !== NULL) {
+      return ['action' => self::SKIPPED, 'uid' => $decision['uid'], 'reason' => $event->getVetoReason()];
+    }
+    $values = $event->getValues();
+    if ($action === 'unchanged' && $values !== []) {
+      // A subscriber added values to an account the import left alone.
+      $action = 'updated';
+    }
+    $uid = $this->withoutPush(function () use ($account, $values, $record): int {
+      $account ??= $this->storage()->create(['init' => (string) $values['mail']]);
+      if ($account->isNew() || $values !== []) {
+        // No local password for a new account: it signs in through Okta.
+        $this->write($account, $values);
+        $account->save();
       }
       // Always record the current Okta status, and the link on first match.
-      $this->accounts->link($uid, $oktaId, $status);
+      $this->status->link((int) $account->id(), (string) $record['id'], strtoupper((string) $record['status']));
+      return (int) $account->id();
     });
     return ['action' => $action, 'uid' => $uid];
   }
 
   /**
-   * Blocks an account whose Okta user is gone (reconcile with block_missing).
+   * Blocks the account of an Okta user that is gone (deleted, or missing
+   * from a reconcile's full listing).
    *
-   * Only the import owns this decision: it is never pushed to Okta (the
-   * Okta user is gone, a push would only fail).
+   * The import owns this: it is never pushed (the Okta user is gone, a push
+   * would only fail). Subscribers may veto it.
+   *
+   * @return bool
+   *   Whether an active account was blocked.
    */
-  public function blockMissing(int $uid): bool {
-    return (bool) $this->echoGuard->withoutPush(function () use ($uid): bool {
-      $this->accounts->update($uid, ['status' => FALSE]);
-      return TRUE;
+  public function blockGone(int $uid, string $oktaId): bool {
+    $account = $this->storage()->load($uid);
+    if (!$account instanceof UserInterface || !$account->isActive()) {
+      return FALSE;
+    }
+    $event = new ImportEvent('blocked', ['id' => $oktaId, 'status' => 'DELETED'], $account, ['status' => FALSE]);
+    $this->eventDispatcher->dispatch($event, ImportEvent::NAME);
+    if ($event->getVetoReason() !== NULL) {
+      return FALSE;
+    }
+    $this->withoutPush(function () use ($account, $event): void {
+      $this->write($account, $event->getValues());
+      $account->save();
     });
+    return !$account->isActive();
   }
 
   /**
-   * The Drupal accounts the engine decides among, looked up by the keys.
+   * The Drupal accounts the engine decides among, found by the keys.
+   *
+   * @param array $record
+   *   The pulled record.
+   * @param string[] $fields
+   *   The imported field keys (what the engine compares).
    */
-  private function candidates(array $record): array {
-    $linked = is_string($record['id'] ?? NULL) ? $this->accounts->findByOktaId($record['id']) : NULL;
+  private function candidates(array $record, array $fields): array {
+    $uid = is_string($record['id'] ?? NULL) ? $this->status->uidOfOktaId($record['id']) : NULL;
+    $linked = $uid === NULL ? NULL : $this->storage()->load($uid);
+    $linked = $linked instanceof UserInterface ? $linked : NULL;
     $matched = NULL;
     if ($linked === NULL) {
+      $property = ($record['match_field'] ?? 'mail') === 'name' ? 'name' : 'mail';
       foreach ((array) ($record['match_values'] ?? []) as $value) {
-        $matched = ($record['match_field'] ?? 'mail') === 'name'
-          ? $this->accounts->findByName((string) $value)
-          : $this->accounts->findByMail((string) $value);
-        if ($matched !== NULL) {
+        if (($matched = $this->findBy($property, (string) $value)) !== NULL) {
           break;
         }
       }
     }
     $free = $linked === NULL && $matched === NULL;
     return [
-      'linked' => $linked?->toArray(),
-      'matched' => $matched?->toArray(),
-      // Only a create needs these: an unrelated account must keep its name.
-      'name_taken' => $free && (string) ($record['name'] ?? '') !== '' && $this->accounts->findByName((string) $record['name']) !== NULL,
-      'mail_taken' => $free && (string) ($record['mail'] ?? '') !== '' && $this->accounts->findByMail((string) $record['mail']) !== NULL,
+      'linked' => $this->view($linked, $fields),
+      'matched' => $this->view($matched, $fields),
+      // Only a create needs these: an unrelated account keeps its name.
+      'name_taken' => $free && $this->findBy('name', (string) ($record['name'] ?? '')) !== NULL,
+      'mail_taken' => $free && $this->findBy('mail', (string) ($record['mail'] ?? '')) !== NULL,
     ];
+  }
+
+  /**
+   * The one account with this mail or name, ignoring case.
+   */
+  private function findBy(string $property, string $value): ?UserInterface {
+    if ($value === '') {
+      return NULL;
+    }
+    // Entity queries on these base fields compare case-insensitively on
+    // every core database driver.
+    $ids = $this->storage()->getQuery()
+      ->accessCheck(FALSE)
+      ->condition($property, $value)
+      ->condition('uid', 0, '<>')
+      ->range(0, 1)
+      ->execute();
+    $account = $ids === [] ? NULL : $this->storage()->load(reset($ids));
+    return $account instanceof UserInterface ? $account : NULL;
+  }
+
+  /**
+   * An account as okta_sync_import_decide() reads it.
+   */
+  private function view(?UserInterface $account, array $fields): ?array {
+    if ($account === NULL) {
+      return NULL;
+    }
+    $values = [];
+    foreach ($fields as $field) {
+      if ($field !== 'mail' && $account->hasField($field)) {
+        $values[$field] = $account->get($field)->value;
+      }
+    }
+    $oktaId = $this->status->load((int) $account->id())['okta_id'] ?? NULL;
+    return [
+      'uid' => (int) $account->id(),
+      'name' => (string) $account->getAccountName(),
+      'mail' => (string) $account->getEmail(),
+      'active' => $account->isActive(),
+      'fields' => $values,
+      'okta_id' => is_string($oktaId) && $oktaId !== '' ? $oktaId : NULL,
+    ];
+  }
+
+  /**
+   * Sets values on an account (status and mail through their setters).
+   */
+  private function write(UserInterface $account, array $values): void {
+    foreach ($values as $field => $value) {
+      if ($field === 'status') {
+        $value ? $account->activate() : $account->block();
+      }
+      elseif ($field === 'mail') {
+        $account->setEmail((string) $value);
+      }
+      elseif ($account->hasField($field)) {
+        $account->set($field, $value);
+      }
+    }
+  }
+
+  /**
+   * Runs an import write with pushes to Okta suppressed.
+   *
+   * suppressAll(), not suppress($uid): a create has no uid before its save.
+   */
+  private function withoutPush(callable $write): mixed {
+    $this->pushCollector->suppressAll();
+    try {
+      return $write();
+    }
+    finally {
+      $this->pushCollector->releaseAll();
+    }
+  }
+
+  /**
+   * The user storage.
+   */
+  private function storage(): UserStorageInterface {
+    /** @var \Drupal\user\UserStorageInterface */
+    return $this->entityTypeManager->getStorage('user');
   }
 
 }

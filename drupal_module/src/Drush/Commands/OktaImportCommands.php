@@ -4,8 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Drush\Commands;
 
-use Drupal\okta_user_sync\Import\Drupal\ImportCron;
-use Drupal\okta_user_sync\Import\Drupal\ImportService;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drush\Attributes as CLI;
 use Drush\Commands\DrushCommands;
@@ -20,8 +18,7 @@ final class OktaImportCommands extends DrushCommands {
    * Constructs the commands.
    */
   public function __construct(
-    private readonly ImportService $import,
-    private readonly ImportCron $cron,
+    private readonly ImportRunner $import,
   ) {
     parent::__construct();
   }
@@ -30,10 +27,7 @@ final class OktaImportCommands extends DrushCommands {
    * {@inheritdoc}
    */
   public static function create(ContainerInterface $container): self {
-    return new self(
-      $container->get('okta_user_sync.import'),
-      $container->get('okta_user_sync.import_cron'),
-    );
+    return new self($container->get('okta_user_sync.import_runner'));
   }
 
   /**
@@ -54,7 +48,7 @@ final class OktaImportCommands extends DrushCommands {
   ]): int {
     try {
       if ($options['queue']) {
-        $count = $this->cron->processQueue();
+        $count = $this->import->processQueue();
         $this->io()->success(sprintf('%d queued event hook deliveries processed.', $count));
         return self::EXIT_SUCCESS;
       }

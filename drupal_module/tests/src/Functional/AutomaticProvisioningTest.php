@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Functional;
 
 use Drupal\Tests\BrowserTestBase;
+use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 
 /**
  * Automatic provisioning from the register and edit forms.
@@ -16,7 +17,7 @@ use Drupal\Tests\BrowserTestBase;
  */
 class AutomaticProvisioningTest extends BrowserTestBase {
 
-  use FakeOktaSiteTrait;
+  use FakeOktaTrait;
 
   /**
    * {@inheritdoc}

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Functional;
 
 use Drupal\Tests\BrowserTestBase;
+use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 
 /**
  * Tests the "Sync User Manually" tab: one user, preview, all, status page.
@@ -13,7 +14,7 @@ use Drupal\Tests\BrowserTestBase;
  */
 class ManualSyncFormTest extends BrowserTestBase {
 
-  use FakeOktaSiteTrait;
+  use FakeOktaTrait;
 
   /**
    * {@inheritdoc}
@@ -134,7 +135,7 @@ class ManualSyncFormTest extends BrowserTestBase {
     $this->submitForm(['mode' => 'push'], 'Preview (dry run)');
     // admin, the logged-in user and three blocked users.
     $this->assertSession()->pageTextContains('would deactivate or delete 3 of 5 Okta users');
-    $this->fake->control('DELETE', '/__fake/requests');
+    $this->clearOktaRequests();
 
     $this->drupalGet('admin/config/people/okta_user_sync/manual');
     $this->assertSession()->fieldExists('guard_override');

@@ -6,6 +6,7 @@ namespace Drupal\Tests\okta_user_sync\Functional;
 
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use Drupal\Tests\BrowserTestBase;
+use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 
 /**
  * Overview and Configuration screens, "Save and Test Configuration".
@@ -14,7 +15,7 @@ use Drupal\Tests\BrowserTestBase;
  */
 class SettingsFormTest extends BrowserTestBase {
 
-  use FakeOktaSiteTrait;
+  use FakeOktaTrait;
 
   /**
    * {@inheritdoc}
@@ -115,7 +116,7 @@ class SettingsFormTest extends BrowserTestBase {
   public function testUrlValidation(): void {
     $this->drupalGet('admin/config/people/okta_user_sync/configuration');
     $this->submitForm(['org_url' => 'https://acme-admin.okta.com', 'api_token' => self::TOKEN], 'Save configuration');
-    $this->assertSession()->pageTextContains('not the admin console domain');
+    $this->assertSession()->pageTextContains('is the Admin Console address; the API is on the org URL https://acme.okta.com');
     $this->submitForm(['org_url' => 'https://acme.okta.com', 'api_token' => '', 'test_email' => ''], 'Save and Test Configuration');
     $this->assertSession()->pageTextContains('Enter the email of a user that exists in Okta');
   }

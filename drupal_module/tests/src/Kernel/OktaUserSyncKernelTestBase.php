@@ -5,7 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
 use Drupal\KernelTests\KernelTestBase;
-use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
+use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 use Drupal\user\Entity\User;
 use Drupal\user\UserInterface;
 
@@ -20,15 +20,12 @@ use Drupal\user\UserInterface;
  */
 abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
 
+  use FakeOktaTrait;
+
   /**
    * {@inheritdoc}
    */
   protected static $modules = ['system', 'user', 'okta_user_sync'];
-
-  /**
-   * The fake Okta.
-   */
-  protected FakeOkta $fake;
 
   /**
    * {@inheritdoc}
@@ -40,18 +37,11 @@ abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
     $this->installSchema('user', ['users_data']);
     $this->installSchema('okta_user_sync', ['okta_user_sync_status']);
     $this->installConfig(['okta_user_sync']);
-    $this->fake = FakeOkta::instance();
-    $this->fake->reset();
-    $this->config('okta_user_sync.settings')
-      ->set('org_url', $this->fake->url())
-      ->set('connect_timeout', 2)
-      ->set('request_timeout', 5)
-      ->save();
-    $this->container->get('okta_user_sync.secrets')->set('api_token', FakeOkta::TOKEN);
+    $this->connectToFakeOkta();
     // Uid 1 exists on real sites; keep ids realistic.
     User::create(['uid' => 1, 'name' => 'admin', 'mail' => 'admin@example.com', 'status' => 1])->save();
     $this->flush();
-    $this->clearRequests();
+    $this->clearOktaRequests();
   }
 
   /**
@@ -75,45 +65,6 @@ abstract class OktaUserSyncKernelTestBase extends KernelTestBase {
    */
   protected function statusRow(int $uid): ?array {
     return $this->container->get('okta_user_sync.status_storage')->load($uid);
-  }
-
-  /**
-   * The Okta user with this login, as the fake holds it, or NULL.
-   */
-  protected function oktaUser(string $login): ?array {
-    foreach ($this->fake->state()['users'] ?? [] as $user) {
-      if (strcasecmp((string) ($user['profile']['login'] ?? ''), $login) === 0) {
-        return $user;
-      }
-    }
-    return NULL;
-  }
-
-  /**
-   * "METHOD path" of each API request the fake received since the last clear.
-   *
-   * @return string[]
-   *   The requests, oldest first.
-   */
-  protected function requests(): array {
-    return array_map(fn(array $r) => $r['method'] . ' ' . $r['path'], $this->fake->control('GET', '/__fake/requests'));
-  }
-
-  /**
-   * The requests that change something in Okta.
-   *
-   * @return string[]
-   *   The requests, oldest first.
-   */
-  protected function writes(): array {
-    return array_values(array_filter($this->requests(), fn(string $r) => !str_starts_with($r, 'GET ')));
-  }
-
-  /**
-   * Forgets the fake's request log.
-   */
-  protected function clearRequests(): void {
-    $this->fake->control('DELETE', '/__fake/requests');
   }
 
   /**

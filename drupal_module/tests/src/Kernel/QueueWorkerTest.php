@@ -63,7 +63,7 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(1, $this->queueLength(), 'the delayed item stays the only one');
     $this->faultsOff();
     // Not due yet: delayed without asking Okta.
-    $this->clearRequests();
+    $this->clearOktaRequests();
     try {
       $this->worker()->processItem(['kind' => 'user', 'uid' => $uid]);
       $this->fail('Not due yet.');
@@ -71,7 +71,7 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     catch (DelayedRequeueException $e) {
       $this->assertGreaterThan(0, $e->getDelay());
     }
-    $this->assertSame([], $this->requests());
+    $this->assertSame([], $this->oktaRequests());
     $this->due($uid);
     $this->worker()->processItem(['kind' => 'user', 'uid' => $uid]);
     $row = $this->statusRow($uid);
@@ -80,9 +80,9 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
     $this->assertNull($row['retry_at']);
     $this->assertNotNull($this->oktaUser('ann@example.com'));
     // The item of a settled user is dropped without a request.
-    $this->clearRequests();
+    $this->clearOktaRequests();
     $this->worker()->processItem(['kind' => 'user', 'uid' => $uid]);
-    $this->assertSame([], $this->requests());
+    $this->assertSame([], $this->oktaRequests());
   }
 
   /**
@@ -115,7 +115,7 @@ class QueueWorkerTest extends OktaUserSyncKernelTestBase {
   public function testMalformedItemIsDropped(): void {
     $this->worker()->processItem(['kind' => 'nonsense']);
     $this->worker()->processItem('junk');
-    $this->assertSame([], $this->requests());
+    $this->assertSame([], $this->oktaRequests());
   }
 
   /**

@@ -131,7 +131,7 @@ class SyncBatchTest extends OktaUserSyncKernelTestBase {
     $this->assertStringContainsString('would stop', (string) $preview['run']['message']);
     $this->assertLessThanOrEqual(20, count($preview['run']['planned_examples']));
     $this->assertLessThan(16384, strlen(serialize($preview)), 'the preview holds counts and a few examples');
-    $this->assertSame([], $this->writes());
+    $this->assertSame([], $this->oktaWrites());
 
     // A real run stops at the chunk that would go beyond 6.
     $context = [];

@@ -19,7 +19,7 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
    */
   public function testInsertIsPushedAfterTheRequestAndRecorded(): void {
     $account = $this->createAccount('ann');
-    $this->assertSame([], $this->writes(), 'Nothing is sent while the request runs.');
+    $this->assertSame([], $this->oktaWrites(), 'Nothing is sent while the request runs.');
     $this->flush();
     $okta = $this->oktaUser('ann@example.com');
     $this->assertNotNull($okta);
@@ -42,7 +42,7 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $database = $this->container->get('database');
     $transaction = $database->startTransaction();
     $this->createAccount('bea');
-    $this->assertSame([], $this->writes(), 'Nothing is sent before the commit.');
+    $this->assertSame([], $this->oktaWrites(), 'Nothing is sent before the commit.');
     // Committing the outermost transaction runs the post-commit push.
     unset($transaction);
     $this->assertNotNull($this->oktaUser('bea@example.com'), 'Pushed right after the commit, in the request.');
@@ -62,7 +62,7 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
       $this->flush();
       $this->assertNull($this->oktaUser("rolled_$mode@example.com"), $mode);
     }
-    $this->assertSame([], $this->writes());
+    $this->assertSame([], $this->oktaWrites());
   }
 
   /**
@@ -92,12 +92,12 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
   public function testTwoSavesInOneRequestSendOneUpdate(): void {
     $account = $this->createAccount('dan');
     $this->flush();
-    $this->clearRequests();
+    $this->clearOktaRequests();
     $account->setEmail('dan2@example.com')->save();
     $account->setEmail('dan3@example.com')->save();
     $this->flush();
-    $updates = array_filter($this->writes(), fn(string $r) => str_starts_with($r, 'POST /api/v1/users/'));
-    $this->assertCount(1, $updates, implode(', ', $this->writes()));
+    $updates = array_filter($this->oktaWrites(), fn(string $r) => str_starts_with($r, 'POST /api/v1/users/'));
+    $this->assertCount(1, $updates, implode(', ', $this->oktaWrites()));
     $this->assertNotNull($this->oktaUser('dan3@example.com'));
   }
 
@@ -181,7 +181,7 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $account->setEmail('ian2@example.com')->save();
     $collector->release((int) $account->id());
     $this->flush();
-    $this->assertSame([], $this->writes());
+    $this->assertSame([], $this->oktaWrites());
   }
 
   /**
@@ -194,7 +194,7 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $this->config('okta_user_sync.settings')->set('operations.automatic', ['read', 'create'])->set('direction', 'okta_to_drupal')->save();
     $this->createAccount('kim');
     $this->flush();
-    $this->assertSame([], $this->requests());
+    $this->assertSame([], $this->oktaRequests());
   }
 
   /**
@@ -237,10 +237,10 @@ class UserHooksTest extends OktaUserSyncKernelTestBase {
     $staff = array_values(array_filter($this->fake->state()['groups'], fn(array $g) => $g['profile']['name'] === 'Staff'))[0];
     $this->assertContains($okta['id'], $this->fake->state()['memberships'][$staff['id']] ?? []);
     // Unchanged on the next save: the hash covers the subscriber's values.
-    $this->clearRequests();
+    $this->clearOktaRequests();
     $account->save();
     $this->flush();
-    $this->assertSame([], $this->writes());
+    $this->assertSame([], $this->oktaWrites());
   }
 
   /**

@@ -4,9 +4,9 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone;
 
-use Drupal\okta_user_sync\Sync\Extension;
-use Drupal\okta_user_sync\Sync\RequirementsEvaluator;
-use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\Engine\Extension;
+use Drupal\okta_user_sync\Engine\RequirementsEvaluator;
+use Drupal\okta_user_sync\Engine\SettingsAssembler;
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use PHPUnit\Framework\TestCase;
 
@@ -97,6 +97,26 @@ final class ExtensionIntegrationTest extends TestCase {
   public function testExtensionVersionIsSupportedByTheModule(): void {
     $version = (string) $this->extension->version();
     $this->assertTrue(RequirementsEvaluator::isCompatible($version), "okta_sync $version is outside the module's supported range");
+  }
+
+  /**
+   * The Configuration form's org URL check is the extension's.
+   */
+  public function testOrgUrlCheck(): void {
+    $this->assertSame(['ok' => TRUE, 'url' => 'https://acme.okta.com', 'message' => NULL], $this->extension->orgUrl(' https://acme.okta.com/ '));
+    $this->assertTrue($this->extension->orgUrl('http://127.0.0.1:8080')['ok'], 'http is fine on loopback');
+    foreach ([
+      'http://acme.okta.com' => 'https',
+      'https://acme-admin.okta.com' => 'https://acme.okta.com',
+      'https://acme.okta.com/oauth2/default' => 'path',
+      'https://u:secret-pass@acme.okta.com' => 'user name or password',
+      'acme.okta.com' => 'not a valid absolute URL',
+    ] as $url => $hint) {
+      $check = $this->extension->orgUrl($url);
+      $this->assertFalse($check['ok'], $url);
+      $this->assertStringContainsString($hint, (string) $check['message'], $url);
+      $this->assertStringNotContainsString('secret-pass', (string) $check['message']);
+    }
   }
 
   /**

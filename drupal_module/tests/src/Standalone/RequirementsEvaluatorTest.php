@@ -4,11 +4,11 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone;
 
-use Drupal\okta_user_sync\Sync\RequirementsEvaluator;
+use Drupal\okta_user_sync\Engine\RequirementsEvaluator;
 use PHPUnit\Framework\TestCase;
 
 /**
- * @coversDefaultClass \Drupal\okta_user_sync\Sync\RequirementsEvaluator
+ * @coversDefaultClass \Drupal\okta_user_sync\Engine\RequirementsEvaluator
  */
 final class RequirementsEvaluatorTest extends TestCase {
 

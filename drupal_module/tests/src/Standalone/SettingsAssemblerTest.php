@@ -4,13 +4,13 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Standalone;
 
-use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
-use Drupal\okta_user_sync\Sync\SettingsAssembler;
+use Drupal\okta_user_sync\Engine\Exception\MissingCredentialsException;
+use Drupal\okta_user_sync\Engine\SettingsAssembler;
 use PHPUnit\Framework\TestCase;
 use Symfony\Component\Yaml\Yaml;
 
 /**
- * @coversDefaultClass \Drupal\okta_user_sync\Sync\SettingsAssembler
+ * @coversDefaultClass \Drupal\okta_user_sync\Engine\SettingsAssembler
  */
 final class SettingsAssemblerTest extends TestCase {
 
@@ -152,6 +152,33 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertSame(['city' => 'field_city', 'department' => 'field_department'], $settings['attribute_map']);
     $this->assertSame(['field_city' => 'okta', 'field_department' => 'drupal'], $settings['attribute_authority']);
     $this->assertIsArray(\okta_sync_import_keys($settings, 'ann@example.com', ''), 'the extension accepts the settings');
+  }
+
+  /**
+   * The import's keys come from config, and the extension accepts them.
+   */
+  public function testImportKeysFromConfig(): void {
+    $config = [
+      'org_url' => 'https://x.okta.com',
+      'direction' => 'okta_to_drupal',
+      'import_active_statuses' => ['ACTIVE', 'staged', ''],
+      'import_map' => [
+        ['drupal' => 'field_city', 'okta' => 'city'],
+        ['drupal' => 'field_none', 'okta' => ''],
+      ],
+    ] + self::defaults();
+    $settings = (new SettingsAssembler())->assemble($config, ['api_token' => 't']);
+    $this->assertSame(['ACTIVE', 'staged'], $settings['import_active_statuses']);
+    $this->assertSame(['field_city' => 'city'], $settings['import_map']);
+    $decision = \okta_sync_import_decide($settings, ['id' => '00u1', 'login' => 'a@example.com', 'email' => 'a@example.com', 'status' => 'STAGED', 'fields' => ['field_city' => 'Oslo']], ['linked' => NULL, 'matched' => NULL, 'name_taken' => FALSE, 'mail_taken' => FALSE]);
+    $this->assertSame('created', $decision['action']);
+    $this->assertTrue($decision['create']['active'], 'STAGED was configured active (any case)');
+    $this->assertSame(['field_city' => 'Oslo'], $decision['create']['fields']);
+
+    // The defaults are a valid list the extension takes as it is.
+    $defaults = (new SettingsAssembler())->assemble(['org_url' => 'https://x.okta.com'] + self::defaults(), ['api_token' => 't']);
+    $this->assertSame(array_map('strval', self::defaults()['import_active_statuses']), $defaults['import_active_statuses']);
+    $this->assertSame([], $defaults['import_map']);
   }
 
   /**

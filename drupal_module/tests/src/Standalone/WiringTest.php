@@ -369,7 +369,7 @@ final class WiringTest extends TestCase {
       // table goes with the schema.
       preg_match_all("/const ([A-Z_]+) = '(okta_user_sync[a-z0-9_.]*)'/", $source, $found, PREG_SET_ORDER);
       foreach ($found as [, $const, $name]) {
-        if (!in_array($const, ['LOCK', 'TABLE'], TRUE) && !str_ends_with($file, 'DrupalFloodLimiter.php') && !str_contains($file, '/src/Event/')) {
+        if (!in_array($const, ['LOCK', 'TABLE', 'FLOOD_EVENT'], TRUE) && !str_contains($file, '/src/Event/')) {
           $names[$name] = basename($file);
         }
       }

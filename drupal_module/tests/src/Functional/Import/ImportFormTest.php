@@ -4,7 +4,6 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Functional\Import;
 
-use Drupal\okta_user_sync\Import\Drupal\HookSecrets;
 use Drupal\Tests\BrowserTestBase;
 
 /**
@@ -63,7 +62,7 @@ final class ImportFormTest extends BrowserTestBase {
     // Secrets live in State, never in config, and are never shown again.
     $state = \Drupal::state();
     $state->resetCache();
-    $this->assertSame('Bearer functional-event-secret', $state->get(HookSecrets::EVENT_HOOK));
+    $this->assertSame('Bearer functional-event-secret', $state->get('okta_user_sync.event_hook_secret'));
     $this->assertStringNotContainsString('functional-event-secret', json_encode($config->getRawData()));
     $this->drupalGet('/admin/config/people/okta_user_sync/import');
     $this->assertSession()->responseNotContains('functional-event-secret');
@@ -73,10 +72,10 @@ final class ImportFormTest extends BrowserTestBase {
     // An empty field keeps the secret; the clear checkbox removes it.
     $this->submitForm([], 'Save import settings');
     $state->resetCache();
-    $this->assertSame('Bearer functional-event-secret', $state->get(HookSecrets::EVENT_HOOK));
+    $this->assertSame('Bearer functional-event-secret', $state->get('okta_user_sync.event_hook_secret'));
     $this->submitForm(['event_hook_secret_clear' => TRUE], 'Save import settings');
     $state->resetCache();
-    $this->assertNull($state->get(HookSecrets::EVENT_HOOK));
+    $this->assertNull($state->get('okta_user_sync.event_hook_secret'));
 
     // Malformed lines are refused.
     $this->submitForm(['attribute_authority' => 'field_title|somebody'], 'Save import settings');
@@ -90,7 +89,7 @@ final class ImportFormTest extends BrowserTestBase {
    * refuses unauthenticated deliveries; the answer is never cached.
    */
   public function testEventHookEndpoint(): void {
-    \Drupal::state()->set(HookSecrets::EVENT_HOOK, 'Bearer functional-event-secret');
+    \Drupal::state()->set('okta_user_sync.event_hook_secret', 'Bearer functional-event-secret');
     $this->drupalGet('/okta_user_sync/event-hook', [], ['x-okta-verification-challenge' => 'first']);
     $this->assertSession()->statusCodeEquals(200);
     $this->assertSame(['verification' => 'first'], json_decode($this->getSession()->getPage()->getContent(), TRUE));
@@ -117,7 +116,7 @@ final class ImportFormTest extends BrowserTestBase {
    * The password import hook answers with Drupal's password check.
    */
   public function testPasswordImportEndpoint(): void {
-    \Drupal::state()->set(HookSecrets::PASSWORD_HOOK, 'Bearer functional-password-secret');
+    \Drupal::state()->set('okta_user_sync.password_hook_secret', 'Bearer functional-password-secret');
     $account = $this->drupalCreateUser([], 'hooked');
     $body = static fn (string $password): string => json_encode([
       'eventType' => 'com.okta.user.credential.password.import',

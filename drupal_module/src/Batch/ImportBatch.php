@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Import\Drupal;
+namespace Drupal\okta_user_sync\Batch;
 
 use Drupal\Core\StringTranslation\TranslatableMarkup;
 
@@ -33,13 +33,13 @@ final class ImportBatch {
    * Batch operation: one Okta page per call.
    */
   public static function step(string $mode, bool $restart, array|\ArrayAccess &$context): void {
-    /** @var \Drupal\okta_user_sync\Import\Drupal\ImportService $import */
-    $import = \Drupal::service('okta_user_sync.import');
-    if (empty($context['sandbox']['started'])) {
-      $import->start($mode, $restart);
-      $context['sandbox']['started'] = TRUE;
-    }
+    /** @var \Drupal\okta_user_sync\Import\ImportRunner $import */
+    $import = \Drupal::service('okta_user_sync.import_runner');
     try {
+      if (empty($context['sandbox']['started'])) {
+        $import->start($mode, $restart);
+        $context['sandbox']['started'] = TRUE;
+      }
       $run = $import->step();
     }
     catch (\Throwable $e) {

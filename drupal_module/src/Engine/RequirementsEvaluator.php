@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Sync;
+namespace Drupal\okta_user_sync\Engine;
 
 /**
  * The status-report lines of hook_requirements(), from plain facts.

@@ -2,9 +2,9 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Sync;
+namespace Drupal\okta_user_sync\Engine;
 
-use Drupal\okta_user_sync\Sync\Exception\ExtensionMissingException;
+use Drupal\okta_user_sync\Engine\Exception\ExtensionMissingException;
 
 /**
  * Object wrapper around the okta_sync_* functions.
@@ -29,6 +29,14 @@ class Extension {
   }
 
   /**
+   * Checks and normalises an Okta org URL (okta_sync_org_url()).
+   */
+  public function orgUrl(string $url): array {
+    $this->assertLoaded();
+    return \okta_sync_org_url($url);
+  }
+
+  /**
    * Looks one user up to prove the settings work (okta_sync_test()).
    */
   public function test(array $settings, string $login): array {
@@ -50,6 +58,22 @@ class Extension {
   public function syncUsers(array $settings, array $users, array $options = []): array {
     $this->assertLoaded();
     return \okta_sync_users($settings, $users, $options);
+  }
+
+  /**
+   * Lists the next pages of Okta users for the import (okta_sync_pull()).
+   */
+  public function pull(array $settings, array $options = []): array {
+    $this->assertLoaded();
+    return \okta_sync_pull($settings, $options);
+  }
+
+  /**
+   * The reconcile's guard on blocking missing accounts (okta_sync_import_guard()).
+   */
+  public function importGuard(array $settings, int $missing, int $linked, int $listed): array {
+    $this->assertLoaded();
+    return \okta_sync_import_guard($settings, $missing, $linked, $listed);
   }
 
   /**

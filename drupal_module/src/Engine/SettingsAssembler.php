@@ -2,9 +2,9 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Sync;
+namespace Drupal\okta_user_sync\Engine;
 
-use Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException;
+use Drupal\okta_user_sync\Engine\Exception\MissingCredentialsException;
 
 /**
  * Turns the module's config values plus the secret into the settings array.
@@ -31,7 +31,7 @@ final class SettingsAssembler {
    *   Extension settings that win over config (e.g. shorter timeouts for
    *   inline pushes, or the import keys of the Okta -> Drupal side).
    *
-   * @throws \Drupal\okta_user_sync\Sync\Exception\MissingCredentialsException
+   * @throws \Drupal\okta_user_sync\Engine\Exception\MissingCredentialsException
    *   When the URL or the credentials for the chosen method are missing.
    */
   public function assemble(array $config, array $secrets, array $overrides = []): array {
@@ -129,10 +129,13 @@ final class SettingsAssembler {
         $settings[$key] = trim((string) $config[$key]);
       }
     }
-    $settings['attribute_map'] = $this->attributeMap($config['attribute_map'] ?? []);
+    $settings['attribute_map'] = $this->rowsToMap($config['attribute_map'] ?? [], 'okta', 'drupal');
     // With both directions on, who owns each field: the extension leaves
     // Okta-owned fields out of pushes and Drupal-owned ones out of imports.
-    $authority = $this->pairs($config['attribute_authority'] ?? [], 'field', 'owner', ['okta', 'drupal']);
+    $authority = array_filter(
+      $this->rowsToMap($config['attribute_authority'] ?? [], 'field', 'owner'),
+      static fn (string $owner): bool => in_array($owner, ['okta', 'drupal'], TRUE),
+    );
     if ($authority !== []) {
       $settings['attribute_authority'] = $authority;
     }
@@ -143,6 +146,13 @@ final class SettingsAssembler {
     if (isset($config['guard_max_count'])) {
       $settings['guard_max_count'] = max(0, (int) $config['guard_max_count']);
     }
+    // The import (Okta -> Drupal): which statuses make an active account
+    // (the engine validates them and always blocks SUSPENDED and
+    // DEPROVISIONED) and which Okta attribute fills which Drupal field.
+    if (isset($config['import_active_statuses'])) {
+      $settings['import_active_statuses'] = $this->stringList($config['import_active_statuses']);
+    }
+    $settings['import_map'] = $this->rowsToMap($config['import_map'] ?? [], 'drupal', 'okta');
     // The retry policy; the engine decides each outcome's retry from it.
     foreach (['backoff_base', 'backoff_max', 'max_attempts'] as $key) {
       if (isset($config[$key]) && (int) $config[$key] > 0) {
@@ -155,33 +165,17 @@ final class SettingsAssembler {
   /**
    * Config stores pairs (schema-friendly); the extension wants a map.
    *
-   * @return array<string, string>
-   *   Okta attribute => Drupal field key.
-   */
-  private function attributeMap(mixed $rows): array {
-    $map = [];
-    foreach (is_array($rows) ? $rows : [] as $row) {
-      $okta = trim((string) ($row['okta'] ?? ''));
-      $drupal = trim((string) ($row['drupal'] ?? ''));
-      if ($okta !== '' && $drupal !== '') {
-        $map[$okta] = $drupal;
-      }
-    }
-    return $map;
-  }
-
-  /**
-   * Config pairs [{$key: k, $value: v}] as a map k => v, values restricted.
+   * Rows are [{$key: k, $value: v}, ...]; a plain map k => v is read too.
    *
    * @return array<string, string>
-   *   The pairs with a non-empty key and an allowed value.
+   *   k => v for the rows with both non-empty.
    */
-  private function pairs(mixed $rows, string $key, string $value, array $allowed): array {
+  private function rowsToMap(mixed $rows, string $key, string $value): array {
     $map = [];
     foreach (is_array($rows) ? $rows : [] as $k => $row) {
       [$k, $v] = is_array($row) ? [$row[$key] ?? '', $row[$value] ?? ''] : [$k, $row];
-      if (trim((string) $k) !== '' && in_array($v, $allowed, TRUE)) {
-        $map[trim((string) $k)] = $v;
+      if (is_scalar($k) && is_scalar($v) && trim((string) $k) !== '' && trim((string) $v) !== '') {
+        $map[trim((string) $k)] = trim((string) $v);
       }
     }
     return $map;

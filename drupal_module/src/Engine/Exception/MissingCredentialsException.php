@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Sync\Exception;
+namespace Drupal\okta_user_sync\Engine\Exception;
 
 /**
  * The Okta connection is not configured (URL or credentials missing).

@@ -2,18 +2,19 @@
 
 declare(strict_types=1);
 
-namespace Drupal\Tests\okta_user_sync\Functional;
+namespace Drupal\Tests\okta_user_sync\Traits;
 
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 
 /**
- * Points the site under test at the fake Okta (tests/okta-fake).
+ * Points the site at the fake Okta (tests/okta-fake), for Kernel and
+ * Functional tests.
  *
- * The site's own PHP (the web server the browser test talks to) runs the
- * real okta_sync extension, which calls the fake on loopback; the test
- * looks at what the fake ended up holding. Nothing is mocked.
+ * The real okta_sync extension (in the test's PHP, and in the web server a
+ * browser test talks to) calls the fake on loopback; the test looks at what
+ * the fake ended up holding. Nothing is mocked.
  */
-trait FakeOktaSiteTrait {
+trait FakeOktaTrait {
 
   /**
    * The fake Okta.
@@ -57,19 +58,30 @@ trait FakeOktaSiteTrait {
   }
 
   /**
+   * "METHOD path" of each API request the fake received since the last clear.
+   *
+   * @return string[]
+   *   The requests, oldest first.
+   */
+  protected function oktaRequests(): array {
+    return array_map(fn(array $r) => $r['method'] . ' ' . $r['path'], $this->fake->control('GET', '/__fake/requests'));
+  }
+
+  /**
    * The API requests that changed something in Okta.
    *
    * @return string[]
    *   "METHOD path", oldest first.
    */
   protected function oktaWrites(): array {
-    $writes = [];
-    foreach ($this->fake->control('GET', '/__fake/requests') as $request) {
-      if ($request['method'] !== 'GET') {
-        $writes[] = $request['method'] . ' ' . $request['path'];
-      }
-    }
-    return $writes;
+    return array_values(array_filter($this->oktaRequests(), fn(string $r) => !str_starts_with($r, 'GET ')));
+  }
+
+  /**
+   * Forgets the fake's request log.
+   */
+  protected function clearOktaRequests(): void {
+    $this->fake->control('DELETE', '/__fake/requests');
   }
 
   /**

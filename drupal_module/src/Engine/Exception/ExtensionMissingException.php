@@ -2,7 +2,7 @@
 
 declare(strict_types=1);
 
-namespace Drupal\okta_user_sync\Sync\Exception;
+namespace Drupal\okta_user_sync\Engine\Exception;
 
 /**
  * The okta_sync PHP extension is not loaded (or too old/new).
