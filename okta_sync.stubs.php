@@ -154,6 +154,33 @@ namespace {
   function okta_sync_org_url(string $url): array {}
 
   /**
+   * A fresh P-256 key pair for an Okta OAuth service app (private_key_jwt).
+   *
+   * Store private_key as the oauth_private_key secret (write-only: never
+   * show it again) and kid as oauth_key_id; the admin pastes public_jwk
+   * into the app's Public keys in Okta.
+   *
+   * @return array
+   *   private_key (PKCS#8 PEM), public_jwk (kty EC, crv P-256, x, y, kid,
+   *   use 'sig', alg 'ES256'; no private part), kid (the RFC 7638 SHA-256
+   *   thumbprint), alg ('ES256').
+   *
+   * @throws \OktaSync\Exception
+   *   When the system cannot generate a key.
+   */
+  function okta_sync_generate_key(): array {}
+
+  /**
+   * The public JWK of an OAuth private key, to paste into Okta.
+   *
+   * @return array
+   *   ok (bool), public_jwk (kty RSA with n, e, or EC with crv, x, y; kid,
+   *   use, alg), kid (RFC 7638 SHA-256 thumbprint), alg ('RS256' |
+   *   'ES256'), message (why not, when ok is FALSE; never quotes the key).
+   */
+  function okta_sync_public_jwk(string $private_key_pem): array {}
+
+  /**
    * Tests the configuration by looking up one user by login or email.
    *
    * @return array

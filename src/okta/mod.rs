@@ -6,7 +6,8 @@
 //! (proof keys, proofs, challenges, nonces), `http`
 //! (request execution and retries), `deadline` (the call's time budget), `ratelimit`, `error`, `user`/`password`
 //! (models), `users`/`groups` (endpoints), `pagination`, `stats`, `cache`
-//! (process client cache, fork-aware), `client` (the handle).
+//! (process client cache, fork-aware), `client` (the handle), `client_key`
+//! (the service app's key pair and public JWK, for the admin).
 
 // `OktaError::Api` carries Okta's whole error (code, summary, causes, ids,
 // retry hint) as a plain struct variant that callers match on; it is bigger
@@ -16,6 +17,7 @@
 mod auth;
 mod cache;
 mod client;
+pub mod client_key;
 mod config;
 mod deadline;
 mod dpop;

@@ -25,6 +25,8 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
     vec![
         wrap_function!(okta_sync_version),
         wrap_function!(okta_sync_org_url),
+        wrap_function!(okta_sync_generate_key),
+        wrap_function!(okta_sync_public_jwk),
         wrap_function!(okta_sync_test),
         wrap_function!(okta_sync_user),
         wrap_function!(okta_sync_users),
@@ -59,6 +61,42 @@ pub fn okta_sync_org_url(url: &str) -> ArrayResult {
             }
             Err(other) => json!({"ok": false, "url": null, "message": other.to_string()}),
         })
+    })
+}
+
+/// A fresh P-256 key pair for an OAuth service app: the private key (PKCS#8
+/// PEM, for the caller to store as `oauth_private_key`) and the public JWK
+/// to register in Okta, whose thumbprint is the `kid`.
+#[php_function]
+pub fn okta_sync_generate_key() -> ArrayResult {
+    guard(|| {
+        let (private, public) = crate::okta::client_key::generate()
+            .map_err(|e| BindingError::Extension(e.to_string()))?;
+        to_php(&json!({
+            "private_key": private.expose(),
+            "public_jwk": public.jwk,
+            "kid": public.kid,
+            "alg": public.alg,
+        }))
+    })
+}
+
+/// The public JWK of an OAuth private key (RSA or P-256 PEM): `ok`, and
+/// `public_jwk`, `kid`, `alg`; or `ok` false and a `message` that never
+/// quotes the key.
+#[php_function]
+pub fn okta_sync_public_jwk(private_key_pem: &str) -> ArrayResult {
+    guard(|| {
+        to_php(
+            &match crate::okta::client_key::public_key(private_key_pem) {
+                Ok(public) => json!({
+                    "ok": true, "public_jwk": public.jwk, "kid": public.kid, "alg": public.alg, "message": null,
+                }),
+                Err(e) => json!({
+                    "ok": false, "public_jwk": null, "kid": null, "alg": null, "message": e.to_string(),
+                }),
+            },
+        )
     })
 }
 

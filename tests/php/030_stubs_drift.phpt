@@ -40,4 +40,4 @@ echo count($functions), " functions, ", count($classes), " classes\n";
 ?>
 --EXPECT--
 in sync
-19 functions, 2 classes
+21 functions, 2 classes

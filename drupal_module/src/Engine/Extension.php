@@ -37,6 +37,22 @@ class Extension {
   }
 
   /**
+   * A fresh key pair for an OAuth service app (okta_sync_generate_key()).
+   */
+  public function generateKey(): array {
+    $this->assertLoaded();
+    return \okta_sync_generate_key();
+  }
+
+  /**
+   * The public JWK of an OAuth private key (okta_sync_public_jwk()).
+   */
+  public function publicJwk(#[\SensitiveParameter] string $privateKeyPem): array {
+    $this->assertLoaded();
+    return \okta_sync_public_jwk($privateKeyPem);
+  }
+
+  /**
    * Looks one user up to prove the settings work (okta_sync_test()).
    */
   public function test(array $settings, string $login): array {

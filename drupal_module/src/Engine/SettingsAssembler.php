@@ -46,6 +46,12 @@ final class SettingsAssembler {
       if (trim((string) ($config['oauth_key_id'] ?? '')) !== '') {
         $settings['oauth_key_id'] = trim((string) $config['oauth_key_id']);
       }
+      // The extension's oauth_dpop: 'auto', or TRUE / FALSE.
+      $settings['oauth_dpop'] = match ($config['oauth_dpop'] ?? 'auto') {
+        'required' => TRUE,
+        'off' => FALSE,
+        default => 'auto',
+      };
       $scopes = $this->stringList($config['oauth_scopes'] ?? []);
       if ($scopes !== []) {
         $settings['oauth_scopes'] = $scopes;

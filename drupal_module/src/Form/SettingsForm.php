@@ -69,9 +69,11 @@ class SettingsForm extends ConfigFormBase {
       '#type' => 'radios',
       '#title' => $this->t('Authentication'),
       '#options' => [
-        'api_token' => $this->t('Okta Bearer Token (API token)'),
-        'oauth' => $this->t('OAuth 2.0 service app (client credentials, private key JWT)'),
+        'oauth' => $this->t('OAuth 2.0 API Services app (recommended)'),
+        'api_token' => $this->t('Okta API token (SSWS)'),
       ],
+      'oauth' => ['#description' => $this->t('Scoped to what the module needs, with a custom admin role instead of Super Admin; tokens are short-lived and bound to this site by DPoP.')],
+      'api_token' => ['#description' => $this->t("Still supported. A token carries its creator's full admin rights, stops working when that admin is deactivated, and expires after 30 days unused.")],
       '#default_value' => $config->get('auth_method') ?: 'api_token',
     ];
     $form['api_token'] = $this->secretElement('api_token', [
@@ -86,28 +88,63 @@ class SettingsForm extends ConfigFormBase {
       '#open' => TRUE,
       '#states' => ['visible' => [':input[name="auth_method"]' => ['value' => 'oauth']]],
     ];
+    $form['oauth']['steps'] = [
+      '#type' => 'details',
+      '#title' => $this->t('Set up the app in Okta, step by step'),
+      '#open' => !$this->secrets->has('oauth_private_key'),
+      'list' => [
+        '#theme' => 'item_list',
+        '#list_type' => 'ol',
+        '#items' => [
+          $this->t('Generate a key pair below (or paste a private key you have), then copy the public key (JWK).'),
+          $this->t('In the Okta Admin Console: Applications → Applications → Create App Integration → <em>API Services</em>. Name it, e.g. "Drupal user sync".'),
+          $this->t('On its General tab, Client Credentials → Edit: Client authentication <em>Public key / Private key</em>; Add key, paste the public key; Save. Leave <em>Require Demonstrating Proof of Possession (DPoP) header in token requests</em> switched on. Copy the Client ID into the field below.'),
+          $this->t('On the Okta API Scopes tab, grant <code>okta.users.read</code>, <code>okta.users.manage</code>, <code>okta.groups.read</code> and <code>okta.groups.manage</code> (importing only, from Okta to Drupal: the two <code>.read</code> scopes are enough).'),
+          $this->t('On the Admin roles tab, assign a custom admin role rather than Super Administrator: create it under Security → Administrators → Roles with the user permissions "Edit users\' profile", "Manage users\' lifecycle" and the group permission "Manage group membership", and a resource set under Resources holding the users and the groups the role mapping uses.'),
+          $this->t('Save this form, then <em>Save and Test Configuration</em>: the result lists the scopes the token really carries and flags the missing ones.'),
+        ],
+      ],
+    ];
     $form['oauth']['oauth_client_id'] = [
       '#type' => 'textfield',
       '#title' => $this->t('Client ID'),
       '#default_value' => $config->get('oauth_client_id'),
     ];
+    $form['oauth']['public_key'] = $this->publicKeyElement();
+    $form['oauth']['generate_key'] = [
+      '#type' => 'submit',
+      '#value' => $this->secrets->has('oauth_private_key') ? $this->t('Replace with a new key pair') : $this->t('Generate a key pair'),
+      '#submit' => ['::generateKey'],
+      '#limit_validation_errors' => [],
+      '#access' => $this->secrets->canSet('oauth_private_key'),
+    ];
     $form['oauth']['oauth_private_key'] = $this->secretElement('oauth_private_key', [
       '#type' => 'textarea',
       '#rows' => 4,
       '#title' => $this->t('Private key (PEM)'),
-      '#description' => $this->t('The RSA private key whose public key is registered with the service app.'),
+      '#description' => $this->t('Or paste your own RSA or P-256 private key instead of generating one; its public key must be registered with the app.'),
     ]);
     $form['oauth']['oauth_key_id'] = [
       '#type' => 'textfield',
       '#title' => $this->t('Key ID (kid)'),
-      '#description' => $this->t('Needed when the app has more than one key.'),
+      '#description' => $this->t("The public key's kid in Okta; needed when the app has more than one key. A generated key fills it in."),
       '#default_value' => $config->get('oauth_key_id'),
     ];
     $form['oauth']['oauth_scopes'] = [
       '#type' => 'textfield',
       '#title' => $this->t('Scopes'),
-      '#description' => $this->t('Space-separated; they must be granted to the app.'),
+      '#description' => $this->t('Space-separated; each must be granted to the app. Drupal to Okta (or both directions): <code>okta.users.manage okta.groups.manage</code>. Okta to Drupal only: <code>okta.users.read okta.groups.read</code>.'),
       '#default_value' => implode(' ', (array) $config->get('oauth_scopes')),
+    ];
+    $form['oauth']['oauth_dpop'] = [
+      '#type' => 'select',
+      '#title' => $this->t('DPoP (proof of possession)'),
+      '#options' => [
+        'auto' => $this->t('Automatic (recommended): DPoP, unless Okta says the app does not require it'),
+        'required' => $this->t('Required: fail unless the token is DPoP-bound'),
+        'off' => $this->t('Off: plain Bearer tokens (the app must not require DPoP)'),
+      ],
+      '#default_value' => $config->get('oauth_dpop') ?: 'auto',
     ];
     $form['advanced'] = [
       '#type' => 'details',
@@ -213,6 +250,53 @@ class SettingsForm extends ConfigFormBase {
   }
 
   /**
+   * The public key of the OAuth private key, to paste into Okta.
+   */
+  private function publicKeyElement(): array {
+    $key = $this->secrets->get('oauth_private_key');
+    $extension = $this->client->extension();
+    if ($key === NULL || !$extension->isLoaded()) {
+      return [];
+    }
+    $public = $extension->publicJwk($key);
+    if (!$public['ok']) {
+      return [
+        '#type' => 'item',
+        '#title' => $this->t('Public key'),
+        '#markup' => $this->t('The saved private key cannot be used: @message.', ['@message' => $public['message']]),
+      ];
+    }
+    return [
+      '#type' => 'textarea',
+      '#title' => $this->t('Public key to register in Okta (JWK, @alg, kid @kid)', ['@alg' => $public['alg'], '@kid' => $public['kid']]),
+      '#value' => json_encode($public['public_jwk'], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES),
+      '#rows' => 8,
+      '#attributes' => ['readonly' => 'readonly'],
+      '#description' => $this->t('Public: safe to copy. Paste it as the app\'s public key in Okta. The private key stays on this site and is never shown.'),
+    ];
+  }
+
+  /**
+   * Submit handler of "Generate a key pair".
+   *
+   * The private key goes straight into the secret store (write-only); the
+   * form then shows only its public half.
+   */
+  public function generateKey(array &$form, FormStateInterface $form_state): void {
+    try {
+      $pair = $this->client->extension()->generateKey();
+    }
+    catch (\Throwable $e) {
+      $this->messenger()->addError($this->t('No key pair was generated: @message', ['@message' => $e->getMessage()]));
+      return;
+    }
+    $this->secrets->set('oauth_private_key', $pair['private_key']);
+    unset($pair['private_key']);
+    $this->config('okta_user_sync.settings')->set('oauth_key_id', $pair['kid'])->save();
+    $this->messenger()->addStatus($this->t('A new key pair was generated (kid @kid). Paste the public key below into the app in Okta; the private key is saved on this site and will not be shown.', ['@kid' => $pair['kid']]));
+  }
+
+  /**
    * The "Test Configuration Result" section.
    */
   private function testResult(FormStateInterface $form_state): array {
@@ -234,6 +318,7 @@ class SettingsForm extends ConfigFormBase {
         [$this->t('Okta id'), (string) ($user['id'] ?? '')],
         [$this->t('Status'), (string) ($user['status'] ?? '')],
       ];
+      $rows = array_merge($rows, $this->authRows($result));
       if (isset($result['rate_limit']['remaining'], $result['rate_limit']['limit'])) {
         $rows[] = [
           $this->t('Rate limit'),
@@ -259,9 +344,31 @@ class SettingsForm extends ConfigFormBase {
       if (!empty($result['hint'])) {
         $rows[] = [$this->t('Hint'), (string) $result['hint']];
       }
+      $rows = array_merge($rows, $this->authRows($result));
     }
     $section['table'] = ['#type' => 'table', '#rows' => $rows];
     return $section;
+  }
+
+  /**
+   * Rows on how the test signed in: the token scheme and its scopes.
+   */
+  private function authRows(array $result): array {
+    $auth = $result['auth'] ?? NULL;
+    if (!is_array($auth)) {
+      return [];
+    }
+    $rows = [[$this->t('Signed in with'), (string) ($auth['scheme'] ?? '')]];
+    if (is_array($auth['scopes'] ?? NULL)) {
+      $rows[] = [$this->t('Granted scopes'), implode(' ', $auth['scopes']) ?: (string) $this->t('none')];
+    }
+    if (!empty($auth['missing_scopes'])) {
+      $rows[] = [
+        $this->t('Missing scopes'),
+        $this->t('@scopes: grant them on the app\'s Okta API Scopes tab.', ['@scopes' => implode(' ', (array) $auth['missing_scopes'])]),
+      ];
+    }
+    return $rows;
   }
 
   /**
@@ -301,6 +408,7 @@ class SettingsForm extends ConfigFormBase {
       ->set('auth_method', $form_state->getValue('auth_method') === 'oauth' ? 'oauth' : 'api_token')
       ->set('oauth_client_id', trim((string) $form_state->getValue('oauth_client_id')))
       ->set('oauth_key_id', trim((string) $form_state->getValue('oauth_key_id')))
+      ->set('oauth_dpop', in_array($form_state->getValue('oauth_dpop'), ['auto', 'required', 'off'], TRUE) ? $form_state->getValue('oauth_dpop') : 'auto')
       ->set('oauth_scopes', array_values(array_filter($scopes, 'strlen')))
       ->set('connect_timeout', (float) $form_state->getValue('connect_timeout'))
       ->set('request_timeout', (float) $form_state->getValue('request_timeout'))
@@ -341,6 +449,8 @@ class SettingsForm extends ConfigFormBase {
       'rate_limit' => $result['rate_limit'] ?? NULL,
       'error' => $result['error'] ?? NULL,
       'hint' => $result['hint'] ?? NULL,
+      // The scheme and scopes only; the token itself never reaches PHP.
+      'auth' => is_array($result['auth'] ?? NULL) ? array_intersect_key($result['auth'], array_flip(['scheme', 'scopes', 'missing_scopes'])) : NULL,
     ]);
     $form_state->setRebuild();
     if (!empty($result['ok'])) {
@@ -348,6 +458,11 @@ class SettingsForm extends ConfigFormBase {
         '@login' => (string) ($result['user']['login'] ?? $login),
         '@status' => (string) ($result['user']['status'] ?? ''),
       ]));
+      if (!empty($result['auth']['missing_scopes'])) {
+        $this->messenger()->addWarning($this->t('The token lacks the scopes @scopes: calls that need them will fail. Grant them on the app\'s Okta API Scopes tab.', [
+          '@scopes' => implode(' ', (array) $result['auth']['missing_scopes']),
+        ]));
+      }
       return;
     }
     $error = is_array($result['error'] ?? NULL) ? $result['error'] : [];

@@ -121,4 +121,69 @@ class SettingsFormTest extends BrowserTestBase {
     $this->assertSession()->pageTextContains('Enter the email of a user that exists in Okta');
   }
 
+  /**
+   * The OAuth way Okta recommends: a key pair made here, DPoP, scopes shown.
+   *
+   * The admin generates a key pair, registers its public JWK in Okta (here:
+   * a fake started with that public key for the app, DPoP required, one of
+   * the requested scopes not granted), saves and tests. The private key is
+   * never rendered; the result shows the token's scheme and real scopes and
+   * flags the missing one.
+   */
+  public function testOauthKeyPairDpopAndScopes(): void {
+    $this->drupalGet('admin/config/people/okta_user_sync/configuration');
+    $this->assertSession()->pageTextContains('OAuth 2.0 API Services app (recommended)');
+    $this->submitForm([], 'Generate a key pair');
+    $this->assertSession()->pageTextContains('A new key pair was generated');
+    $state = \Drupal::state();
+    $state->resetCache();
+    $private = (string) $state->get('okta_user_sync.oauth_private_key');
+    $this->assertStringStartsWith('-----BEGIN PRIVATE KEY-----', $private);
+    $body = preg_replace('/-----[A-Z ]+-----|\s+/', '', $private);
+    $this->assertSession()->responseNotContains(substr((string) $body, 20, 40));
+    $kid = (string) $this->config('okta_user_sync.settings')->get('oauth_key_id');
+    $this->assertNotSame('', $kid);
+    $jwk = json_decode((string) $this->getSession()->getPage()->findField('public_key')?->getValue(), TRUE);
+    $this->assertSame(['EC', 'P-256', $kid], [$jwk['kty'] ?? NULL, $jwk['crv'] ?? NULL, $jwk['kid'] ?? NULL], 'the public JWK to paste into Okta');
+    $this->assertArrayNotHasKey('d', $jwk);
+
+    // "Register" the public key with the app in Okta.
+    $details = openssl_pkey_get_details(openssl_pkey_get_private($private));
+    $publicPem = tempnam(sys_get_temp_dir(), 'okta-app-key-');
+    file_put_contents($publicPem, $details['key']);
+    $okta = FakeOkta::startWith(['--oauth-client', "0oadrupalsync=$publicPem"]);
+    try {
+      $okta->knobs([
+        'oauth_dpop' => ['0oadrupalsync' => 'required'],
+        'oauth_granted_scopes' => ['0oadrupalsync' => ['okta.users.read', 'okta.users.manage']],
+      ]);
+      $okta->control('POST', '/__fake/users', [['profile' => ['login' => 'ada@example.com', 'email' => 'ada@example.com', 'firstName' => 'Ada', 'lastName' => 'L'], 'status' => 'ACTIVE']]);
+      // A scope the app was not granted: Okta refuses the token; the
+      // hint says where to grant it.
+      $this->submitForm([
+        'org_url' => $okta->url(),
+        'auth_method' => 'oauth',
+        'oauth_client_id' => '0oadrupalsync',
+        'oauth_scopes' => 'okta.users.manage okta.groups.manage',
+        'oauth_dpop' => 'auto',
+        'test_email' => 'ada@example.com',
+      ], 'Save and Test Configuration');
+      $this->assertSession()->pageTextContains('Test failed:');
+      $this->assertSession()->pageTextContains("grant them on the app's Okta API Scopes tab");
+
+      $this->submitForm(['oauth_scopes' => 'okta.users.manage'], 'Save and Test Configuration');
+      $this->assertSession()->pageTextContains('Test successful: found ada@example.com');
+      $this->assertSession()->pageTextContains('Signed in with DPoP');
+      $this->assertSession()->pageTextContains('Granted scopes okta.users.manage');
+      $this->assertSession()->responseNotContains(substr((string) $body, 20, 40));
+      $counts = $okta->control('GET', '/__fake/dpop');
+      $this->assertSame(0, $counts['proofless_token_requests'], 'no token request without a DPoP proof');
+      $this->assertSame(0, $counts['refused_proofs']['authorization'] + $counts['refused_proofs']['resource']);
+    }
+    finally {
+      $okta->stop();
+      unlink($publicPem);
+    }
+  }
+
 }

@@ -71,6 +71,11 @@ final class SettingsAssemblerTest extends TestCase {
     $this->assertSame(['okta.users.manage'], $settings['oauth_scopes']);
     // Never both credentials: the extension rejects that.
     $this->assertArrayNotHasKey('api_token', $settings);
+    $this->assertSame('auto', $settings['oauth_dpop'], 'DPoP first unless told otherwise');
+    $assembler = new SettingsAssembler();
+    $secrets = ['oauth_private_key' => '-----BEGIN PRIVATE KEY-----x'];
+    $this->assertTrue($assembler->assemble(['oauth_dpop' => 'required'] + $config, $secrets)['oauth_dpop']);
+    $this->assertFalse($assembler->assemble(['oauth_dpop' => 'off'] + $config, $secrets)['oauth_dpop']);
   }
 
   /**
