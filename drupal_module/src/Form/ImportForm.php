@@ -154,7 +154,7 @@ final class ImportForm extends FormBase {
 
     $form['run'] = [
       '#type' => 'details',
-      '#title' => $this->t('Import from Okta'),
+      '#title' => $this->t('Run an import'),
       '#open' => TRUE,
       '#weight' => 100,
     ];

@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Drupal\Tests\okta_user_sync\Functional\Import;
 
 use Drupal\Tests\BrowserTestBase;
+use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 
 /**
  * The "Okta to Drupal" tab and the hook endpoints, through a browser.
@@ -12,6 +13,8 @@ use Drupal\Tests\BrowserTestBase;
  * @group okta_user_sync
  */
 final class ImportFormTest extends BrowserTestBase {
+
+  use FakeOktaTrait;
 
   /**
    * {@inheritdoc}
@@ -135,6 +138,32 @@ final class ImportFormTest extends BrowserTestBase {
       $this->assertSame(200, $response->getStatusCode());
       $this->assertSame($expected, json_decode((string) $response->getBody(), TRUE)['commands'][0]['value']['credential']);
     }
+  }
+
+  /**
+   * "Import from Okta" runs through the Batch API, a page per request.
+   */
+  public function testImportFromOktaBatch(): void {
+    $this->connectToFakeOkta();
+    $this->config('okta_user_sync.settings')->set('direction', 'okta_to_drupal')->set('import_page_size', 2)->save();
+    foreach (['ann', 'bea', 'cy'] as $name) {
+      $this->seedOktaUser("$name@example.com");
+    }
+    // Never given an account (and DEPROVISIONED ones are not even listed).
+    $this->seedOktaUser('dee@example.com', 'SUSPENDED');
+    $this->drupalLogin($this->drupalCreateUser(['administer okta user sync']));
+    $this->drupalGet('/admin/config/people/okta_user_sync/import');
+    $this->assertSession()->pageTextContains('Nothing imported yet.');
+    $this->submitForm(['mode' => 'full'], 'Import from Okta');
+    $this->assertSession()->pageTextContains('Okta import finished.');
+    $this->assertSession()->pageTextContains('created: 3');
+    $this->assertSession()->pageTextContains('skipped: 1');
+    foreach (['ann', 'bea', 'cy'] as $name) {
+      $this->assertNotEmpty(\Drupal::entityTypeManager()->getStorage('user')->loadByProperties(['mail' => "$name@example.com"]), "$name was imported");
+    }
+    $this->drupalGet('/admin/config/people/okta_user_sync/import');
+    $this->assertSession()->pageTextContains('Imported up to Okta changes of');
+    $this->assertSession()->pageTextContains('Last run (full)');
   }
 
 }
