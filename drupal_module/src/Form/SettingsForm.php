@@ -359,7 +359,8 @@ class SettingsForm extends ConfigFormBase {
       return [];
     }
     $rows = [[$this->t('Signed in with'), (string) ($auth['scheme'] ?? '')]];
-    if (is_array($auth['scopes'] ?? NULL)) {
+    // An API token has no scopes: it carries its creator's admin rights.
+    if (is_array($auth['scopes'] ?? NULL) && ($auth['scheme'] ?? '') !== 'SSWS') {
       $rows[] = [$this->t('Granted scopes'), implode(' ', $auth['scopes']) ?: (string) $this->t('none')];
     }
     if (!empty($auth['missing_scopes'])) {
