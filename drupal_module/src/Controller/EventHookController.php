@@ -26,7 +26,8 @@ use Symfony\Component\HttpFoundation\Response;
  * - POST: a delivery, authenticated by the shared secret (401), parsed by
  *   the extension (okta_sync_hook_events(): which events are user events,
  *   their order and dedupe keys; 400 for a body it cannot read), deduped,
- *   and every accepted user event queues its Okta user for the import.
+ *   and every accepted user event queues its Okta user for the import
+ *   (while the import is on; otherwise it is only acknowledged).
  *   Answers 204 at once: Okta waits 3 seconds at most, so the import runs
  *   from the queue. 503 when the extension is missing.
  * - Anything else: 405.
@@ -61,6 +62,7 @@ final class EventHookController implements ContainerInjectionInterface {
     private readonly Extension $extension,
     KeyValueExpirableFactoryInterface $keyValue,
     private readonly QueueFactory $queueFactory,
+    private readonly ImportRunner $importRunner,
     private readonly TimeInterface $time,
     KillSwitch $pageCacheKillSwitch,
   ) {
@@ -78,6 +80,7 @@ final class EventHookController implements ContainerInjectionInterface {
       $container->get('okta_user_sync.extension'),
       $container->get('keyvalue.expirable'),
       $container->get('queue'),
+      $container->get('okta_user_sync.import_runner'),
       $container->get('datetime.time'),
       $container->get('page_cache_kill_switch'),
     );
@@ -107,6 +110,11 @@ final class EventHookController implements ContainerInjectionInterface {
     }
     if ($delivery['error'] !== NULL) {
       return $this->refuse(400, (string) $delivery['error']);
+    }
+    if (!$this->importRunner->enabled()) {
+      // Import is off: acknowledged, so Okta does not retry, and not queued,
+      // so nothing piles up; a pull reads the changes once it is on.
+      return $this->noContent();
     }
     $deliveryKey = $delivery['delivery_key'];
     if ($deliveryKey !== NULL && $this->seen->has($deliveryKey)) {

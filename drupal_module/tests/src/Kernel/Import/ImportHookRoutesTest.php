@@ -72,6 +72,13 @@ final class ImportHookRoutesTest extends OktaUserSyncKernelTestBase {
     $item = $queue->claimItem();
     $this->assertSame('00uK1', $item->data['okta_id']);
     $this->assertSame('user.lifecycle.deactivate', $item->data['event_type']);
+    $queue->deleteItem($item);
+
+    // With the import off, deliveries are acknowledged and not queued.
+    $this->config('okta_user_sync.settings')->set('direction', 'drupal_to_okta')->save();
+    $off = self::delivery('evt-3', [self::event('e-3', 'user.lifecycle.create', '00uK9', -5)]);
+    $this->assertSame(204, $this->send('POST', self::EVENTS, ['Authorization' => self::EVENT_SECRET], $off)->getStatusCode());
+    $this->assertSame(0, $queue->numberOfItems());
   }
 
   /**
