@@ -2,8 +2,7 @@
 
 /**
  * @file
- * How other modules change what Okta User Sync sends to Okta, and what it
- * imports from Okta.
+ * How other modules change what Okta User Sync sends to and imports from Okta.
  *
  * Two events, subscribed to the Symfony way:
  * - PushEvent (Drupal -> Okta): the login, profile and groups sent.
@@ -59,7 +58,7 @@
  * an unchanged one costs no request) and shown in dry runs. Keep subscribers
  * fast and free of network calls: they run inside pushes, which have a time
  * budget.
-  *
+ *
  * @section import Okta -> Drupal: ImportEvent
  *
  * \Drupal\okta_user_sync\Event\ImportEvent (ImportEvent::NAME,

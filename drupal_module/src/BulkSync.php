@@ -172,7 +172,12 @@ class BulkSync {
     $queue = $this->queueFactory->get(SyncStatusStorage::QUEUE);
     $chunks = array_chunk($uids, $this->batchSize());
     foreach ($chunks as $chunk) {
-      $queue->createItem(['kind' => 'chunk', 'uids' => $chunk, 'mode' => $mode === 'reconcile' ? 'reconcile' : 'push', 'run' => $runId]);
+      $queue->createItem([
+        'kind' => 'chunk',
+        'uids' => $chunk,
+        'mode' => $mode === 'reconcile' ? 'reconcile' : 'push',
+        'run' => $runId,
+      ]);
     }
     return count($chunks);
   }

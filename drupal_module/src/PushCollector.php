@@ -208,7 +208,15 @@ class PushCollector implements DestructableInterface {
    * Adds an event to a list of events, merged per user.
    *
    * @param array<int, array{event: string, snapshot: ?array}> $events
-   *   The list.
+   *   The list, uid => [event, snapshot]; changed in place.
+   * @param int $uid
+   *   The user the event is about.
+   * @param string $event
+   *   The event: 'insert', 'update' or 'delete'.
+   * @param array|null $snapshot
+   *   The account as it was at hook time (deletes only; NULL otherwise). Kept
+   *   only if the merged event is a delete: other events read the account
+   *   afresh when pushed.
    */
   private static function merge(array &$events, int $uid, string $event, ?array $snapshot): void {
     $previous = $events[$uid]['event'] ?? NULL;
@@ -223,7 +231,10 @@ class PushCollector implements DestructableInterface {
       $previous === 'insert' => 'insert',
       default => $event,
     };
-    $events[$uid] = ['event' => $merged, 'snapshot' => $merged === 'delete' ? ($snapshot ?? $events[$uid]['snapshot'] ?? NULL) : NULL];
+    $events[$uid] = [
+      'event' => $merged,
+      'snapshot' => $merged === 'delete' ? ($snapshot ?? $events[$uid]['snapshot'] ?? NULL) : NULL,
+    ];
   }
 
   /**

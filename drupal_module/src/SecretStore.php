@@ -46,8 +46,10 @@ class SecretStore {
   }
 
   /**
-   * What a form may say about a secret: whether it is set and, for a long
-   * one, its last four characters (of a PEM key: of the key body).
+   * What a form may say about a secret.
+   *
+   * Whether it is set and, for a long one, its last four characters (of a
+   * PEM key: of the key body).
    */
   public function describe(string $name): string {
     $secret = (string) $this->get($name);
@@ -173,8 +175,10 @@ class SecretStore {
   }
 
   /**
-   * The Key module key named in config for a secret, when its provider can
-   * store a value (the Key module's KeyProviderSettableValueInterface).
+   * The Key module key named in config for a secret, if it can store one.
+   *
+   * Only when its provider can store a value (the Key module's
+   * KeyProviderSettableValueInterface).
    */
   private function settableKey(string $name): ?object {
     $keyId = (string) $this->configFactory->get('okta_user_sync.settings')->get($name . '_key');

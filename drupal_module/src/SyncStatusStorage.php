@@ -29,7 +29,15 @@ class SyncStatusStorage {
    */
   public const QUEUE = 'okta_user_sync';
 
-  private const COLUMNS = ['okta_id', 'okta_status', 'profile_hash', 'last_action', 'error_code', 'last_error', 'attempts'];
+  private const COLUMNS = [
+    'okta_id',
+    'okta_status',
+    'profile_hash',
+    'last_action',
+    'error_code',
+    'last_error',
+    'attempts',
+  ];
 
   public function __construct(
     private readonly Connection $database,
@@ -349,7 +357,17 @@ class SyncStatusStorage {
       ->extend(PagerSelectExtender::class)
       ->limit($limit);
     $query->leftJoin('users_field_data', 'u', 'u.uid = s.uid AND u.default_langcode = 1');
-    $query->fields('s', ['uid', 'okta_id', 'okta_status', 'last_action', 'last_sync', 'error_code', 'last_error', 'attempts', 'retry_at']);
+    $query->fields('s', [
+      'uid',
+      'okta_id',
+      'okta_status',
+      'last_action',
+      'last_sync',
+      'error_code',
+      'last_error',
+      'attempts',
+      'retry_at',
+    ]);
     $query->addField('u', 'name');
     if ($filter === 'failures' || $filter === 'conflicts') {
       $query->condition('s.last_action', 'failed');

@@ -65,7 +65,7 @@ class SyncBatch {
    * Builds the batch definition (pass it to batch_set()).
    *
    * @param string $users
-   *   'all', or 'failed' (every user whose last sync failed).
+   *   Which users: 'all', or 'failed' (every user whose last sync failed).
    * @param bool $dryRun
    *   Preview only.
    * @param string $mode

@@ -10,10 +10,10 @@ use Drupal\Core\KeyValueStore\KeyValueExpirableFactoryInterface;
 use Drupal\Core\KeyValueStore\KeyValueStoreExpirableInterface;
 use Drupal\Core\PageCache\ResponsePolicy\KillSwitch;
 use Drupal\Core\Queue\QueueFactory;
-use Drupal\okta_user_sync\Import\ImportRunner;
-use Drupal\okta_user_sync\SecretStore;
 use Drupal\okta_user_sync\Engine\Exception\ExtensionMissingException;
 use Drupal\okta_user_sync\Engine\Extension;
+use Drupal\okta_user_sync\Import\ImportRunner;
+use Drupal\okta_user_sync\SecretStore;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 use Symfony\Component\HttpFoundation\Request;
 use Symfony\Component\HttpFoundation\Response;
@@ -39,6 +39,8 @@ final class EventHookController implements ContainerInjectionInterface {
   use OktaHookResponses;
 
   /**
+   * How long delivery and event keys are kept: 30 days.
+   *
    * Okta retries for minutes, but delivery delay has no upper bound: keys
    * are kept 30 days; an expired one costs one harmless extra import.
    */

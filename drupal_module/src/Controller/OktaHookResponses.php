@@ -55,8 +55,7 @@ trait OktaHookResponses {
   }
 
   /**
-   * Marks a response private and not storable, and keeps it out of the
-   * page cache.
+   * Marks a response private and not storable, out of the page cache.
    */
   private function uncached(Response $response): Response {
     $this->pageCacheKillSwitch->trigger();

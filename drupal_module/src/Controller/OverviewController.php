@@ -112,16 +112,16 @@ class OverviewController extends ControllerBase {
       ]);
     }
     $config = $this->client->config();
+    $direction = match ($config['direction'] ?? 'drupal_to_okta') {
+      'okta_to_drupal' => $this->t('Okta to Drupal'),
+      'both' => $this->t('Both directions'),
+      default => $this->t('Drupal to Okta'),
+    };
     return [
       [$this->t('okta_sync extension'), $version ?? $this->t('NOT LOADED: nothing can be sent to Okta')],
       [$this->t('Connection'), $connection],
       [$this->t('Okta Portal URL'), (string) ($config['org_url'] ?? '') ?: $this->t('not set')],
-      [$this->t('Direction'), match ($config['direction'] ?? 'drupal_to_okta') {
-        'okta_to_drupal' => $this->t('Okta to Drupal'),
-        'both' => $this->t('Both directions'),
-        default => $this->t('Drupal to Okta'),
-      },
-      ],
+      [$this->t('Direction'), $direction],
       [$this->t('Queued pushes (retries and scheduled chunks)'), $this->statusStorage->queueLength()],
       [$this->t('Users whose last sync failed'), $this->statusStorage->countFailures()],
     ];

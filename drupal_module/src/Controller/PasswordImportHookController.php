@@ -96,7 +96,12 @@ final class PasswordImportHookController implements ContainerInjectionInterface 
     }
     // Per account and per end-user address, as core's login form limits.
     $user = $this->configFactory->get('user.flood');
-    $limits = ['login:' . mb_strtolower($login) => [(int) ($user->get('user_limit') ?? 5), (int) ($user->get('user_window') ?? 21600)]];
+    $limits = [
+      'login:' . mb_strtolower($login) => [
+        (int) ($user->get('user_limit') ?? 5),
+        (int) ($user->get('user_window') ?? 21600),
+      ],
+    ];
     $ip = $context['request']['ipAddress'] ?? NULL;
     if (is_string($ip) && $ip !== '') {
       $limits['ip:' . $ip] = [(int) ($user->get('ip_limit') ?? 50), (int) ($user->get('ip_window') ?? 3600)];
@@ -145,8 +150,10 @@ final class PasswordImportHookController implements ContainerInjectionInterface 
   }
 
   /**
-   * The account of an Okta login, mapped back the way the push built it:
-   * login_source 'mail' by email, 'name' by name less the login suffix.
+   * The account of an Okta login, mapped back the way the push built it.
+   *
+   * With login_source 'mail' by email; with 'name' by name less the login
+   * suffix.
    */
   private function account(string $login): ?UserInterface {
     $config = $this->configFactory->get('okta_user_sync.settings');

@@ -85,7 +85,9 @@ class Extension {
   }
 
   /**
-   * The reconcile's guard on blocking missing accounts (okta_sync_import_guard()).
+   * The reconcile's guard on blocking missing accounts.
+   *
+   * Calls the extension's okta_sync_import_guard().
    */
   public function importGuard(array $settings, int $missing, int $linked, int $listed): array {
     $this->assertLoaded();

@@ -247,7 +247,10 @@ class ManualSyncForm extends FormBase {
    * Shows one outcome as a status or error message.
    */
   private function showOutcome(UserInterface $account, array $outcome): void {
-    $args = ['%user' => $account->getDisplayName(), '@outcome' => (string) ($outcome['record']['text'] ?? $outcome['action'] ?? 'failed')];
+    $args = [
+      '%user' => $account->getDisplayName(),
+      '@outcome' => (string) ($outcome['record']['text'] ?? $outcome['action'] ?? 'failed'),
+    ];
     if (($outcome['action'] ?? 'failed') !== 'failed') {
       $this->messenger()->addStatus($this->t('%user: @outcome.', $args));
       return;
@@ -300,7 +303,13 @@ class ManualSyncForm extends FormBase {
     $examples = [];
     foreach ((array) ($run['planned_examples'] ?? []) as $example) {
       $examples[] = [
-        ['data' => ['#type' => 'link', '#title' => $this->t('User @uid', ['@uid' => (int) $example['uid']]), '#url' => Url::fromRoute('entity.user.canonical', ['user' => (int) $example['uid']])]],
+        [
+          'data' => [
+            '#type' => 'link',
+            '#title' => $this->t('User @uid', ['@uid' => (int) $example['uid']]),
+            '#url' => Url::fromRoute('entity.user.canonical', ['user' => (int) $example['uid']]),
+          ],
+        ],
         (string) $example['text'],
       ];
     }

@@ -11,8 +11,8 @@ use Drupal\Core\Form\FormStateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\SyncBatch;
 use Drupal\okta_user_sync\BulkSync;
-use Drupal\okta_user_sync\SnapshotFactory;
 use Drupal\okta_user_sync\Engine\SettingsAssembler;
+use Drupal\okta_user_sync\SnapshotFactory;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 
 /**

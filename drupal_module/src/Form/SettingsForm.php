@@ -268,11 +268,14 @@ class SettingsForm extends ConfigFormBase {
     }
     return [
       '#type' => 'textarea',
-      '#title' => $this->t('Public key to register in Okta (JWK, @alg, kid @kid)', ['@alg' => $public['alg'], '@kid' => $public['kid']]),
+      '#title' => $this->t('Public key to register in Okta (JWK, @alg, kid @kid)', [
+        '@alg' => $public['alg'],
+        '@kid' => $public['kid'],
+      ]),
       '#value' => json_encode($public['public_jwk'], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES),
       '#rows' => 8,
       '#attributes' => ['readonly' => 'readonly'],
-      '#description' => $this->t('Public: safe to copy. Paste it as the app\'s public key in Okta. The private key stays on this site and is never shown.'),
+      '#description' => $this->t("Public: safe to copy. Paste it as the app's public key in Okta. The private key stays on this site and is never shown."),
     ];
   }
 
@@ -332,7 +335,10 @@ class SettingsForm extends ConfigFormBase {
     else {
       $rows = [[$this->t('Result'), $this->t('Failed')]];
       if (isset($result['error']) && is_array($result['error'])) {
-        $rows[] = [$this->t('Okta error'), OktaClient::testFailure(['hint' => $result['error']['summary'] ?? ''] + $result)];
+        $rows[] = [
+          $this->t('Okta error'),
+          OktaClient::testFailure(['hint' => $result['error']['summary'] ?? ''] + $result),
+        ];
         $link = OktaClient::errorLink($result['error']);
         if ($link !== NULL) {
           $rows[] = [
@@ -366,7 +372,7 @@ class SettingsForm extends ConfigFormBase {
     if (!empty($auth['missing_scopes'])) {
       $rows[] = [
         $this->t('Missing scopes'),
-        $this->t('@scopes: grant them on the app\'s Okta API Scopes tab.', ['@scopes' => implode(' ', (array) $auth['missing_scopes'])]),
+        $this->t("@scopes: grant them on the app's Okta API Scopes tab.", ['@scopes' => implode(' ', (array) $auth['missing_scopes'])]),
       ];
     }
     return $rows;
@@ -443,6 +449,10 @@ class SettingsForm extends ConfigFormBase {
   public function testConfiguration(array &$form, FormStateInterface $form_state): void {
     $login = trim((string) $form_state->getValue('test_email'));
     $result = $this->client->test($login);
+    // The scheme and scopes only; the token itself never reaches PHP.
+    $auth = is_array($result['auth'] ?? NULL)
+      ? array_intersect_key($result['auth'], array_flip(['scheme', 'scopes', 'missing_scopes']))
+      : NULL;
     // Keep only what the result section shows (no full profile).
     $form_state->set('test_result', [
       'ok' => !empty($result['ok']),
@@ -450,8 +460,7 @@ class SettingsForm extends ConfigFormBase {
       'rate_limit' => $result['rate_limit'] ?? NULL,
       'error' => $result['error'] ?? NULL,
       'hint' => $result['hint'] ?? NULL,
-      // The scheme and scopes only; the token itself never reaches PHP.
-      'auth' => is_array($result['auth'] ?? NULL) ? array_intersect_key($result['auth'], array_flip(['scheme', 'scopes', 'missing_scopes'])) : NULL,
+      'auth' => $auth,
     ]);
     $form_state->setRebuild();
     if (!empty($result['ok'])) {
@@ -460,7 +469,7 @@ class SettingsForm extends ConfigFormBase {
         '@status' => (string) ($result['user']['status'] ?? ''),
       ]));
       if (!empty($result['auth']['missing_scopes'])) {
-        $this->messenger()->addWarning($this->t('The token lacks the scopes @scopes: calls that need them will fail. Grant them on the app\'s Okta API Scopes tab.', [
+        $this->messenger()->addWarning($this->t("The token lacks the scopes @scopes: calls that need them will fail. Grant them on the app's Okta API Scopes tab.", [
           '@scopes' => implode(' ', (array) $result['auth']['missing_scopes']),
         ]));
       }

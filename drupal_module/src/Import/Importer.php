@@ -5,9 +5,9 @@ declare(strict_types=1);
 namespace Drupal\okta_user_sync\Import;
 
 use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\okta_user_sync\Engine\Extension;
 use Drupal\okta_user_sync\Event\ImportEvent;
 use Drupal\okta_user_sync\PushCollector;
-use Drupal\okta_user_sync\Engine\Extension;
 use Drupal\okta_user_sync\SyncStatusStorage;
 use Drupal\user\UserInterface;
 use Drupal\user\UserStorageInterface;
@@ -16,12 +16,12 @@ use Symfony\Contracts\EventDispatcher\EventDispatcherInterface;
 /**
  * Writes Okta users into Drupal accounts, as the extension decides.
  *
- * okta_sync_import_decide() holds the import's rules (which account an Okta
- * user is, create / link / update / block, attribute authority, active
- * statuses); this service finds the candidate accounts by the record's
- * keys, lets ImportEvent subscribers change or veto the write, and saves
- * it. Every write runs with the push collector suppressed, so the import is
- * never pushed back to Okta.
+ * The extension's okta_sync_import_decide() holds the import's rules (which
+ * account an Okta user is, create / link / update / block, attribute
+ * authority, active statuses); this service finds the candidate accounts by
+ * the record's keys, lets ImportEvent subscribers change or veto the write,
+ * and saves it. Every write runs with the push collector suppressed, so the
+ * import is never pushed back to Okta.
  */
 final class Importer {
 
@@ -95,11 +95,11 @@ final class Importer {
   }
 
   /**
-   * Blocks the account of an Okta user that is gone (deleted, or missing
-   * from a reconcile's full listing).
+   * Blocks the account of an Okta user that is gone.
    *
-   * The import owns this: it is never pushed (the Okta user is gone, a push
-   * would only fail). Subscribers may veto it.
+   * Gone: deleted, or missing from a reconcile's full listing. The import
+   * owns this: it is never pushed (the Okta user is gone, a push would only
+   * fail). Subscribers may veto it.
    *
    * @return bool
    *   Whether an active account was blocked.
@@ -215,7 +215,8 @@ final class Importer {
   /**
    * Runs an import write with pushes to Okta suppressed.
    *
-   * suppressAll(), not suppress($uid): a create has no uid before its save.
+   * It uses suppressAll(), not suppress($uid): a create has no uid before its
+   * save.
    */
   private function withoutPush(callable $write): mixed {
     $this->pushCollector->suppressAll();

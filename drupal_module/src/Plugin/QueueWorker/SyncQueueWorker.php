@@ -105,7 +105,11 @@ class SyncQueueWorker extends QueueWorkerBase implements ContainerFactoryPluginI
   private function processUser(int $uid, array $data): void {
     $retry = $this->status->pendingRetry($uid);
     if ($retry === NULL && isset($data['event']) && is_string($data['event'])) {
-      $retry = ['event' => $data['event'], 'wait' => 0, 'snapshot' => is_array($data['snapshot'] ?? NULL) ? $data['snapshot'] : NULL];
+      $retry = [
+        'event' => $data['event'],
+        'wait' => 0,
+        'snapshot' => is_array($data['snapshot'] ?? NULL) ? $data['snapshot'] : NULL,
+      ];
     }
     if ($retry === NULL) {
       // Settled meanwhile (a later push succeeded, or the row is gone).

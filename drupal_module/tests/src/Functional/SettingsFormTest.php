@@ -4,8 +4,8 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Functional;
 
-use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use Drupal\Tests\BrowserTestBase;
+use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use Drupal\Tests\okta_user_sync\Traits\FakeOktaTrait;
 
 /**
@@ -157,7 +157,17 @@ class SettingsFormTest extends BrowserTestBase {
         'oauth_dpop' => ['0oadrupalsync' => 'required'],
         'oauth_granted_scopes' => ['0oadrupalsync' => ['okta.users.read', 'okta.users.manage']],
       ]);
-      $okta->control('POST', '/__fake/users', [['profile' => ['login' => 'ada@example.com', 'email' => 'ada@example.com', 'firstName' => 'Ada', 'lastName' => 'L'], 'status' => 'ACTIVE']]);
+      $okta->control('POST', '/__fake/users', [
+        [
+          'profile' => [
+            'login' => 'ada@example.com',
+            'email' => 'ada@example.com',
+            'firstName' => 'Ada',
+            'lastName' => 'L',
+          ],
+          'status' => 'ACTIVE',
+        ],
+      ]);
       // A scope the app was not granted: Okta refuses the token; the
       // hint says where to grant it.
       $this->submitForm([

@@ -4,8 +4,8 @@ declare(strict_types=1);
 
 namespace Drupal\Tests\okta_user_sync\Kernel;
 
-use Drupal\Tests\SchemaCheckTestTrait;
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
+use Drupal\Tests\SchemaCheckTestTrait;
 
 /**
  * Config schema, secrets outside config, status report lines.
@@ -54,10 +54,17 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(REQUIREMENT_WARNING, $items['okta_user_sync_connection']['severity'], 'configured but never tested');
     $this->assertSame(REQUIREMENT_OK, $items['okta_user_sync_failures']['severity']);
 
-    $this->fake->control('POST', '/__fake/users', [[
-      'profile' => ['login' => 'ada@example.com', 'email' => 'ada@example.com', 'firstName' => 'Ada', 'lastName' => 'L'],
-      'status' => 'ACTIVE',
-    ]]);
+    $this->fake->control('POST', '/__fake/users', [
+      [
+        'profile' => [
+          'login' => 'ada@example.com',
+          'email' => 'ada@example.com',
+          'firstName' => 'Ada',
+          'lastName' => 'L',
+        ],
+        'status' => 'ACTIVE',
+      ],
+    ]);
     $this->assertTrue($this->container->get('okta_user_sync.client')->test('ada@example.com')['ok']);
     $this->container->get('okta_user_sync.status_storage')->merge(7, [
       'last_action' => 'failed',

@@ -10,8 +10,10 @@ use Drupal\user\Entity\User;
 use Drupal\user\UserInterface;
 
 /**
- * Kernel tests of the Drupal → Okta side: the real okta_sync extension
- * against the fake Okta (tests/okta-fake) on loopback.
+ * Kernel tests of the Drupal → Okta side, against the fake Okta.
+ *
+ * The real okta_sync extension against the fake Okta (tests/okta-fake) on
+ * loopback.
  *
  * Nothing is mocked: the extension makes every decision, the fake answers
  * as Okta does, and the tests look at what Okta ended up holding. The

@@ -77,10 +77,17 @@ class SchedulerTest extends OktaUserSyncKernelTestBase {
     $collector->suppressAll();
     foreach (['b1', 'b2', 'b3', 'b4', 'b5'] as $name) {
       $this->createAccount($name, FALSE);
-      $this->fake->control('POST', '/__fake/users', [[
-        'profile' => ['login' => "$name@example.com", 'email' => "$name@example.com", 'firstName' => $name, 'lastName' => 'B'],
-        'status' => 'ACTIVE',
-      ]]);
+      $this->fake->control('POST', '/__fake/users', [
+        [
+          'profile' => [
+            'login' => "$name@example.com",
+            'email' => "$name@example.com",
+            'firstName' => $name,
+            'lastName' => 'B',
+          ],
+          'status' => 'ACTIVE',
+        ],
+      ]);
     }
     $collector->releaseAll();
     $this->assertSame(6, $this->container->get('okta_user_sync.scheduler')->cron());

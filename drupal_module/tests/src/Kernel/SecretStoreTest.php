@@ -29,7 +29,7 @@ final class SecretStoreTest extends KernelTestBase {
   }
 
   /**
-   * settings.php wins over the environment, which wins over State.
+   * A settings.php value wins over the environment, which wins over State.
    */
   public function testSourcesInOrder(): void {
     $store = $this->store();
@@ -55,7 +55,7 @@ final class SecretStoreTest extends KernelTestBase {
   /**
    * Forms see "set" and at most the last four characters.
    */
-  public function testDescribeShowsOnlyATail(): void {
+  public function testDescribeShowsOnlyTheTail(): void {
     $store = $this->store();
     $this->assertSame('not set', $store->describe('api_token'));
     $store->set('api_token', 'short-secret');

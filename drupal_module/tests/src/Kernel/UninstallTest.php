@@ -58,7 +58,13 @@ class UninstallTest extends KernelTestBase {
       $this->container->get('queue')->get($queue)->createItem(['kind' => 'chunk', 'uids' => [1]]);
     }
     $this->container->get('keyvalue')->get('okta_user_sync.import_seen')->set('00u1', TRUE);
-    foreach (['okta_user_sync.event_hook_seen', 'okta_user_sync.event_hook_order', 'okta_user_sync.event_hook_published', 'okta_user_sync.run_guard'] as $collection) {
+    $collections = [
+      'okta_user_sync.event_hook_seen',
+      'okta_user_sync.event_hook_order',
+      'okta_user_sync.event_hook_published',
+      'okta_user_sync.run_guard',
+    ];
+    foreach ($collections as $collection) {
       $this->container->get('keyvalue.expirable')->get($collection)->setWithExpire('k', 'v', 3600);
     }
 
@@ -73,7 +79,7 @@ class UninstallTest extends KernelTestBase {
       $this->assertSame(0, $this->container->get('queue')->get($queue)->numberOfItems(), "queue $queue survived");
     }
     $this->assertSame([], $this->container->get('keyvalue')->get('okta_user_sync.import_seen')->getAll());
-    foreach (['okta_user_sync.event_hook_seen', 'okta_user_sync.event_hook_order', 'okta_user_sync.event_hook_published', 'okta_user_sync.run_guard'] as $collection) {
+    foreach ($collections as $collection) {
       $this->assertSame([], $this->container->get('keyvalue.expirable')->get($collection)->getAll(), "$collection survived");
     }
     $this->assertTrue($this->container->get('config.factory')->get('okta_user_sync.settings')->isNew(), 'config removed');

@@ -11,9 +11,10 @@ use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 use PHPUnit\Framework\TestCase;
 
 /**
- * The module's settings and snapshots against the real extension + fake
- * Okta: the shipped config is accepted, and the outcomes' records say what
- * the module stores (run-level behaviour is tested in the engine).
+ * The module's settings and snapshots against the real extension + fake Okta.
+ *
+ * The shipped config is accepted, and the outcomes' records say what the
+ * module stores (run-level behaviour is tested in the engine).
  *
  * Needs the extension loaded (make test-module does that) and the fake
  * binary built; without them these tests fail, they are not skipped.

@@ -175,7 +175,20 @@ final class SettingsAssemblerTest extends TestCase {
     $settings = (new SettingsAssembler())->assemble($config, ['api_token' => 't']);
     $this->assertSame(['ACTIVE', 'staged'], $settings['import_active_statuses']);
     $this->assertSame(['field_city' => 'city'], $settings['import_map']);
-    $decision = \okta_sync_import_decide($settings, ['id' => '00u1', 'login' => 'a@example.com', 'email' => 'a@example.com', 'status' => 'STAGED', 'fields' => ['field_city' => 'Oslo']], ['linked' => NULL, 'matched' => NULL, 'name_taken' => FALSE, 'mail_taken' => FALSE]);
+    $record = [
+      'id' => '00u1',
+      'login' => 'a@example.com',
+      'email' => 'a@example.com',
+      'status' => 'STAGED',
+      'fields' => ['field_city' => 'Oslo'],
+    ];
+    $candidates = [
+      'linked' => NULL,
+      'matched' => NULL,
+      'name_taken' => FALSE,
+      'mail_taken' => FALSE,
+    ];
+    $decision = \okta_sync_import_decide($settings, $record, $candidates);
     $this->assertSame('created', $decision['action']);
     $this->assertTrue($decision['create']['active'], 'STAGED was configured active (any case)');
     $this->assertSame(['field_city' => 'Oslo'], $decision['create']['fields']);

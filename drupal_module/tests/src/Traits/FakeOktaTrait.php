@@ -7,12 +7,11 @@ namespace Drupal\Tests\okta_user_sync\Traits;
 use Drupal\Tests\okta_user_sync\Standalone\Support\FakeOkta;
 
 /**
- * Points the site at the fake Okta (tests/okta-fake), for Kernel and
- * Functional tests.
+ * Points the site at the fake Okta, for Kernel and Functional tests.
  *
  * The real okta_sync extension (in the test's PHP, and in the web server a
- * browser test talks to) calls the fake on loopback; the test looks at what
- * the fake ended up holding. Nothing is mocked.
+ * browser test talks to) calls the fake (tests/okta-fake) on loopback; the
+ * test looks at what the fake ended up holding. Nothing is mocked.
  */
 trait FakeOktaTrait {
 
@@ -51,14 +50,21 @@ trait FakeOktaTrait {
    * Puts a user into Okta directly (as an Okta admin would have).
    */
   protected function seedOktaUser(string $login, string $status = 'ACTIVE'): void {
-    $this->fake->control('POST', '/__fake/users', [[
-      'profile' => ['login' => $login, 'email' => $login, 'firstName' => 'F', 'lastName' => 'L'],
-      'status' => $status,
-    ]]);
+    $this->fake->control('POST', '/__fake/users', [
+      [
+        'profile' => [
+          'login' => $login,
+          'email' => $login,
+          'firstName' => 'F',
+          'lastName' => 'L',
+        ],
+        'status' => $status,
+      ],
+    ]);
   }
 
   /**
-   * "METHOD path" of each API request the fake received since the last clear.
+   * Each API request the fake received since the last clear, as "METHOD path".
    *
    * @return string[]
    *   The requests, oldest first.

@@ -141,7 +141,7 @@ final class ImportFormTest extends BrowserTestBase {
   }
 
   /**
-   * "Import from Okta" runs through the Batch API, a page per request.
+   * The "Import from Okta" button runs a batch, a page per request.
    */
   public function testImportFromOktaBatch(): void {
     $this->connectToFakeOkta();

@@ -43,8 +43,14 @@ final class ImportHookRoutesTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(200, $ok->getStatusCode());
     $this->assertSame(['verification' => 'k-123'], json_decode((string) $ok->getContent(), TRUE));
     $this->assertStringContainsString('no-store', (string) $ok->headers->get('Cache-Control'));
-    $this->assertSame(200, $this->send('GET', self::EVENTS, ['x-okta-verification-challenge' => 'k-1', 'Authorization' => self::EVENT_SECRET])->getStatusCode());
-    $this->assertSame(401, $this->send('GET', self::EVENTS, ['x-okta-verification-challenge' => 'k-1', 'Authorization' => 'Bearer wrong'])->getStatusCode());
+    $this->assertSame(200, $this->send('GET', self::EVENTS, [
+      'x-okta-verification-challenge' => 'k-1',
+      'Authorization' => self::EVENT_SECRET,
+    ])->getStatusCode());
+    $this->assertSame(401, $this->send('GET', self::EVENTS, [
+      'x-okta-verification-challenge' => 'k-1',
+      'Authorization' => 'Bearer wrong',
+    ])->getStatusCode());
     $this->assertSame(400, $this->send('GET', self::EVENTS)->getStatusCode());
 
     $this->container->get('okta_user_sync.secrets')->clear('event_hook_secret');

@@ -40,7 +40,14 @@ final class ImportRunnerTest extends OktaUserSyncKernelTestBase {
    */
   public function testFullImportOverSeveralPages(): void {
     $bob = $this->createAccount('bob');
-    foreach (['ann' => 'ACTIVE', 'bob' => 'SUSPENDED', 'cy' => 'STAGED', 'dee' => 'DEPROVISIONED', 'eve' => 'PASSWORD_EXPIRED'] as $name => $status) {
+    $statuses = [
+      'ann' => 'ACTIVE',
+      'bob' => 'SUSPENDED',
+      'cy' => 'STAGED',
+      'dee' => 'DEPROVISIONED',
+      'eve' => 'PASSWORD_EXPIRED',
+    ];
+    foreach ($statuses as $name => $status) {
       $this->seedOktaUser("$name@example.com", $status);
     }
 
@@ -51,7 +58,11 @@ final class ImportRunnerTest extends OktaUserSyncKernelTestBase {
     // base class pushed: 5 users, in pages of 2.
     $this->assertSame(3, $run['pages']);
     $this->assertSame(5, array_sum($run['counts']));
-    $this->assertSame(['created' => 3, 'blocked' => 1], array_intersect_key($run['counts'], ['created' => 0, 'blocked' => 0, 'skipped' => 0]));
+    $this->assertSame(['created' => 3, 'blocked' => 1], array_intersect_key($run['counts'], [
+      'created' => 0,
+      'blocked' => 0,
+      'skipped' => 0,
+    ]));
     $this->assertTrue($this->account('ann@example.com')->isActive());
     $this->assertTrue($this->account('eve@example.com')->isActive(), 'PASSWORD_EXPIRED can still sign in');
     $this->assertTrue($this->account('cy@example.com')->isBlocked(), 'STAGED is not an active status by default');
@@ -97,7 +108,14 @@ final class ImportRunnerTest extends OktaUserSyncKernelTestBase {
     $first = $runner->step();
     $this->assertSame(2, array_sum($first['counts']), 'one page of 2');
 
-    $this->fake->knobs(['faults' => ['kind' => 'status', 'status' => 500, 'next' => 1, 'path_prefix' => '/api/v1/users']]);
+    $this->fake->knobs([
+      'faults' => [
+        'kind' => 'status',
+        'status' => 500,
+        'next' => 1,
+        'path_prefix' => '/api/v1/users',
+      ],
+    ]);
     try {
       $runner->step();
       $this->fail('the failed page was not reported');

@@ -18,7 +18,7 @@ final class FakeOkta {
   /**
    * The shared instance.
    */
-  private static ?self $instance = NULL;
+  private static ?FakeOkta $instance = NULL;
 
   /**
    * The proc_open() handle.
