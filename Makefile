@@ -58,8 +58,16 @@ test-rust:
 # failed, borked or leaking test.
 # (php8.2-dev ships the runner in the extension dir's build/ folder.)
 PHPT_RUNNER = $(shell $(PHP_CONFIG) --extension-dir 2>/dev/null)/build/run-tests.php
+# The independent DPoP peer of tests/php/093 (panva's oidc-provider and jose,
+# pinned by its package-lock.json); Debian's Node.js when the machine has none.
+DPOP_PEER := tests/dpop-interop
+$(DPOP_PEER)/node_modules/.package-lock.json: $(DPOP_PEER)/package-lock.json
+	@command -v node >/dev/null && command -v npm >/dev/null || { \
+		SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix $(DPOP_PEER) --no-audit --no-fund --loglevel=error
 PHPT_ARGS = -q -p $(shell command -v $(PHP)) -n -d extension=$(EXT) --show-diff --set-timeout 300
-test-php:
+test-php: $(DPOP_PEER)/node_modules/.package-lock.json
 	@test -f $(EXT) -a -x $(FAKE) || { echo "run make build first"; exit 1; }
 	OKTA_FAKE_BIN=$(FAKE) NO_INTERACTION=1 $(PHP) -n $(PHPT_RUNNER) $(PHPT_ARGS) tests/php \
 		| tee target/test-php.log; \
@@ -70,11 +78,12 @@ test-php:
 # uninitialised memory) fails the test. Leak reports are off: a forked child
 # necessarily abandons its parent's HTTP client thread, and php-fpm leaks at
 # startup by itself; run with VALGRIND_OPTS=--leak-check=full to see them. The
-# fake Okta is test equipment, so valgrind does not follow into it.
-test-valgrind:
+# fake Okta and the DPoP peer (node) are test equipment, so valgrind does not
+# follow into them.
+test-valgrind: $(DPOP_PEER)/node_modules/.package-lock.json
 	@test -f $(EXT) -a -x $(FAKE) || { echo "run make build first"; exit 1; }
 	time (OKTA_FAKE_BIN=$(FAKE) NO_INTERACTION=1 USE_ZEND_ALLOC=0 \
-		VALGRIND_OPTS="--trace-children-skip=*/okta-fake" $(PHP) -n $(PHPT_RUNNER) $(PHPT_ARGS) -m tests/php \
+		VALGRIND_OPTS="--trace-children-skip=*/okta-fake,*/node" $(PHP) -n $(PHPT_RUNNER) $(PHPT_ARGS) -m tests/php \
 		| tee target/test-valgrind.log; \
 	test $${PIPESTATUS[0]} -eq 0 && ! grep -qE '^(FAIL|BORK|LEAK)' target/test-valgrind.log)
 
