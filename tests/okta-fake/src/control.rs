@@ -254,7 +254,7 @@ async fn signin(shared: &Shared, v: &Value) -> Resp {
                 }
                 Verdict::Verified => {
                     // Okta stores the verified password; the user is an Okta user now.
-                    let now = clock::now();
+                    let now = clock::stamp();
                     let updated = {
                         let mut store = shared.store.lock();
                         store.users.get_mut(&user.id).map(|u| {
@@ -278,7 +278,7 @@ async fn signin(shared: &Shared, v: &Value) -> Resp {
         }
     };
     if verified == "VERIFIED" {
-        let now = clock::now();
+        let now = clock::stamp();
         if let Some(u) = shared.store.lock().users.get_mut(&user.id) {
             u.last_login = Some(now);
         }

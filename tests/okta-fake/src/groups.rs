@@ -197,7 +197,7 @@ fn membership(shared: &Shared, gid: &str, uid: &str, add: bool) -> HandlerResult
     };
     if changed {
         if let Some(g) = store.groups.get_mut(gid) {
-            g.last_membership_updated = clock::now();
+            g.last_membership_updated = clock::stamp();
         }
     }
     drop(store);

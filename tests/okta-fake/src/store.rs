@@ -131,12 +131,14 @@ impl User {
         format!("\"{}-{}\"", self.id, self.version)
     }
 
-    /// Records a change: bumps lastUpdated and the version. lastUpdated has
-    /// millisecond resolution on the wire; keep it strictly increasing per user so
-    /// two changes within one millisecond still read as two changes.
+    /// Records a change: lastUpdated becomes `now` (a whole-second
+    /// [`clock::stamp`]) and the version (ETag) is bumped. As on Okta, two
+    /// changes within one second carry the same lastUpdated; it never goes
+    /// back.
     pub fn touch(&mut self, now: OffsetDateTime) {
-        let floor = self.last_updated + time::Duration::milliseconds(1);
-        self.last_updated = if now < floor { floor } else { now };
+        if now > self.last_updated {
+            self.last_updated = now;
+        }
         self.version += 1;
     }
 
@@ -294,7 +296,7 @@ impl Store {
     }
 
     pub fn new_user(profile: Map<String, Value>, status: Status) -> User {
-        let now = clock::now();
+        let now = clock::stamp();
         User {
             id: ids::user_id(),
             status,
@@ -316,7 +318,7 @@ impl Store {
     }
 
     pub fn new_group(profile: Map<String, Value>) -> Group {
-        let now = clock::now();
+        let now = clock::stamp();
         Group {
             id: ids::group_id(),
             created: now,

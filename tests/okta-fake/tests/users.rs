@@ -4,7 +4,7 @@
 mod common;
 
 use common::{password, profile, Api, GOOD_PASSWORD};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn creation_scenarios_give_okta_statuses() {
@@ -252,7 +252,14 @@ fn partial_update_replace_and_if_match() {
         r.json["profile"]["city"], "Oslo",
         "POST keeps unsent attributes"
     );
-    assert_ne!(r.json["lastUpdated"], u["lastUpdated"]);
+    // Whole seconds, as Okta stamps them: a change within the second of
+    // the create keeps its lastUpdated, a later one moves it on.
+    let stamp = |v: &Value| v["lastUpdated"].as_str().expect("lastUpdated").to_string();
+    assert!(stamp(&r.json).ends_with(".000Z"), "{}", stamp(&r.json));
+    assert!(stamp(&r.json) >= stamp(&u));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let later = api.post(&path, json!({"profile": {"firstName": "Later"}}));
+    assert!(stamp(&later.json) > stamp(&r.json));
 
     let r = api.call(
         "PUT",
@@ -459,4 +466,36 @@ fn bodiless_post_without_content_length_is_411() {
     );
     // With Content-Length: 0 it works.
     assert_eq!(op(&api, id, "deactivate"), (200, "DEPROVISIONED".into()));
+}
+
+#[test]
+fn every_okta_stamp_is_a_whole_second() {
+    let api = Api::start();
+    let u = api.create("stamps@example.com", "", Some(password(GOOD_PASSWORD)));
+    let id = u["id"].as_str().expect("id");
+    let g = api.post(
+        "/api/v1/groups",
+        json!({"profile": {"name": "Stamped", "description": ""}}),
+    );
+    let gid = g.json["id"].as_str().expect("group id");
+    assert_eq!(
+        api.call("PUT", &format!("/api/v1/groups/{gid}/users/{id}"), None)
+            .status,
+        204
+    );
+    let user = api.get(&format!("/api/v1/users/{id}")).json;
+    let group = api.get(&format!("/api/v1/groups/{gid}")).json;
+    for (what, v) in [
+        ("created", &user),
+        ("activated", &user),
+        ("statusChanged", &user),
+        ("lastUpdated", &user),
+        ("passwordChanged", &user),
+        ("created", &group),
+        ("lastUpdated", &group),
+        ("lastMembershipUpdated", &group),
+    ] {
+        let t = v[what].as_str().unwrap_or_else(|| panic!("{what} set"));
+        assert!(t.ends_with(".000Z"), "{what}: {t}");
+    }
 }

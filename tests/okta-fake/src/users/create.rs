@@ -105,7 +105,7 @@ pub fn create(shared: &Shared, req: &Req) -> HandlerResult {
         Status::Provisioned
     };
 
-    let now = clock::now();
+    let now = clock::stamp();
     let mut user = Store::new_user(profile, status);
     user.created = now;
     user.last_updated = now;

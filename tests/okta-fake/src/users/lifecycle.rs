@@ -26,7 +26,7 @@ pub fn lifecycle(shared: &Shared, req: &Req, key: &str, op: &str) -> HandlerResu
     let Some(mut user) = store.users.get(&id).cloned() else {
         return Err(ApiError::not_found(key, "User"));
     };
-    let now = clock::now();
+    let now = clock::stamp();
     let base = shared.base_url.as_str();
     let done = match op {
         "activate" => {
@@ -180,7 +180,7 @@ pub fn delete(shared: &Shared, req: &Req, key: &str) -> HandlerResult {
         store.remove_user(&id);
         "user.lifecycle.delete.initiated"
     } else {
-        user.set_status(Status::Deprovisioned, clock::now());
+        user.set_status(Status::Deprovisioned, clock::stamp());
         store.users.insert(id, user.clone());
         "user.lifecycle.deactivate"
     };

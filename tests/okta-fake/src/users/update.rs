@@ -90,7 +90,7 @@ pub fn update(shared: &Shared, req: &Req, key: &str, replace: bool) -> HandlerRe
         return Err(duplicate_login());
     }
 
-    let now = clock::now();
+    let now = clock::stamp();
     let old_login = current.login().to_string();
     let profile_changed = profile != current.profile;
     let mut user = current;
