@@ -213,7 +213,10 @@ fn an_update_in_the_second_of_the_watermark_is_listed() {
     let mark = full.last().and_then(|r| r.watermark.clone()).expect("mark");
     let mut profile = Map::new();
     profile.insert("department".into(), json!("Same second"));
-    let after = env.client.update_profile(&ids[1], &profile).expect("update");
+    let after = env
+        .client
+        .update_profile(&ids[1], &profile)
+        .expect("update");
     let stamp = after.last_updated.expect("lastUpdated");
     if stamp != mark {
         // The second ran out between the pull and the update (a slow
@@ -227,7 +230,11 @@ fn an_update_in_the_second_of_the_watermark_is_listed() {
         .flat_map(|r| &r.users)
         .map(|u| u.id.as_str())
         .collect();
-    assert_eq!(got, vec![ids[1].as_str()], "the same-second update is listed");
+    assert_eq!(
+        got,
+        vec![ids[1].as_str()],
+        "the same-second update is listed"
+    );
 }
 
 /// Updates made while a listing pages through the org — to users already

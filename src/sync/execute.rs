@@ -3,7 +3,7 @@
 use super::error::{error_info, local_error};
 use super::groups;
 use super::outcome::{Action, Outcome};
-use super::plan::{decide_present, Credential, Ctx, GroupRef, Plan, Step};
+use super::plan::{decide_present, membership_editable, Credential, Ctx, GroupRef, Plan, Step};
 use super::settings::Operation;
 use crate::okta::{CreateUser, OktaClient, OktaError, PasswordInput, User, UserStatus};
 
@@ -31,6 +31,7 @@ pub fn current_groups(
             .map(|g| GroupRef {
                 id: g.id,
                 name: g.name,
+                group_type: g.group_type,
             })
             .collect(),
     ))
@@ -65,11 +66,19 @@ impl Run<'_> {
 
     /// Resolves group names to ids; missing groups are noted (and keep the
     /// user out of sync so the next run tries again) rather than failing.
+    /// Groups whose membership Okta manages itself (the BUILT_IN Everyone,
+    /// APP_GROUPs) are left out with a note: Okta refuses to add anyone to
+    /// them, and asking again would not help.
     fn resolve(&mut self, names: &[String]) -> Result<Vec<(String, String)>, OktaError> {
         let mut out = Vec::new();
         for name in names {
             match groups::resolve(self.client, name)? {
-                Some(id) => out.push((name.clone(), id)),
+                Some(g) if membership_editable(&g.group_type) => out.push((name.clone(), g.id)),
+                Some(g) => self.out.note(format!(
+                    "Okta group '{name}' (mapped from a Drupal role) is {}: Okta manages who is in it{}; membership not set",
+                    g.group_type,
+                    if g.group_type == "BUILT_IN" { " (every user is in Everyone)" } else { "" }
+                )),
                 None => {
                     self.out.note(format!(
                         "Okta group '{name}' (mapped from a Drupal role) does not exist; membership not set"

@@ -31,9 +31,10 @@ pub fn state(shared: &Shared) -> Value {
         .map(|g| render::group(&shared.base_url, g))
         .collect();
     let memberships: serde_json::Map<String, Value> = store
-        .members
-        .iter()
-        .map(|(g, m)| (g.clone(), json!(m.iter().collect::<Vec<_>>())))
+        .groups
+        .keys()
+        .filter(|g| store.everyone_id() == g.as_str() || store.members.contains_key(*g))
+        .map(|g| (g.clone(), json!(store.member_ids(g))))
         .collect();
     json!({ "users": users, "groups": groups, "memberships": memberships })
 }
@@ -171,6 +172,10 @@ fn seed_groups(shared: &Shared, v: &Value) -> Resp {
         let Some(profile) = item.get("profile").and_then(Value::as_object) else {
             return bad_request("each group needs a `profile` object");
         };
+        let name = profile.get("name").and_then(Value::as_str).unwrap_or("");
+        if store.group_name_taken(name) {
+            return bad_request(&format!("a group named {name:?} exists already"));
+        }
         let g = Store::new_group(profile.clone());
         out.push(render::group(&shared.base_url, &g));
         store.groups.insert(g.id.clone(), g);

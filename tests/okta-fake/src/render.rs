@@ -127,7 +127,7 @@ pub fn group(base: &str, g: &Group) -> Value {
         "lastUpdated": iso(g.last_updated),
         "lastMembershipUpdated": iso(g.last_membership_updated),
         "objectClass": ["okta:user_group"],
-        "type": "OKTA_GROUP",
+        "type": g.kind.as_str(),
         "profile": g.profile,
         "_links": {
             "logo": [

@@ -154,9 +154,29 @@ impl User {
     }
 }
 
+/// How a group's membership is managed (`components.schemas.GroupType`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupType {
+    /// Managed in Okta: the API may add and remove members.
+    OktaGroup,
+    /// "Group profile and memberships are managed by Okta and can't be
+    /// modified": the org's `Everyone` group, which every user is in.
+    BuiltIn,
+}
+
+impl GroupType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GroupType::OktaGroup => "OKTA_GROUP",
+            GroupType::BuiltIn => "BUILT_IN",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Group {
     pub id: String,
+    pub kind: GroupType,
     pub created: OffsetDateTime,
     pub last_updated: OffsetDateTime,
     pub last_membership_updated: OffsetDateTime,
@@ -171,6 +191,11 @@ impl Group {
             .unwrap_or_default()
     }
 }
+
+/// The name and description of every org's BUILT_IN group, as Okta's
+/// recorded answers show it.
+pub const EVERYONE: &str = "Everyone";
+const EVERYONE_DESCRIPTION: &str = "All users in your organization";
 
 /// Okta's login uniqueness ignores case and diacritics: `isáàc.bröck@x` clashes
 /// with `Isaac.Brock@x`.
@@ -195,18 +220,67 @@ pub const ADMIN_ID: &str = "00uadmin0fake0000001";
 /// The default user type id every user gets.
 pub const DEFAULT_TYPE_ID: &str = "otydefault0fake00001";
 
-#[derive(Default)]
 pub struct Store {
     pub users: BTreeMap<String, User>,
     logins: HashMap<String, String>,
     /// Folded shortname (login before `@`) → ids, for `GET /users/{shortname}`.
     shortnames: HashMap<String, BTreeSet<String>>,
     pub groups: BTreeMap<String, Group>,
-    /// group id → member user ids.
+    /// group id → member user ids, for OKTA_GROUPs (Everyone's members are
+    /// every user, never stored).
     pub members: BTreeMap<String, BTreeSet<String>>,
+    /// The id of the BUILT_IN group `Everyone`.
+    everyone: String,
+}
+
+/// A new org: no users, and the BUILT_IN group `Everyone` (created first,
+/// so its id sorts before every other group's, as on a real org).
+impl Default for Store {
+    fn default() -> Self {
+        let mut profile = Map::new();
+        profile.insert("name".into(), Value::String(EVERYONE.into()));
+        profile.insert(
+            "description".into(),
+            Value::String(EVERYONE_DESCRIPTION.into()),
+        );
+        let mut everyone = Store::new_group(profile);
+        everyone.kind = GroupType::BuiltIn;
+        let id = everyone.id.clone();
+        Store {
+            users: BTreeMap::new(),
+            logins: HashMap::new(),
+            shortnames: HashMap::new(),
+            groups: BTreeMap::from([(id.clone(), everyone)]),
+            members: BTreeMap::new(),
+            everyone: id,
+        }
+    }
 }
 
 impl Store {
+    pub fn everyone_id(&self) -> &str {
+        &self.everyone
+    }
+
+    /// Whether the user `uid` is in the group `gid` (everyone is in Everyone).
+    pub fn is_member(&self, gid: &str, uid: &str) -> bool {
+        if gid == self.everyone {
+            return self.users.contains_key(uid);
+        }
+        self.members.get(gid).is_some_and(|m| m.contains(uid))
+    }
+
+    /// The member ids of `gid`, in id order.
+    pub fn member_ids(&self, gid: &str) -> Vec<&String> {
+        if gid == self.everyone {
+            return self.users.keys().collect();
+        }
+        self.members
+            .get(gid)
+            .map(|m| m.iter().collect())
+            .unwrap_or_default()
+    }
+
     pub fn user_by_login(&self, login: &str) -> Option<&User> {
         self.logins
             .get(&fold_login(login))
@@ -287,11 +361,11 @@ impl Store {
         Some(user)
     }
 
+    /// The user's groups in id order, Everyone first.
     pub fn groups_of(&self, user_id: &str) -> Vec<&Group> {
-        self.members
-            .iter()
-            .filter(|(_, m)| m.contains(user_id))
-            .filter_map(|(g, _)| self.groups.get(g))
+        self.groups
+            .values()
+            .filter(|g| self.is_member(&g.id, user_id))
             .collect()
     }
 
@@ -321,6 +395,7 @@ impl Store {
         let now = clock::stamp();
         Group {
             id: ids::group_id(),
+            kind: GroupType::OktaGroup,
             created: now,
             last_updated: now,
             last_membership_updated: now,
@@ -369,6 +444,22 @@ mod tests {
         let b = s.resolve_user("sam@b.com").expect("by login");
         s.remove_user(&b);
         assert!(s.resolve_user("sam").is_some(), "unambiguous again");
+    }
+
+    #[test]
+    fn every_user_is_in_everyone() {
+        let mut s = Store::default();
+        let everyone = s.everyone_id().to_string();
+        assert_eq!(s.groups[&everyone].kind, GroupType::BuiltIn);
+        let u = Store::new_user(profile("e@a.com"), Status::Staged);
+        let id = u.id.clone();
+        assert!(!s.is_member(&everyone, &id));
+        s.insert_user(u);
+        assert!(s.is_member(&everyone, &id));
+        assert_eq!(s.member_ids(&everyone), vec![&id]);
+        let groups = s.groups_of(&id);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].name(), EVERYONE);
     }
 
     #[test]

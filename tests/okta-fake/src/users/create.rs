@@ -8,7 +8,7 @@ use crate::hooks;
 use crate::http::{HandlerResult, Req, Resp};
 use crate::render;
 use crate::shared::Shared;
-use crate::store::{Password, Status, Store};
+use crate::store::{GroupType, Password, Status, Store};
 use crate::users::credentials;
 use crate::validate::{self, Problems};
 
@@ -135,8 +135,13 @@ pub fn create(shared: &Shared, req: &Req) -> HandlerResult {
             return Err(duplicate_login());
         }
         for g in &group_ids {
-            if !store.groups.contains_key(g) {
-                return Err(ApiError::not_found(g, "UserGroup"));
+            match store.groups.get(g) {
+                None => return Err(ApiError::not_found(g, "UserGroup")),
+                // Every user is in Everyone; nobody is put there.
+                Some(group) if group.kind != GroupType::OktaGroup => {
+                    return Err(ApiError::forbidden())
+                }
+                Some(_) => {}
             }
         }
         for g in &group_ids {

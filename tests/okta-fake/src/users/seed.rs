@@ -88,6 +88,9 @@ pub fn seed(shared: &Shared, items: &Value) -> Result<Vec<Value>, String> {
                 if !store.groups.contains_key(g) {
                     return Err(format!("user #{n}: unknown group {g}"));
                 }
+                if g == store.everyone_id() {
+                    continue; // every user is in it already
+                }
                 store
                     .members
                     .entry(g.to_string())
