@@ -60,6 +60,21 @@ impl Run<'_> {
         self.out.okta_status = Some(u.status.as_str().to_owned());
     }
 
+    /// A user read after an activation, settled as far as the budget
+    /// allowed. Still transitioning: the status it is becoming is reported
+    /// (Okta has committed to it), and the outcome stays out of sync so
+    /// that the next run reads the real status again.
+    fn seen_settled(&mut self, u: &User) {
+        self.seen(u);
+        if let Some(to) = &u.transitioning_to_status {
+            self.out.okta_status = Some(to.clone());
+            self.out.note(format!(
+                "Okta is still completing the change to {to} (transitioningToStatus)"
+            ));
+            self.in_sync = false;
+        }
+    }
+
     fn set_status(&mut self, s: UserStatus) {
         self.out.okta_status = Some(s.as_str().to_owned());
     }
@@ -151,7 +166,9 @@ impl Run<'_> {
             }
             other => other?,
         };
-        self.seen(&user);
+        // With activate=true Okta answers while the activation still runs.
+        let user = self.client.settle(user)?;
+        self.seen_settled(&user);
         self.out.groups_added = now.iter().map(|(n, _)| n.clone()).collect();
         let later = later.to_vec();
         self.add_groups(&later)?;
@@ -211,13 +228,15 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Activation is asynchronous in Okta and ends in ACTIVE or PROVISIONED
-    /// depending on credentials; one GET tells which.
+    /// Activation is asynchronous in Okta (`transitioningToStatus` until it
+    /// ends) and ends in ACTIVE or PROVISIONED depending on credentials:
+    /// the user is read until it is done, so that the outcome reports the
+    /// status it ended in and later steps are not refused (409 E0000112).
     fn activate(&mut self, send_email: bool) -> Result<(), OktaError> {
         let id = self.id()?;
         self.client.activate(&id, send_email)?;
-        let u = self.client.get_user(&id)?;
-        self.seen(&u);
+        let u = self.client.get_user_settled(&id)?;
+        self.seen_settled(&u);
         Ok(())
     }
 

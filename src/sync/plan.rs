@@ -321,6 +321,17 @@ pub fn decide_absent(ctx: &Ctx<'_>) -> Plan {
     plan
 }
 
+/// The status to plan from: while Okta runs an asynchronous transition
+/// (`transitioningToStatus`, e.g. an activation someone else started), the
+/// one it is moving to — activating a user that is already activating is
+/// refused — else the status.
+fn effective_status(okta: &User) -> UserStatus {
+    match okta.transitioning_to_status.as_deref() {
+        Some(to) => UserStatus::parse(to),
+        None => okta.status.clone(),
+    }
+}
+
 /// The decision when Okta has the user. `groups` is the user's current
 /// membership, or None when group membership is not to be touched.
 pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -> Plan {
@@ -343,9 +354,10 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
 
     // Status first: a DEPROVISIONED user must be activated before Okta
     // accepts profile changes; a deactivation goes last.
-    let mut ends_deprovisioned = okta.status == UserStatus::Deprovisioned;
+    let status = effective_status(okta);
+    let mut ends_deprovisioned = status == UserStatus::Deprovisioned;
     if ctx.desired.active {
-        match okta.status {
+        match status {
             UserStatus::Deprovisioned => {
                 need(
                     &mut plan,
@@ -401,7 +413,7 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
             }
         }
     }
-    if !ctx.desired.active && !is_off(&okta.status) {
+    if !ctx.desired.active && !is_off(&status) {
         need(&mut plan, Operation::Deactivate, Step::Deactivate);
     }
 

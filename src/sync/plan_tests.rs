@@ -365,3 +365,23 @@ fn delete_modes() {
         .steps
         .is_empty());
 }
+
+#[test]
+fn a_user_okta_is_already_activating_is_not_activated_again() {
+    // Someone else's activation runs: Okta shows the old status with
+    // transitioningToStatus, and a second activate would be refused.
+    let s = settings(json!({"create_mode": "active"}));
+    let mut u = ann();
+    u.okta_id = Some("00u1".into());
+    let mut o = okta_user(&s, &u, UserStatus::Staged);
+    assert!(matches!(
+        present(&s, &u, &o, None).steps.as_slice(),
+        [Step::Activate { .. }]
+    ));
+    o.transitioning_to_status = Some("ACTIVE".into());
+    let p = present(&s, &u, &o, None);
+    assert!(p.steps.is_empty(), "{:?}", p.steps);
+    // Blocked meanwhile: deactivated once the activation is over.
+    u.status = false;
+    assert_eq!(present(&s, &u, &o, None).steps, vec![Step::Deactivate]);
+}

@@ -19,7 +19,8 @@ fn bad_request(message: &str) -> Resp {
 }
 
 pub fn state(shared: &Shared) -> Value {
-    let store = shared.store.lock();
+    let mut store = shared.store.lock();
+    store.settle(std::time::Instant::now());
     let users: Vec<Value> = store
         .users
         .values()

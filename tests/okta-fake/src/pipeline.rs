@@ -173,6 +173,9 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
         };
     }
 
+    // Asynchronous activations that have run their time are over before
+    // anything reads the store.
+    shared.store.lock().settle(Instant::now());
     let mut principal = None;
     let resp = if segments.first() == Some(&"oauth2") {
         if segments == ["oauth2", "v1", "token"] {

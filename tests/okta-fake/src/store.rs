@@ -104,6 +104,18 @@ pub struct User {
     pub version: u64,
     /// When the fake created it (for the search-index lag).
     pub created_at: Instant,
+    /// An asynchronous status change under way (`transitioningToStatus`).
+    pub transition: Option<Transition>,
+}
+
+/// Okta activates asynchronously: until `due` the user keeps its status and
+/// shows `transitioningToStatus: to`, and updates are refused (409 E0000112).
+#[derive(Clone, Debug)]
+pub struct Transition {
+    pub to: Status,
+    pub due: Instant,
+    /// The wall-clock second the transition ends, for the stamps it leaves.
+    pub due_stamp: OffsetDateTime,
 }
 
 impl User {
@@ -140,6 +152,34 @@ impl User {
             self.last_updated = now;
         }
         self.version += 1;
+    }
+
+    /// Starts an activation that ends in `to` after `after`; with a zero
+    /// `after` it ends at once. Returns whether it is still under way.
+    pub fn activate(
+        &mut self,
+        to: Status,
+        after: std::time::Duration,
+        now: OffsetDateTime,
+    ) -> bool {
+        if after.is_zero() {
+            self.finish_activation(to, now);
+            return false;
+        }
+        let due_stamp = now + after;
+        self.transition = Some(Transition {
+            to,
+            due: Instant::now() + after,
+            due_stamp: due_stamp.replace_nanosecond(0).unwrap_or(due_stamp),
+        });
+        self.touch(now);
+        true
+    }
+
+    fn finish_activation(&mut self, to: Status, at: OffsetDateTime) {
+        self.transition = None;
+        self.set_status(to, at);
+        self.activated = Some(at);
     }
 
     pub fn set_status(&mut self, status: Status, now: OffsetDateTime) {
@@ -231,6 +271,8 @@ pub struct Store {
     pub members: BTreeMap<String, BTreeSet<String>>,
     /// The id of the BUILT_IN group `Everyone`.
     everyone: String,
+    /// Users with a [`Transition`] under way.
+    transitioning: BTreeSet<String>,
 }
 
 /// A new org: no users, and the BUILT_IN group `Everyone` (created first,
@@ -253,11 +295,46 @@ impl Default for Store {
             groups: BTreeMap::from([(id.clone(), everyone)]),
             members: BTreeMap::new(),
             everyone: id,
+            transitioning: BTreeSet::new(),
         }
     }
 }
 
 impl Store {
+    /// Stores a changed user (its login is re-indexed by the caller) and
+    /// notes a transition it started.
+    pub fn put_user(&mut self, user: User) {
+        if user.transition.is_some() {
+            self.transitioning.insert(user.id.clone());
+        }
+        self.users.insert(user.id.clone(), user);
+    }
+
+    /// Ends the transitions that are due: the status they lead to, stamped
+    /// with the second they ended. Called before every API request, so an
+    /// answer never shows a transition past its end.
+    pub fn settle(&mut self, now: Instant) {
+        let due: Vec<String> = self
+            .transitioning
+            .iter()
+            .filter(|id| {
+                self.users
+                    .get(*id)
+                    .and_then(|u| u.transition.as_ref())
+                    .is_none_or(|t| t.due <= now)
+            })
+            .cloned()
+            .collect();
+        for id in due {
+            self.transitioning.remove(&id);
+            if let Some(u) = self.users.get_mut(&id) {
+                if let Some(t) = u.transition.take() {
+                    u.finish_activation(t.to, t.due_stamp);
+                }
+            }
+        }
+    }
+
     pub fn everyone_id(&self) -> &str {
         &self.everyone
     }
@@ -340,7 +417,7 @@ impl Store {
 
     pub fn insert_user(&mut self, user: User) {
         self.index(user.login(), &user.id);
-        self.users.insert(user.id.clone(), user);
+        self.put_user(user);
     }
 
     /// Re-indexes a login after a profile change.
@@ -354,6 +431,7 @@ impl Store {
 
     pub fn remove_user(&mut self, id: &str) -> Option<User> {
         let user = self.users.remove(id)?;
+        self.transitioning.remove(id);
         self.unindex(user.login(), id);
         for set in self.members.values_mut() {
             set.remove(id);
@@ -388,6 +466,7 @@ impl Store {
             type_id: DEFAULT_TYPE_ID.to_string(),
             version: 1,
             created_at: Instant::now(),
+            transition: None,
         }
     }
 

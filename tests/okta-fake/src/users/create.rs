@@ -104,12 +104,20 @@ pub fn create(shared: &Shared, req: &Req) -> HandlerResult {
     } else {
         Status::Provisioned
     };
+    // "Activation of a user is an asynchronous operation": with the knob
+    // `activation_ms` the user is answered (and stays) STAGED with
+    // `transitioningToStatus` until the activation ends. PASSWORD_EXPIRED
+    // is not a transition target Okta names, so nextLogin stays synchronous.
+    let after = std::time::Duration::from_millis(shared.knobs.read().activation_ms);
+    let deferred = activate && !expire_on_create && !after.is_zero();
 
     let now = clock::stamp();
-    let mut user = Store::new_user(profile, status);
+    let mut user = Store::new_user(profile, if deferred { Status::Staged } else { status });
     user.created = now;
     user.last_updated = now;
-    if activate {
+    if deferred {
+        user.activate(status, after, now);
+    } else if activate {
         user.activated = Some(now);
         user.status_changed = Some(now);
     }
