@@ -280,7 +280,25 @@ pub fn execute(
 ) -> Outcome {
     // A user whose login another account claims is never linked by login.
     let may_relink = super::claims::may_match_by_login(ctx.user);
-    execute_inner(client, ctx, hash, okta, plan, may_relink)
+    execute_inner(client, ctx, hash, okta, plan, may_relink, true)
+}
+
+/// Whether Okta refused `step` because of the user's status: "not allowed
+/// in the user's current status" (E0000038), "already active" (E0000016),
+/// or a wrong-status unsuspend (E0000001). The plan was made from a view of
+/// the user that was out of date — Okta's search and filter lag behind
+/// changes, and someone else may have changed the user since.
+fn refused_for_status(step: &Step, e: &OktaError) -> bool {
+    let lifecycle = matches!(
+        step,
+        Step::Activate { .. } | Step::Unsuspend | Step::Deactivate
+    );
+    match (e.status(), e.code()) {
+        (Some(403), Some("E0000038")) => lifecycle || matches!(step, Step::UpdateProfile),
+        (Some(403), Some("E0000016")) => matches!(step, Step::Activate { .. }),
+        (Some(400), Some("E0000001")) => matches!(step, Step::Unsuspend),
+        _ => false,
+    }
 }
 
 fn execute_inner(
@@ -290,6 +308,7 @@ fn execute_inner(
     okta: Option<&User>,
     plan: &Plan,
     may_relink: bool,
+    may_replan: bool,
 ) -> Outcome {
     let mut run = Run {
         client,
@@ -308,6 +327,11 @@ fn execute_inner(
                 // Someone created the login between our lookup and the
                 // create: link to that user instead of failing.
                 return relink(client, ctx, hash, run.out.reason.take());
+            }
+            if may_replan && refused_for_status(step, &e) {
+                if let Some(id) = run.out.okta_id.clone() {
+                    return replan(client, ctx, hash, &id, step, run.out);
+                }
             }
             run.out.action = Action::Failed;
             run.out.note(format!("failed to {}", step.describe()));
@@ -347,5 +371,41 @@ fn relink(client: &OktaClient, ctx: &Ctx<'_>, hash: &str, notes: Option<String>)
         Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
     };
     let plan = decide_present(ctx, &found, groups.as_deref());
-    execute_inner(client, ctx, hash, Some(&found), &plan, false)
+    execute_inner(client, ctx, hash, Some(&found), &plan, false, true)
+}
+
+/// After a status refusal: reads the user by id (consistent, unlike the
+/// listings a bulk run plans from) and runs a fresh plan once. What the
+/// first attempt already changed in group membership is kept in the
+/// outcome.
+fn replan(
+    client: &OktaClient,
+    ctx: &Ctx<'_>,
+    hash: &str,
+    id: &str,
+    refused: &Step,
+    before: Outcome,
+) -> Outcome {
+    let found = match client.get_user_settled(id) {
+        Ok(u) => u,
+        Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
+    };
+    let groups = match current_groups(client, ctx, &found) {
+        Ok(g) => g,
+        Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
+    };
+    let plan = decide_present(ctx, &found, groups.as_deref());
+    let mut out = execute_inner(client, ctx, hash, Some(&found), &plan, false, false);
+    out.note(format!(
+        "Okta refused to {} for the user's status ({}), so the user was read again and the plan redone",
+        refused.describe(),
+        found.status
+    ));
+    let mut added = before.groups_added;
+    added.append(&mut out.groups_added);
+    out.groups_added = added;
+    let mut removed = before.groups_removed;
+    removed.append(&mut out.groups_removed);
+    out.groups_removed = removed;
+    out
 }

@@ -19,8 +19,12 @@ fn bad_request(message: &str) -> Resp {
 }
 
 pub fn state(shared: &Shared) -> Value {
+    let lag = {
+        let k = shared.knobs.read();
+        std::time::Duration::from_millis(k.search_lag_ms.max(k.filter_lag_ms))
+    };
     let mut store = shared.store.lock();
-    store.settle(std::time::Instant::now());
+    store.settle(std::time::Instant::now(), lag);
     let users: Vec<Value> = store
         .users
         .values()

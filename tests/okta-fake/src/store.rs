@@ -2,7 +2,7 @@
 //! HTTP handlers hold the lock only while they touch it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -104,6 +104,8 @@ pub struct User {
     pub version: u64,
     /// When the fake created it (for the search-index lag).
     pub created_at: Instant,
+    /// When this version of it was stored (for the index lag on changes).
+    pub changed_at: Instant,
     /// An asynchronous status change under way (`transitioningToStatus`).
     pub transition: Option<Transition>,
 }
@@ -273,6 +275,20 @@ pub struct Store {
     everyone: String,
     /// Users with a [`Transition`] under way.
     transitioning: BTreeSet<String>,
+    /// Earlier versions of changed users, oldest first: what Okta's lagging
+    /// search and filter indexes still show. Kept only while a lag knob is
+    /// set, and only as long as the lag can reach back.
+    history: HashMap<String, Vec<Version>>,
+    /// The longest index lag (`search_lag_ms`, `filter_lag_ms`), refreshed
+    /// before every request: how far back versions are kept.
+    keep: Duration,
+}
+
+/// A user as it was from `since` until the next version was stored.
+#[derive(Clone, Debug)]
+struct Version {
+    since: Instant,
+    user: User,
 }
 
 /// A new org: no users, and the BUILT_IN group `Everyone` (created first,
@@ -296,24 +312,87 @@ impl Default for Store {
             members: BTreeMap::new(),
             everyone: id,
             transitioning: BTreeSet::new(),
+            history: HashMap::new(),
+            keep: Duration::ZERO,
         }
     }
 }
 
 impl Store {
     /// Stores a changed user (its login is re-indexed by the caller) and
-    /// notes a transition it started.
+    /// notes a transition it started. The version it replaces stays
+    /// visible to the lagging indexes for as long as their lag.
     pub fn put_user(&mut self, user: User) {
+        self.put_user_at(user, Instant::now());
+    }
+
+    fn put_user_at(&mut self, mut user: User, at: Instant) {
         if user.transition.is_some() {
             self.transitioning.insert(user.id.clone());
         }
+        if let Some(old) = self.users.remove(&user.id) {
+            self.remember(old, at);
+        }
+        user.changed_at = at;
         self.users.insert(user.id.clone(), user);
     }
 
+    fn remember(&mut self, old: User, replaced_at: Instant) {
+        if self.keep.is_zero() {
+            self.history.remove(&old.id);
+            return;
+        }
+        let versions = self.history.entry(old.id.clone()).or_default();
+        versions.push(Version {
+            since: old.changed_at,
+            user: old,
+        });
+        // A version whose successor has been current for longer than the
+        // lag is never shown again.
+        if let Some(horizon) = Instant::now().checked_sub(self.keep) {
+            let superseded = |i: usize, v: &[Version]| {
+                v.get(i + 1).map_or(replaced_at, |next| next.since) <= horizon
+            };
+            let mut drop = 0;
+            while drop < versions.len() && superseded(drop, versions) {
+                drop += 1;
+            }
+            versions.drain(..drop);
+        }
+    }
+
+    /// `u` as an index lagging `lag` behind shows it at `now`: None while
+    /// the user is younger than the lag, else the newest version stored at
+    /// least `lag` ago — or, when that one was not kept (the lag knob was
+    /// off when it was replaced), the oldest one kept.
+    pub fn visible<'a>(&'a self, u: &'a User, lag: Duration, now: Instant) -> Option<&'a User> {
+        if lag.is_zero() {
+            return Some(u);
+        }
+        let cutoff = now.checked_sub(lag)?;
+        if u.created_at > cutoff {
+            return None;
+        }
+        if u.changed_at <= cutoff {
+            return Some(u);
+        }
+        let Some(versions) = self.history.get(&u.id) else {
+            return Some(u);
+        };
+        let older = versions
+            .iter()
+            .rev()
+            .find(|v| v.since <= cutoff)
+            .or(versions.first());
+        Some(older.map_or(u, |v| &v.user))
+    }
+
     /// Ends the transitions that are due: the status they lead to, stamped
-    /// with the second they ended. Called before every API request, so an
-    /// answer never shows a transition past its end.
-    pub fn settle(&mut self, now: Instant) {
+    /// with the second they ended. Called before every API request (with
+    /// the knobs' longest index lag), so an answer never shows a transition
+    /// past its end.
+    pub fn settle(&mut self, now: Instant, index_lag: Duration) {
+        self.keep = index_lag;
         let due: Vec<String> = self
             .transitioning
             .iter()
@@ -327,10 +406,13 @@ impl Store {
             .collect();
         for id in due {
             self.transitioning.remove(&id);
-            if let Some(u) = self.users.get_mut(&id) {
-                if let Some(t) = u.transition.take() {
-                    u.finish_activation(t.to, t.due_stamp);
-                }
+            let Some(mut u) = self.users.get(&id).cloned() else {
+                continue;
+            };
+            if let Some(t) = u.transition.take() {
+                u.finish_activation(t.to, t.due_stamp);
+                // The finished activation became current when it was due.
+                self.put_user_at(u, t.due.min(now));
             }
         }
     }
@@ -432,6 +514,7 @@ impl Store {
     pub fn remove_user(&mut self, id: &str) -> Option<User> {
         let user = self.users.remove(id)?;
         self.transitioning.remove(id);
+        self.history.remove(id);
         self.unindex(user.login(), id);
         for set in self.members.values_mut() {
             set.remove(id);
@@ -449,6 +532,7 @@ impl Store {
 
     pub fn new_user(profile: Map<String, Value>, status: Status) -> User {
         let now = clock::stamp();
+        let now_instant = Instant::now();
         User {
             id: ids::user_id(),
             status,
@@ -465,7 +549,8 @@ impl Store {
             recovery_question: None,
             type_id: DEFAULT_TYPE_ID.to_string(),
             version: 1,
-            created_at: Instant::now(),
+            created_at: now_instant,
+            changed_at: now_instant,
             transition: None,
         }
     }
@@ -539,6 +624,48 @@ mod tests {
         let groups = s.groups_of(&id);
         assert_eq!(groups.len(), 1);
         assert_eq!(groups[0].name(), EVERYONE);
+    }
+
+    #[test]
+    fn lagging_indexes_see_old_versions_and_forget_them_after_the_lag() {
+        let lag = Duration::from_millis(200);
+        let mut s = Store::default();
+        let mut u = Store::new_user(profile("v@a.com"), Status::Active);
+        u.created_at -= Duration::from_secs(5);
+        u.changed_at = u.created_at;
+        let id = u.id.clone();
+        s.insert_user(u);
+        let put = |s: &mut Store, city: &str| {
+            let mut v = s.users[&id].clone();
+            v.profile.insert("city".into(), Value::String(city.into()));
+            s.put_user(v);
+        };
+        let city = |s: &Store, lag: Duration, at: Instant| {
+            s.visible(&s.users[&id], lag, at)
+                .and_then(|v| v.profile.get("city").cloned())
+        };
+        // No lag: nothing is kept.
+        put(&mut s, "Paris");
+        assert!(s.history.is_empty());
+
+        s.settle(Instant::now(), lag);
+        put(&mut s, "Oslo");
+        put(&mut s, "Rome");
+        let now = Instant::now();
+        assert_eq!(
+            city(&s, lag, now),
+            Some(json!("Paris")),
+            "the lagging index"
+        );
+        assert_eq!(city(&s, Duration::ZERO, now), Some(json!("Rome")), "live");
+        let later = now + lag + Duration::from_millis(1);
+        assert_eq!(city(&s, lag, later), Some(json!("Rome")));
+
+        // Once a version has been current for longer than the lag, the
+        // ones before it go.
+        std::thread::sleep(lag + Duration::from_millis(20));
+        put(&mut s, "Kyiv");
+        assert_eq!(s.history[&id].len(), 1, "only Rome is still needed");
     }
 
     #[test]

@@ -212,6 +212,62 @@ fn search_lag_hides_fresh_users() {
     assert_eq!(ids(&api.get(&path).json).len(), 1);
 }
 
+/// The indexes lag behind changes as much as behind creations: until the
+/// lag has passed, `search` and `filter` match (and answer with) the user
+/// as it was; a GET by id is consistent at once.
+#[test]
+fn index_lag_applies_to_updates_too() {
+    let api = Api::start();
+    let a = api.create("lagged@example.com", "", None);
+    let b = api.create("gone@example.com", "", None);
+    let (aid, bid) = (
+        a["id"].as_str().expect("id").to_string(),
+        b["id"].as_str().expect("id").to_string(),
+    );
+    api.fake
+        .set_knobs(json!({"search_lag_ms": 400, "filter_lag_ms": 400}));
+    // Both indexed by now.
+    std::thread::sleep(std::time::Duration::from_millis(450));
+    let renamed = api.post(
+        &format!("/api/v1/users/{aid}"),
+        json!({"profile": {"firstName": "Renamed"}}),
+    );
+    assert_eq!(renamed.status, 200);
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/api/v1/users/{bid}/lifecycle/deactivate"),
+            None
+        )
+        .status,
+        200
+    );
+    let search = |expr: &str| api.get(&format!("/api/v1/users?search={}", url_encode(expr)));
+    let filter = |expr: &str| api.get(&format!("/api/v1/users?filter={}", url_encode(expr)));
+
+    assert!(ids(&search("profile.firstName eq \"Renamed\"").json).is_empty());
+    let old = search(&format!("id eq \"{aid}\""));
+    assert_eq!(
+        old.json[0]["profile"]["firstName"],
+        a["profile"]["firstName"]
+    );
+    assert!(ids(&filter("status eq \"DEPROVISIONED\"").json).is_empty());
+    let stale = filter(&format!("id eq \"{bid}\""));
+    assert_eq!(stale.json[0]["status"], "PROVISIONED", "{}", stale.text);
+    assert_eq!(
+        api.get(&format!("/api/v1/users/{aid}")).json["profile"]["firstName"],
+        "Renamed",
+        "a GET by id is consistent"
+    );
+
+    std::thread::sleep(std::time::Duration::from_millis(450));
+    assert_eq!(
+        ids(&search("profile.firstName eq \"Renamed\"").json),
+        vec![aid]
+    );
+    assert_eq!(ids(&filter("status eq \"DEPROVISIONED\"").json), vec![bid]);
+}
+
 #[test]
 fn plus_in_query_is_a_space_unless_encoded() {
     let api = Api::start();
