@@ -239,8 +239,20 @@ namespace {
   /**
    * Lists Okta users for import into Drupal.
    *
-   * Options: since (watermark: ISO-8601 lastUpdated), cursor (resume),
-   * limit (page size, max 200), max_pages (int).
+   * Options: since (the watermark of an earlier run, ISO-8601: users with
+   * lastUpdated at or after it, DEPROVISIONED ones included; without it
+   * every user but DEPROVISIONED ones), cursor (resume), limit (page size,
+   * max 200), max_pages (int), overlap_secs (int, 0 to 3600, default 2).
+   *
+   * The watermark is when the run began on Okta's clock (its first page's
+   * Date, never later than this server's clock) less overlap_secs, in whole
+   * seconds, and never before since; every page of a run returns the same
+   * one. Store it as the next run's since once cursor is null. Okta stamps
+   * whole seconds, lists by id and lags a little behind writes, so this is
+   * what makes a user changed while a run pages through Okta come back in
+   * the next run instead of being skipped: the next run lists again the
+   * users changed in the seconds before this one began (and those changed
+   * during it), which an idempotent import absorbs.
    *
    * @return array
    *   users (normalised records: id, login, email, status, active, fields

@@ -271,3 +271,62 @@ fn logins_that_cannot_go_into_a_search_are_looked_up_one_by_one() {
     assert_eq!(r.outcomes[0].action, Action::Created);
     assert_eq!(r.outcomes[2].action, Action::Created);
 }
+
+/// Okta's listings lag behind changes as well as creations: a chunk is
+/// planned from a filter that still shows users as they were before an Okta
+/// admin deactivated them a moment ago. Okta refuses the planned step for
+/// the user's real status (403 E0000038); the engine reads the user back
+/// (a GET is consistent) and plans again once, instead of failing it.
+#[test]
+fn a_change_the_lagging_listing_does_not_show_yet_is_read_back_and_planned_again() {
+    let env = start();
+    let settings = env.settings(json!({"attribute_map": {"department": "field_dept"}}));
+    let opts = |n: usize| chunk_opts(json!({"users": n}));
+    let mut users = people("person", 1, 3);
+    let first = sync_users_with(&env.client, &settings, &users, &opts(3));
+    assert_no_failures(&first);
+    apply(&mut users, &first);
+    // Indexed (older than the lag) before the admin's changes.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    env.fake
+        .set_knobs(json!({"filter_lag_ms": 500, "search_lag_ms": 500}));
+    for u in &users[..2] {
+        let id = u.okta_id.as_deref().expect("linked");
+        env.client
+            .deactivate(id)
+            .expect("an Okta admin deactivates");
+    }
+    // Drupal meanwhile: person1's department changed, person2 was blocked.
+    users[0]
+        .fields
+        .insert("field_dept".into(), json!("Research"));
+    users[1].status = false;
+    env.clear_log();
+    let r = sync_users_with(&env.client, &settings, &users[..2], &opts(2));
+    assert_no_failures(&r);
+    let refused = env.requests().iter().filter(|q| q["status"] == 403).count();
+    assert!(
+        refused >= 1,
+        "the stale plan was refused: {:?}",
+        env.calls()
+    );
+    let one = env.user("person1@example.com").expect("person1");
+    assert_eq!(one["profile"]["department"], "Research");
+    assert_ne!(one["status"], "DEPROVISIONED", "active again, as in Drupal");
+    assert_eq!(
+        r.outcomes[0].okta_status.as_deref(),
+        one["status"].as_str(),
+        "{:?}",
+        r.outcomes[0]
+    );
+    assert_eq!(
+        env.user("person2@example.com").expect("person2")["status"],
+        "DEPROVISIONED"
+    );
+    assert_eq!(r.outcomes[1].okta_status.as_deref(), Some("DEPROVISIONED"));
+    assert!(
+        r.outcomes.iter().all(|o| o.profile_hash.is_some()),
+        "{:?}",
+        r.outcomes
+    );
+}

@@ -284,8 +284,8 @@ fn password_changed_in_a_form_is_set_when_password_sync_is_on() {
 #[test]
 fn roles_map_to_groups_and_leaving_a_role_leaves_the_group() {
     let env = start();
-    let ids = env.seed_groups(&["Editors", "Admins", "Everyone"]);
-    let (editors, admins, everyone) = (&ids[0], &ids[1], &ids[2]);
+    let ids = env.seed_groups(&["Editors", "Admins", "Contractors"]);
+    let (editors, admins, contractors) = (&ids[0], &ids[1], &ids[2]);
     let s = json!({"group_map": {"editor": ["Editors"], "admin": "Admins"}});
     let mut u = ann();
     u.roles = vec!["editor".into(), "authenticated".into()];
@@ -296,7 +296,7 @@ fn roles_map_to_groups_and_leaving_a_role_leaves_the_group() {
     assert_eq!(env.members(editors), vec![okta_id.clone()]);
 
     // An admin also put the user in a group we do not manage.
-    env.client.add_to_group(everyone, &okta_id).expect("add");
+    env.client.add_to_group(contractors, &okta_id).expect("add");
     let mut u = linked(u, &first);
     u.roles = vec!["admin".into()];
     let o = run(&env, s, Event::Update, &u);
@@ -306,10 +306,68 @@ fn roles_map_to_groups_and_leaving_a_role_leaves_the_group() {
     assert!(env.members(editors).is_empty());
     assert_eq!(env.members(admins), vec![okta_id.clone()]);
     assert_eq!(
-        env.members(everyone),
+        env.members(contractors),
         vec![okta_id],
         "unmanaged groups are left alone"
     );
+}
+
+/// Okta's BUILT_IN Everyone holds every user and refuses membership
+/// changes (403): a role mapped to it never adds anyone to it (not on
+/// create, not later) and losing the role never removes anyone from it.
+#[test]
+fn a_role_mapped_to_everyone_never_touches_its_membership() {
+    let env = start();
+    let editors = env.seed_groups(&["Editors"]).remove(0);
+    let everyone = env.fake.state()["groups"]
+        .as_array()
+        .and_then(|g| g.iter().find(|g| g["profile"]["name"] == "Everyone"))
+        .and_then(|g| g["id"].as_str().map(str::to_owned))
+        .expect("the org's Everyone group");
+    let s = json!({"group_map": {"staff": ["Everyone", "Editors"]}});
+    let mut u = ann();
+    u.roles = vec!["staff".into()];
+    let first = run(&env, s.clone(), Event::Insert, &u);
+    assert_eq!(first.action, Action::Created, "{first:?}");
+    assert_eq!(first.groups_added, vec!["Editors"]);
+    assert!(
+        first
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("'Everyone'") && r.contains("BUILT_IN")),
+        "{first:?}"
+    );
+    assert!(
+        first.profile_hash.is_some(),
+        "nothing left to retry: in sync"
+    );
+    let okta_id = first.okta_id.clone().expect("id");
+    assert_eq!(env.members(&editors), vec![okta_id.clone()]);
+
+    // The role is gone: out of Editors, still (as always) in Everyone.
+    let mut u = linked(u, &first);
+    u.roles = vec![];
+    let o = run(&env, s.clone(), Event::Update, &u);
+    assert_eq!(o.action, Action::Updated, "{o:?}");
+    assert_eq!(o.groups_removed, vec!["Editors"]);
+    assert!(o.error.is_none(), "{o:?}");
+    // And back: Everyone is never asked for.
+    u = linked(u, &o);
+    u.roles = vec!["staff".into()];
+    let again = run(&env, s, Event::Update, &u);
+    assert_eq!(again.groups_added, vec!["Editors"], "{again:?}");
+    assert!(again.error.is_none(), "{again:?}");
+
+    let touched: Vec<Value> = env
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r["path"].as_str().is_some_and(|p| p.contains(&everyone))
+                || r["body"].to_string().contains(&everyone)
+        })
+        .collect();
+    assert!(touched.is_empty(), "requests naming Everyone: {touched:?}");
+    assert!(env.members(&everyone).contains(&okta_id));
 }
 
 #[test]

@@ -16,6 +16,9 @@ use super::error::OktaError;
 use super::ratelimit::{self, RateHeaders};
 use super::stats;
 
+/// 409 "the user is still being activated" (REFERENCE §4.4, §6).
+const STILL_ACTIVATING: &str = "E0000112";
+
 /// One API call. `url` is absolute and already encoded.
 pub(crate) struct Call<'a> {
     pub method: Method,
@@ -369,6 +372,14 @@ impl Inner {
                 && attempt < self.max_retries
             {
                 pause(rate.retry_after.unwrap_or_else(|| backoff(attempt)), err)?;
+                attempt += 1;
+                continue;
+            }
+            if status == 409 && err.code() == Some(STILL_ACTIVATING) && attempt < self.max_retries {
+                // The user is still being activated (Okta activates
+                // asynchronously). Okta refused without acting, so even a
+                // write that is not idempotent may go again once it is done.
+                pause(backoff(attempt), err)?;
                 attempt += 1;
                 continue;
             }

@@ -52,6 +52,9 @@ pub struct Pages<T> {
     page_size: Option<usize>,
     fetched: usize,
     short_run: usize,
+    /// The `Date` of the first answer (epoch seconds): the server's clock
+    /// when the listing began, which a caller polling for changes needs.
+    first_date: Option<u64>,
     _t: PhantomData<fn() -> T>,
 }
 
@@ -76,6 +79,7 @@ impl<T> Pages<T> {
             page_size: None,
             fetched: 0,
             short_run: 0,
+            first_date: None,
             _t: PhantomData,
         }
     }
@@ -97,6 +101,7 @@ impl<T> Pages<T> {
             page_size: None,
             fetched: 0,
             short_run: 0,
+            first_date: None,
             _t: PhantomData,
         }
     }
@@ -114,6 +119,13 @@ impl<T> Pages<T> {
     /// The URL the next page will be fetched from; None when done.
     pub fn next_url(&self) -> Option<&str> {
         self.next.as_deref()
+    }
+
+    /// The server's `Date` (epoch seconds) on the first page fetched by this
+    /// pager, empty pages included; None before any page, or when Okta sent
+    /// no parsable `Date`.
+    pub fn first_date(&self) -> Option<u64> {
+        self.first_date
     }
 }
 
@@ -136,6 +148,13 @@ impl<T: DeserializeOwned> Iterator for Pages<T> {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
+        if self.first_date.is_none() {
+            self.first_date = reply
+                .headers
+                .get(reqwest::header::DATE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(super::ratelimit::epoch_of_http_date);
+        }
         let items: Vec<T> = match reply.json() {
             Ok(v) => v,
             Err(e) => return Some(Err(e)),

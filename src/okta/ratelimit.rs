@@ -86,7 +86,7 @@ impl RateHeaders {
     }
 }
 
-fn epoch_of_http_date(s: &str) -> Option<u64> {
+pub(crate) fn epoch_of_http_date(s: &str) -> Option<u64> {
     httpdate::parse_http_date(s.trim())
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())

@@ -18,6 +18,12 @@ use super::user::{User, UserStatus};
 const MAX_PAGE: u32 = 200;
 /// Okta refuses more than 20 groupIds on create (E0000093).
 const MAX_CREATE_GROUPS: usize = 20;
+/// Longest wait for an asynchronous activation to finish. Okta names no
+/// bound; its activations usually end within a second or two, and a caller
+/// that waits longer would rather be told the transition is still running.
+pub const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+const SETTLE_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+const SETTLE_MAX_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Okta logins are unique regardless of case (Unicode case, not just ASCII).
 fn same_login(a: &str, b: &str) -> bool {
@@ -241,7 +247,35 @@ impl OktaClient {
         }
     }
 
+    /// `user` once Okta has finished an asynchronous status change:
+    /// while it reports `transitioningToStatus` (activation is asynchronous
+    /// on Okta), the user is read again after short pauses, within the
+    /// call's budget and at most [`SETTLE_WAIT`] in all. The last answer is
+    /// returned either way; it may still be transitioning.
+    pub fn settle(&self, user: User) -> Result<User, OktaError> {
+        let mut user = user;
+        let started = std::time::Instant::now();
+        let mut pause = SETTLE_FIRST_PAUSE;
+        while user.transitioning_to_status.is_some() {
+            if started.elapsed() + pause > SETTLE_WAIT || !self.deadline.allows(pause) {
+                break;
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(SETTLE_MAX_PAUSE);
+            user = self.get_user(&user.id)?;
+        }
+        Ok(user)
+    }
+
+    /// [`OktaClient::get_user`], then [`OktaClient::settle`].
+    pub fn get_user_settled(&self, id: &str) -> Result<User, OktaError> {
+        let user = self.get_user(id)?;
+        self.settle(user)
+    }
+
     /// STAGED/DEPROVISIONED → ACTIVE (has a password) or PROVISIONED.
+    /// Okta answers before the activation has finished: see
+    /// [`OktaClient::get_user_settled`].
     pub fn activate(&self, id: &str, send_email: bool) -> Result<(), OktaError> {
         self.lifecycle(
             id,

@@ -3,7 +3,7 @@
 use super::error::{error_info, local_error};
 use super::groups;
 use super::outcome::{Action, Outcome};
-use super::plan::{decide_present, Credential, Ctx, GroupRef, Plan, Step};
+use super::plan::{decide_present, membership_editable, Credential, Ctx, GroupRef, Plan, Step};
 use super::settings::Operation;
 use crate::okta::{CreateUser, OktaClient, OktaError, PasswordInput, User, UserStatus};
 
@@ -31,6 +31,7 @@ pub fn current_groups(
             .map(|g| GroupRef {
                 id: g.id,
                 name: g.name,
+                group_type: g.group_type,
             })
             .collect(),
     ))
@@ -59,17 +60,40 @@ impl Run<'_> {
         self.out.okta_status = Some(u.status.as_str().to_owned());
     }
 
+    /// A user read after an activation, settled as far as the budget
+    /// allowed. Still transitioning: the status it is becoming is reported
+    /// (Okta has committed to it), and the outcome stays out of sync so
+    /// that the next run reads the real status again.
+    fn seen_settled(&mut self, u: &User) {
+        self.seen(u);
+        if let Some(to) = &u.transitioning_to_status {
+            self.out.okta_status = Some(to.clone());
+            self.out.note(format!(
+                "Okta is still completing the change to {to} (transitioningToStatus)"
+            ));
+            self.in_sync = false;
+        }
+    }
+
     fn set_status(&mut self, s: UserStatus) {
         self.out.okta_status = Some(s.as_str().to_owned());
     }
 
     /// Resolves group names to ids; missing groups are noted (and keep the
     /// user out of sync so the next run tries again) rather than failing.
+    /// Groups whose membership Okta manages itself (the BUILT_IN Everyone,
+    /// APP_GROUPs) are left out with a note: Okta refuses to add anyone to
+    /// them, and asking again would not help.
     fn resolve(&mut self, names: &[String]) -> Result<Vec<(String, String)>, OktaError> {
         let mut out = Vec::new();
         for name in names {
             match groups::resolve(self.client, name)? {
-                Some(id) => out.push((name.clone(), id)),
+                Some(g) if membership_editable(&g.group_type) => out.push((name.clone(), g.id)),
+                Some(g) => self.out.note(format!(
+                    "Okta group '{name}' (mapped from a Drupal role) is {}: Okta manages who is in it{}; membership not set",
+                    g.group_type,
+                    if g.group_type == "BUILT_IN" { " (every user is in Everyone)" } else { "" }
+                )),
                 None => {
                     self.out.note(format!(
                         "Okta group '{name}' (mapped from a Drupal role) does not exist; membership not set"
@@ -142,7 +166,9 @@ impl Run<'_> {
             }
             other => other?,
         };
-        self.seen(&user);
+        // With activate=true Okta answers while the activation still runs.
+        let user = self.client.settle(user)?;
+        self.seen_settled(&user);
         self.out.groups_added = now.iter().map(|(n, _)| n.clone()).collect();
         let later = later.to_vec();
         self.add_groups(&later)?;
@@ -202,13 +228,15 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Activation is asynchronous in Okta and ends in ACTIVE or PROVISIONED
-    /// depending on credentials; one GET tells which.
+    /// Activation is asynchronous in Okta (`transitioningToStatus` until it
+    /// ends) and ends in ACTIVE or PROVISIONED depending on credentials:
+    /// the user is read until it is done, so that the outcome reports the
+    /// status it ended in and later steps are not refused (409 E0000112).
     fn activate(&mut self, send_email: bool) -> Result<(), OktaError> {
         let id = self.id()?;
         self.client.activate(&id, send_email)?;
-        let u = self.client.get_user(&id)?;
-        self.seen(&u);
+        let u = self.client.get_user_settled(&id)?;
+        self.seen_settled(&u);
         Ok(())
     }
 
@@ -252,7 +280,25 @@ pub fn execute(
 ) -> Outcome {
     // A user whose login another account claims is never linked by login.
     let may_relink = super::claims::may_match_by_login(ctx.user);
-    execute_inner(client, ctx, hash, okta, plan, may_relink)
+    execute_inner(client, ctx, hash, okta, plan, may_relink, true)
+}
+
+/// Whether Okta refused `step` because of the user's status: "not allowed
+/// in the user's current status" (E0000038), "already active" (E0000016),
+/// or a wrong-status unsuspend (E0000001). The plan was made from a view of
+/// the user that was out of date — Okta's search and filter lag behind
+/// changes, and someone else may have changed the user since.
+fn refused_for_status(step: &Step, e: &OktaError) -> bool {
+    let lifecycle = matches!(
+        step,
+        Step::Activate { .. } | Step::Unsuspend | Step::Deactivate
+    );
+    match (e.status(), e.code()) {
+        (Some(403), Some("E0000038")) => lifecycle || matches!(step, Step::UpdateProfile),
+        (Some(403), Some("E0000016")) => matches!(step, Step::Activate { .. }),
+        (Some(400), Some("E0000001")) => matches!(step, Step::Unsuspend),
+        _ => false,
+    }
 }
 
 fn execute_inner(
@@ -262,6 +308,7 @@ fn execute_inner(
     okta: Option<&User>,
     plan: &Plan,
     may_relink: bool,
+    may_replan: bool,
 ) -> Outcome {
     let mut run = Run {
         client,
@@ -280,6 +327,11 @@ fn execute_inner(
                 // Someone created the login between our lookup and the
                 // create: link to that user instead of failing.
                 return relink(client, ctx, hash, run.out.reason.take());
+            }
+            if may_replan && refused_for_status(step, &e) {
+                if let Some(id) = run.out.okta_id.clone() {
+                    return replan(client, ctx, hash, &id, step, run.out);
+                }
             }
             run.out.action = Action::Failed;
             run.out.note(format!("failed to {}", step.describe()));
@@ -319,5 +371,41 @@ fn relink(client: &OktaClient, ctx: &Ctx<'_>, hash: &str, notes: Option<String>)
         Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
     };
     let plan = decide_present(ctx, &found, groups.as_deref());
-    execute_inner(client, ctx, hash, Some(&found), &plan, false)
+    execute_inner(client, ctx, hash, Some(&found), &plan, false, true)
+}
+
+/// After a status refusal: reads the user by id (consistent, unlike the
+/// listings a bulk run plans from) and runs a fresh plan once. What the
+/// first attempt already changed in group membership is kept in the
+/// outcome.
+fn replan(
+    client: &OktaClient,
+    ctx: &Ctx<'_>,
+    hash: &str,
+    id: &str,
+    refused: &Step,
+    before: Outcome,
+) -> Outcome {
+    let found = match client.get_user_settled(id) {
+        Ok(u) => u,
+        Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
+    };
+    let groups = match current_groups(client, ctx, &found) {
+        Ok(g) => g,
+        Err(e) => return Outcome::failed(ctx.user.uid, error_info(&e)),
+    };
+    let plan = decide_present(ctx, &found, groups.as_deref());
+    let mut out = execute_inner(client, ctx, hash, Some(&found), &plan, false, false);
+    out.note(format!(
+        "Okta refused to {} for the user's status ({}), so the user was read again and the plan redone",
+        refused.describe(),
+        found.status
+    ));
+    let mut added = before.groups_added;
+    added.append(&mut out.groups_added);
+    out.groups_added = added;
+    let mut removed = before.groups_removed;
+    removed.append(&mut out.groups_removed);
+    out.groups_removed = removed;
+    out
 }

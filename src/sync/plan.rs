@@ -9,11 +9,21 @@ use super::settings::{CreateMode, Method, OnDelete, Operation, Settings};
 use super::snapshot::UserSnapshot;
 use crate::okta::{PasswordInput, User, UserStatus};
 
-/// An Okta group the user is in: id (for removal) and name (for matching).
+/// An Okta group the user is in: id (for removal), name (for matching) and
+/// Okta's `type`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GroupRef {
     pub id: String,
     pub name: String,
+    pub group_type: String,
+}
+
+/// Whether the API may change who is in a group of this `type`. Okta: "You
+/// only can modify memberships for groups of the OKTA_GROUP type" — the
+/// BUILT_IN `Everyone` holds every user, an APP_GROUP's members come from
+/// its app — and it refuses the rest (403).
+pub fn membership_editable(group_type: &str) -> bool {
+    group_type == "OKTA_GROUP"
 }
 
 /// The credential material a create carries; the secret itself is taken
@@ -311,6 +321,17 @@ pub fn decide_absent(ctx: &Ctx<'_>) -> Plan {
     plan
 }
 
+/// The status to plan from: while Okta runs an asynchronous transition
+/// (`transitioningToStatus`, e.g. an activation someone else started), the
+/// one it is moving to — activating a user that is already activating is
+/// refused — else the status.
+fn effective_status(okta: &User) -> UserStatus {
+    match okta.transitioning_to_status.as_deref() {
+        Some(to) => UserStatus::parse(to),
+        None => okta.status.clone(),
+    }
+}
+
 /// The decision when Okta has the user. `groups` is the user's current
 /// membership, or None when group membership is not to be touched.
 pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -> Plan {
@@ -333,9 +354,10 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
 
     // Status first: a DEPROVISIONED user must be activated before Okta
     // accepts profile changes; a deactivation goes last.
-    let mut ends_deprovisioned = okta.status == UserStatus::Deprovisioned;
+    let status = effective_status(okta);
+    let mut ends_deprovisioned = status == UserStatus::Deprovisioned;
     if ctx.desired.active {
-        match okta.status {
+        match status {
             UserStatus::Deprovisioned => {
                 need(
                     &mut plan,
@@ -372,9 +394,15 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
                 .cloned()
                 .collect();
             let managed = s.managed_groups();
+            // A role mapped to a group Okta manages (Everyone, say) never
+            // takes the user out of it.
             let remove: Vec<GroupRef> = current
                 .iter()
-                .filter(|g| managed.contains(&g.name) && !ctx.desired.groups.contains(&g.name))
+                .filter(|g| {
+                    membership_editable(&g.group_type)
+                        && managed.contains(&g.name)
+                        && !ctx.desired.groups.contains(&g.name)
+                })
                 .cloned()
                 .collect();
             if !add.is_empty() {
@@ -385,7 +413,7 @@ pub fn decide_present(ctx: &Ctx<'_>, okta: &User, groups: Option<&[GroupRef]>) -
             }
         }
     }
-    if !ctx.desired.active && !is_off(&okta.status) {
+    if !ctx.desired.active && !is_off(&status) {
         need(&mut plan, Operation::Deactivate, Step::Deactivate);
     }
 

@@ -290,29 +290,51 @@ fn roles_drive_group_membership() {
     u.okta_id = Some("00u1".into());
     u.roles = vec!["editor".into()];
     let o = okta_user(&s, &u, UserStatus::Active);
+    let group = |id: &str, name: &str, group_type: &str| GroupRef {
+        id: id.into(),
+        name: name.into(),
+        group_type: group_type.into(),
+    };
     let current = vec![
-        GroupRef {
-            id: "00g1".into(),
-            name: "Admins".into(),
-        },
-        GroupRef {
-            id: "00g9".into(),
-            name: "Everyone".into(),
-        },
+        group("00g1", "Admins", "OKTA_GROUP"),
+        group("00g9", "Everyone", "BUILT_IN"),
     ];
     let p = present(&s, &u, &o, Some(&current));
     assert_eq!(
         p.steps,
         vec![
             Step::AddGroups(vec!["Editors".into()]),
-            Step::RemoveGroups(vec![GroupRef {
-                id: "00g1".into(),
-                name: "Admins".into()
-            }]),
+            Step::RemoveGroups(vec![group("00g1", "Admins", "OKTA_GROUP")]),
         ]
     );
     // Groups not in group_map (Everyone) are never touched.
     assert!(present(&s, &u, &o, None).steps.is_empty());
+}
+
+#[test]
+fn a_role_mapped_to_everyone_never_takes_the_user_out_of_it() {
+    // Everyone is BUILT_IN: Okta keeps every user in it and refuses
+    // membership changes; an APP_GROUP's members come from its app.
+    let s = settings(json!({"group_map": {"staff": ["Everyone", "AD Staff"]}}));
+    let mut u = ann();
+    u.okta_id = Some("00u1".into());
+    let o = okta_user(&s, &u, UserStatus::Active);
+    let current = vec![
+        GroupRef {
+            id: "00g9".into(),
+            name: "Everyone".into(),
+            group_type: "BUILT_IN".into(),
+        },
+        GroupRef {
+            id: "00g7".into(),
+            name: "AD Staff".into(),
+            group_type: "APP_GROUP".into(),
+        },
+    ];
+    let p = present(&s, &u, &o, Some(&current));
+    assert!(p.steps.is_empty(), "{:?}", p.steps);
+    assert!(membership_editable("OKTA_GROUP"));
+    assert!(!membership_editable("BUILT_IN") && !membership_editable("APP_GROUP"));
 }
 
 #[test]
@@ -342,4 +364,24 @@ fn delete_modes() {
     assert!(decide_delete(&s, Method::Automatic, Some(&gone))
         .steps
         .is_empty());
+}
+
+#[test]
+fn a_user_okta_is_already_activating_is_not_activated_again() {
+    // Someone else's activation runs: Okta shows the old status with
+    // transitioningToStatus, and a second activate would be refused.
+    let s = settings(json!({"create_mode": "active"}));
+    let mut u = ann();
+    u.okta_id = Some("00u1".into());
+    let mut o = okta_user(&s, &u, UserStatus::Staged);
+    assert!(matches!(
+        present(&s, &u, &o, None).steps.as_slice(),
+        [Step::Activate { .. }]
+    ));
+    o.transitioning_to_status = Some("ACTIVE".into());
+    let p = present(&s, &u, &o, None);
+    assert!(p.steps.is_empty(), "{:?}", p.steps);
+    // Blocked meanwhile: deactivated once the activation is over.
+    u.status = false;
+    assert_eq!(present(&s, &u, &o, None).steps, vec![Step::Deactivate]);
 }

@@ -1,5 +1,17 @@
 //! Okta → Drupal (`okta_sync_pull`): list users changed since a watermark
 //! (or all), a few pages per call, resumable from an opaque cursor.
+//!
+//! Why the watermark is not simply "the newest lastUpdated seen": Okta
+//! stamps whole seconds, lists by id (not by lastUpdated), and its filter
+//! index lags a little behind writes. A user updated while a listing runs —
+//! in the same second as the last one read, or with an id the listing has
+//! already passed while a later id gets a newer stamp — would fall before a
+//! max-seen watermark and be skipped forever. So a run's watermark is when
+//! the run began on Okta's clock (the first page's `Date`, never later than
+//! the local clock), less an overlap for the index lag, and the next run
+//! asks for `lastUpdated ge` it: everything changed from just before this
+//! run started is listed again by the next, at the cost of re-listing the
+//! few users changed in those seconds (the import is idempotent).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -20,19 +32,31 @@ const DEFAULT_MAX_PAGES: u32 = 10;
 /// timestamps, hex-encoded, well under 1 KiB; next links are capped at
 /// 8 KiB by the client.
 const MAX_CURSOR: usize = 32 << 10;
+/// How far before a run's start its watermark is set by default: Okta's
+/// filter is "eventually consistent with lag typically under a second"
+/// (REFERENCE §4.3), so a change made just before the first page was read
+/// may not be listed by it. Twice the typical lag, in whole seconds.
+pub const DEFAULT_OVERLAP_SECS: u32 = 2;
+/// Largest `overlap_secs` accepted (an hour).
+const MAX_OVERLAP_SECS: u32 = 3600;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PullOptions {
-    /// Only users with lastUpdated after this instant (RFC 3339).
+    /// Only users with lastUpdated at or after this instant (RFC 3339;
+    /// the `watermark` of an earlier run).
     pub since: Option<String>,
     /// Resume point from a previous call's `cursor`.
     pub cursor: Option<String>,
     pub limit: u32,
     pub max_pages: u32,
+    /// How many seconds before the run's start the returned watermark
+    /// lies; None: [`DEFAULT_OVERLAP_SECS`].
+    pub overlap_secs: Option<u32>,
 }
 
 impl PullOptions {
-    /// Parses the `$options` array: since, cursor, limit, max_pages.
+    /// Parses the `$options` array: since, cursor, limit, max_pages,
+    /// overlap_secs.
     pub fn from_json(v: &Value) -> Result<PullOptions, OptionError> {
         let mut o = PullOptions {
             limit: MAX_PAGE,
@@ -42,7 +66,11 @@ impl PullOptions {
         let Some(m) = options::as_map(v)? else {
             return Ok(o);
         };
-        input::reject_unknown("", m, &["since", "cursor", "limit", "max_pages"])?;
+        input::reject_unknown(
+            "",
+            m,
+            &["since", "cursor", "limit", "max_pages", "overlap_secs"],
+        )?;
         let bad = OptionError::new;
         o.since = input::opt_nonempty(m, "since")?;
         if let Some(s) = &o.since {
@@ -76,6 +104,19 @@ impl PullOptions {
                 .filter(|n| *n >= 1)
                 .ok_or_else(|| bad("max_pages", "must be at least 1"))?;
         }
+        if let Some(n) = input::opt_u64(m, "overlap_secs")? {
+            o.overlap_secs = Some(
+                u32::try_from(n)
+                    .ok()
+                    .filter(|n| *n <= MAX_OVERLAP_SECS)
+                    .ok_or_else(|| {
+                        bad(
+                            "overlap_secs",
+                            &format!("must be between 0 and {MAX_OVERLAP_SECS}"),
+                        )
+                    })?,
+            );
+        }
         Ok(o)
     }
 }
@@ -104,8 +145,10 @@ pub struct PullResult {
     pub users: Vec<PullRecord>,
     /// Pass back as `cursor` to continue; None when the listing is complete.
     pub cursor: Option<String>,
-    /// The latest lastUpdated seen in this run (or `since` when nothing
-    /// newer): store it as the next `since` once `cursor` is None.
+    /// Where the next run starts: when this run began on Okta's clock, less
+    /// the overlap, in whole seconds (never before `since`). The same on
+    /// every page of a run; store it as the next `since` once `cursor` is
+    /// None. Users changed after it are listed again by the next run.
     pub watermark: Option<String>,
     pub pages: u32,
     /// Set when a page failed after others succeeded: the users so far are
@@ -128,12 +171,16 @@ pub enum PullError {
 }
 
 /// What the cursor carries: Okta's `after`, the `since` of the run (so the
-/// filter stays the same when resuming) and the highest lastUpdated so far.
+/// filter stays the same when resuming) and the run's watermark, fixed by
+/// its first page. (Cursors written before the watermark was the run's
+/// start carried the newest lastUpdated seen as `max`; read as the mark,
+/// such a run ends as it would have.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Cursor {
     after: String,
     since: Option<String>,
-    max: Option<String>,
+    #[serde(alias = "max")]
+    mark: Option<String>,
 }
 
 impl Cursor {
@@ -150,13 +197,42 @@ fn okta_time(s: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(s.trim(), &Rfc3339).ok()
 }
 
-/// Okta's filter format: UTC with milliseconds.
+/// Okta's filter format: UTC with milliseconds (always `.000`: Okta's
+/// timestamps are whole seconds, and a `ge` on a fraction would skip the
+/// rest of that second).
 fn filter_time(t: OffsetDateTime) -> String {
     let fmt =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    t.to_offset(time::UtcOffset::UTC)
+    whole_second(t)
+        .to_offset(time::UtcOffset::UTC)
         .format(&fmt)
         .unwrap_or_default()
+}
+
+fn whole_second(t: OffsetDateTime) -> OffsetDateTime {
+    t.replace_nanosecond(0).unwrap_or(t)
+}
+
+/// The watermark of a run that began at `server_date` on Okta's clock
+/// (epoch seconds of the first page's `Date`) and at `local_start` on ours:
+/// the earlier of the two — a `Date` ahead of our clock (a proxy's, a
+/// skewed edge) must not push the mark past changes not yet listed — less
+/// `overlap`, and never before `since`.
+fn run_mark(
+    server_date: Option<u64>,
+    local_start: OffsetDateTime,
+    overlap: u32,
+    since: Option<&str>,
+) -> Option<String> {
+    let server = server_date
+        .and_then(|s| i64::try_from(s).ok())
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok());
+    let start = match server {
+        Some(s) if s < local_start => s,
+        _ => local_start,
+    };
+    let mark = whole_second(start) - time::Duration::seconds(i64::from(overlap));
+    later(Some(filter_time(mark)), since)
 }
 
 /// The later of two instants (unparsable values lose).
@@ -207,7 +283,7 @@ fn record(settings: &Settings, u: User) -> PullRecord {
     }
 }
 
-/// Lists the next pages. With `since`, the filter `lastUpdated gt "…"`
+/// Lists the next pages. With `since`, the filter `lastUpdated ge "…"`
 /// (which includes DEPROVISIONED users, so deactivations reach Drupal);
 /// without, every user but DEPROVISIONED ones.
 pub fn pull(settings: &Settings, opts: &PullOptions) -> Result<PullResult, PullError> {
@@ -233,14 +309,15 @@ pub fn pull_with(
         Some(c) => c.since.clone(),
         None => opts.since.clone(),
     };
+    // `ge`, not `gt`: a user changed later in the second of the watermark
+    // carries the watermark's own stamp.
     let filter = since
         .as_deref()
         .and_then(okta_time)
-        .map(|t| format!("lastUpdated gt \"{}\"", filter_time(t)));
-    let mut watermark = later(
-        resumed.as_ref().and_then(|c| c.max.clone()),
-        since.as_deref(),
-    );
+        .map(|t| format!("lastUpdated ge \"{}\"", filter_time(t)));
+    // Taken before the first request: the run cannot have begun earlier.
+    let local_start = OffsetDateTime::now_utc();
+    let mut mark = resumed.as_ref().map(|c| c.mark.clone());
     let mut pages = client.list_users(&ListUsers {
         filter,
         search: None,
@@ -251,20 +328,28 @@ pub fn pull_with(
         },
         after: resumed.map(|c| c.after),
     });
+    let overlap = opts.overlap_secs.unwrap_or(DEFAULT_OVERLAP_SECS);
     let mut users = Vec::new();
     let mut fetched = 0u32;
     let mut error = None;
     let mut resume_at = None;
     while fetched < opts.max_pages.max(1) {
         let before = pages.next_cursor();
-        match pages.next() {
+        let page = pages.next();
+        if mark.is_none() && pages.first_date().is_some() {
+            // The run's first answer fixes its watermark, empty or not.
+            mark = Some(run_mark(
+                pages.first_date(),
+                local_start,
+                overlap,
+                since.as_deref(),
+            ));
+        }
+        match page {
             None => break,
             Some(Ok(page)) => {
                 fetched += 1;
-                for u in page {
-                    watermark = later(watermark, u.last_updated.as_deref());
-                    users.push(record(settings, u));
-                }
+                users.extend(page.into_iter().map(|u| record(settings, u)));
             }
             Some(Err(e)) if users.is_empty() => return Err(e.into()),
             Some(Err(e)) => {
@@ -274,6 +359,11 @@ pub fn pull_with(
             }
         }
     }
+    // No `Date` on the first answer: our own clock at the start stands in.
+    let watermark = match mark {
+        Some(m) => m,
+        None => run_mark(None, local_start, overlap, since.as_deref()),
+    };
     let after = if error.is_some() {
         resume_at
     } else {
@@ -285,7 +375,7 @@ pub fn pull_with(
             Cursor {
                 after,
                 since: since.clone(),
-                max: watermark.clone(),
+                mark: watermark.clone(),
             }
             .encode()
         }),
@@ -322,9 +412,15 @@ mod tests {
         let c = Cursor {
             after: "00u1".into(),
             since: None,
-            max: Some("x".into()),
+            mark: Some("x".into()),
         };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
+        // A cursor from before the watermark was the run's start.
+        let old = hex::encode(br#"{"after":"00u2","since":null,"max":"2024-01-01T00:00:00.000Z"}"#);
+        assert_eq!(
+            Cursor::decode(&old).and_then(|c| c.mark).as_deref(),
+            Some("2024-01-01T00:00:00.000Z")
+        );
         assert_eq!(Cursor::decode("zz"), None);
         let e = PullOptions::from_json(&json!({"cursor": "abc"})).expect_err("bad cursor");
         assert_eq!(e.key, "cursor");
@@ -332,5 +428,41 @@ mod tests {
         assert_eq!(e.key, "since");
         let e = PullOptions::from_json(&json!({"limit": 500})).expect_err("limit");
         assert_eq!(e.key, "limit");
+        let e = PullOptions::from_json(&json!({"overlap_secs": 3601})).expect_err("overlap");
+        assert_eq!(e.key, "overlap_secs");
+        let o = PullOptions::from_json(&json!({"overlap_secs": 0})).expect("overlap 0");
+        assert_eq!(o.overlap_secs, Some(0));
+    }
+
+    #[test]
+    fn filter_times_are_whole_seconds() {
+        // A `since` with a fraction must not skip the rest of its second.
+        let t = okta_time("2024-03-01T10:00:05.730Z").expect("parses");
+        assert_eq!(filter_time(t), "2024-03-01T10:00:05.000Z");
+    }
+
+    #[test]
+    fn the_mark_is_the_earlier_start_less_the_overlap_never_before_since() {
+        let local = okta_time("2024-03-01T10:00:10.900Z").expect("parses");
+        // Okta's Date (10:00:08) is behind our clock: it wins.
+        let date = 1_709_287_208;
+        assert_eq!(
+            run_mark(Some(date), local, 2, None).as_deref(),
+            Some("2024-03-01T10:00:06.000Z")
+        );
+        // A Date ahead of our clock is not trusted past it.
+        assert_eq!(
+            run_mark(Some(date + 3600), local, 0, None).as_deref(),
+            Some("2024-03-01T10:00:10.000Z")
+        );
+        assert_eq!(
+            run_mark(None, local, 1, None).as_deref(),
+            Some("2024-03-01T10:00:09.000Z")
+        );
+        // Runs in quick succession: the mark stays at `since`.
+        assert_eq!(
+            run_mark(Some(date), local, 2, Some("2024-03-01T10:00:07.000Z")).as_deref(),
+            Some("2024-03-01T10:00:07.000Z")
+        );
     }
 }

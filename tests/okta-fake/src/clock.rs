@@ -10,7 +10,20 @@ pub fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 
-/// ISO-8601 UTC with milliseconds: `2013-07-02T21:36:25.344Z`.
+/// Now, in whole seconds: what Okta stamps on users and groups (`created`,
+/// `lastUpdated`, `statusChanged`, `activated`, `passwordChanged`,
+/// `lastLogin`, `lastMembershipUpdated`). Every timestamp in Okta's own
+/// recorded traffic (its SDKs' cassettes) ends in `.000Z`; a fake with
+/// milliseconds would hide a client that loses changes made within the
+/// second of its watermark. System Log events and the request log keep
+/// milliseconds, as Okta's do.
+pub fn stamp() -> OffsetDateTime {
+    let now = now();
+    now.replace_nanosecond(0).unwrap_or(now)
+}
+
+/// ISO-8601 UTC with milliseconds: `2013-07-02T21:36:25.344Z` (`.000Z` for
+/// a [`stamp`]).
 pub fn iso(t: OffsetDateTime) -> String {
     let fmt =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
@@ -53,6 +66,12 @@ pub fn epoch_secs() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stamps_are_whole_seconds() {
+        assert!(iso(stamp()).ends_with(".000Z"), "{}", iso(stamp()));
+        assert!(stamp() <= now());
+    }
 
     #[test]
     fn iso_has_millis_and_z() {

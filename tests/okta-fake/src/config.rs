@@ -399,6 +399,11 @@ pub struct Knobs {
     /// The same for `filter` (Okta: "eventually consistent with lag
     /// typically under a second"; default 0, near-live).
     pub filter_lag_ms: u64,
+    /// How long an activation runs (create with `activate=true`, or
+    /// `lifecycle/activate`): meanwhile the user keeps its status, shows
+    /// `transitioningToStatus`, and changes to it are 409 E0000112. 0 (the
+    /// default): activations end within the request.
+    pub activation_ms: u64,
     /// More API tokens the fake accepts (as `SSWS <token>`, the same super
     /// admin): other integrations of the org, each with its own share of
     /// the rate-limit buckets.
@@ -449,6 +454,7 @@ impl Default for Knobs {
             faults: Vec::new(),
             search_lag_ms: 0,
             filter_lag_ms: 0,
+            activation_ms: 0,
             other_api_tokens: Vec::new(),
             oauth_granted_scopes: Default::default(),
             require_json_content_type: true,

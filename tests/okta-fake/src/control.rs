@@ -19,7 +19,12 @@ fn bad_request(message: &str) -> Resp {
 }
 
 pub fn state(shared: &Shared) -> Value {
-    let store = shared.store.lock();
+    let lag = {
+        let k = shared.knobs.read();
+        std::time::Duration::from_millis(k.search_lag_ms.max(k.filter_lag_ms))
+    };
+    let mut store = shared.store.lock();
+    store.settle(std::time::Instant::now(), lag);
     let users: Vec<Value> = store
         .users
         .values()
@@ -31,9 +36,10 @@ pub fn state(shared: &Shared) -> Value {
         .map(|g| render::group(&shared.base_url, g))
         .collect();
     let memberships: serde_json::Map<String, Value> = store
-        .members
-        .iter()
-        .map(|(g, m)| (g.clone(), json!(m.iter().collect::<Vec<_>>())))
+        .groups
+        .keys()
+        .filter(|g| store.everyone_id() == g.as_str() || store.members.contains_key(*g))
+        .map(|g| (g.clone(), json!(store.member_ids(g))))
         .collect();
     json!({ "users": users, "groups": groups, "memberships": memberships })
 }
@@ -171,6 +177,10 @@ fn seed_groups(shared: &Shared, v: &Value) -> Resp {
         let Some(profile) = item.get("profile").and_then(Value::as_object) else {
             return bad_request("each group needs a `profile` object");
         };
+        let name = profile.get("name").and_then(Value::as_str).unwrap_or("");
+        if store.group_name_taken(name) {
+            return bad_request(&format!("a group named {name:?} exists already"));
+        }
         let g = Store::new_group(profile.clone());
         out.push(render::group(&shared.base_url, &g));
         store.groups.insert(g.id.clone(), g);
@@ -254,7 +264,7 @@ async fn signin(shared: &Shared, v: &Value) -> Resp {
                 }
                 Verdict::Verified => {
                     // Okta stores the verified password; the user is an Okta user now.
-                    let now = clock::now();
+                    let now = clock::stamp();
                     let updated = {
                         let mut store = shared.store.lock();
                         store.users.get_mut(&user.id).map(|u| {
@@ -278,7 +288,7 @@ async fn signin(shared: &Shared, v: &Value) -> Resp {
         }
     };
     if verified == "VERIFIED" {
-        let now = clock::now();
+        let now = clock::stamp();
         if let Some(u) = shared.store.lock().users.get_mut(&user.id) {
             u.last_login = Some(now);
         }

@@ -94,6 +94,15 @@ impl ApiError {
         )
     }
 
+    /// A change to a user whose activation is still under way.
+    pub fn still_activating() -> Self {
+        ApiError::new(
+            409,
+            "E0000112",
+            "Unable to update this user because the user is still being activated. Please try again after activation has completed.",
+        )
+    }
+
     pub fn invalid_search(detail: &str) -> Self {
         ApiError::new(400, "E0000031", "Invalid search criteria.").with_cause(detail.to_string())
     }

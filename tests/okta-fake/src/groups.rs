@@ -10,13 +10,13 @@ use crate::http::{HandlerResult, Req, Resp};
 use crate::paging;
 use crate::render;
 use crate::shared::Shared;
-use crate::store::{Group, Store};
+use crate::store::{Group, GroupType, Store};
 use crate::validate::{self, Problems};
 
 fn attribute(g: &Group, attr: &str) -> Value {
     match attr {
         "id" => Value::String(g.id.clone()),
-        "type" => Value::String("OKTA_GROUP".into()),
+        "type" => Value::String(g.kind.as_str().into()),
         "created" => Value::String(iso(g.created)),
         "lastUpdated" => Value::String(iso(g.last_updated)),
         "lastMembershipUpdated" => Value::String(iso(g.last_membership_updated)),
@@ -128,11 +128,25 @@ pub fn get(shared: &Shared, gid: &str) -> HandlerResult {
     Ok(Resp::ok(render::group(&shared.base_url, g)))
 }
 
+/// Okta manages BUILT_IN groups itself: the API may neither delete them nor
+/// change who is in them. The endpoints declare 403 for this
+/// (`ErrorAccessDenied403`, E0000006) and say "You only can modify
+/// memberships for groups of the OKTA_GROUP type".
+fn managed_by_okta(g: &Group) -> Result<(), ApiError> {
+    match g.kind {
+        GroupType::OktaGroup => Ok(()),
+        GroupType::BuiltIn => Err(ApiError::forbidden()),
+    }
+}
+
 pub fn delete(shared: &Shared, gid: &str) -> HandlerResult {
     let mut store = shared.store.lock();
-    if store.groups.remove(gid).is_none() {
-        return Err(ApiError::not_found(gid, "UserGroup"));
-    }
+    let g = store
+        .groups
+        .get(gid)
+        .ok_or_else(|| ApiError::not_found(gid, "UserGroup"))?;
+    managed_by_okta(g)?;
+    store.groups.remove(gid);
     store.members.remove(gid);
     Ok(Resp::no_content())
 }
@@ -150,14 +164,10 @@ pub fn members(shared: &Shared, req: &Req, gid: &str) -> HandlerResult {
         return Err(ApiError::not_found(gid, "UserGroup"));
     }
     let ids: Vec<&String> = store
-        .members
-        .get(gid)
-        .map(|m| {
-            m.iter()
-                .filter(|id| after.as_ref().is_none_or(|a| id.as_str() > a.as_str()))
-                .collect()
-        })
-        .unwrap_or_default();
+        .member_ids(gid)
+        .into_iter()
+        .filter(|id| after.as_ref().is_none_or(|a| id.as_str() > a.as_str()))
+        .collect();
     let more = ids.len() > limit;
     let page: Vec<Value> = ids
         .iter()
@@ -183,9 +193,11 @@ pub fn members(shared: &Shared, req: &Req, gid: &str) -> HandlerResult {
 /// Membership changes take user ids only (not logins), and are idempotent.
 fn membership(shared: &Shared, gid: &str, uid: &str, add: bool) -> HandlerResult {
     let mut store = shared.store.lock();
-    if !store.groups.contains_key(gid) {
-        return Err(ApiError::not_found(gid, "UserGroup"));
-    }
+    let g = store
+        .groups
+        .get(gid)
+        .ok_or_else(|| ApiError::not_found(gid, "UserGroup"))?;
+    managed_by_okta(g)?;
     let Some(user) = store.users.get(uid).cloned() else {
         return Err(ApiError::not_found(uid, "User"));
     };
@@ -197,7 +209,7 @@ fn membership(shared: &Shared, gid: &str, uid: &str, add: bool) -> HandlerResult
     };
     if changed {
         if let Some(g) = store.groups.get_mut(gid) {
-            g.last_membership_updated = clock::now();
+            g.last_membership_updated = clock::stamp();
         }
     }
     drop(store);

@@ -173,6 +173,12 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
         };
     }
 
+    // Asynchronous activations that have run their time are over before
+    // anything reads the store.
+    shared.store.lock().settle(
+        Instant::now(),
+        Duration::from_millis(knobs.search_lag_ms.max(knobs.filter_lag_ms)),
+    );
     let mut principal = None;
     let resp = if segments.first() == Some(&"oauth2") {
         if segments == ["oauth2", "v1", "token"] {

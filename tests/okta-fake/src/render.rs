@@ -89,7 +89,7 @@ pub fn user(base: &str, u: &User, full_links: bool) -> Value {
         "provider".into(),
         json!({ "type": u.provider_type, "name": u.provider_name }),
     );
-    json!({
+    let mut v = json!({
         "id": u.id,
         "status": u.status.as_str(),
         "created": iso(u.created),
@@ -102,7 +102,12 @@ pub fn user(base: &str, u: &User, full_links: bool) -> Value {
         "profile": u.profile,
         "credentials": credentials,
         "_links": links,
-    })
+    });
+    // "only returned if the user's state is transitioning".
+    if let Some(t) = &u.transition {
+        v["transitioningToStatus"] = Value::String(t.to.as_str().into());
+    }
+    v
 }
 
 /// The fake-only view used by `/__fake/state`: the Okta view plus how the
@@ -127,7 +132,7 @@ pub fn group(base: &str, g: &Group) -> Value {
         "lastUpdated": iso(g.last_updated),
         "lastMembershipUpdated": iso(g.last_membership_updated),
         "objectClass": ["okta:user_group"],
-        "type": "OKTA_GROUP",
+        "type": g.kind.as_str(),
         "profile": g.profile,
         "_links": {
             "logo": [

@@ -70,7 +70,7 @@ pub fn dispatch(shared: &Shared, req: &Req, who: &Principal, segments: &[&str]) 
                 return Err(ApiError::method_not_allowed());
             }
             who.require("okta.users.read")?;
-            users::get::groups_of(shared, &id)
+            users::get::groups_of(shared, req, &id)
         }
         ["api", "v1", "groups"] => match m {
             "GET" => {

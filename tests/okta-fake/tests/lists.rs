@@ -212,6 +212,62 @@ fn search_lag_hides_fresh_users() {
     assert_eq!(ids(&api.get(&path).json).len(), 1);
 }
 
+/// The indexes lag behind changes as much as behind creations: until the
+/// lag has passed, `search` and `filter` match (and answer with) the user
+/// as it was; a GET by id is consistent at once.
+#[test]
+fn index_lag_applies_to_updates_too() {
+    let api = Api::start();
+    let a = api.create("lagged@example.com", "", None);
+    let b = api.create("gone@example.com", "", None);
+    let (aid, bid) = (
+        a["id"].as_str().expect("id").to_string(),
+        b["id"].as_str().expect("id").to_string(),
+    );
+    api.fake
+        .set_knobs(json!({"search_lag_ms": 400, "filter_lag_ms": 400}));
+    // Both indexed by now.
+    std::thread::sleep(std::time::Duration::from_millis(450));
+    let renamed = api.post(
+        &format!("/api/v1/users/{aid}"),
+        json!({"profile": {"firstName": "Renamed"}}),
+    );
+    assert_eq!(renamed.status, 200);
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/api/v1/users/{bid}/lifecycle/deactivate"),
+            None
+        )
+        .status,
+        200
+    );
+    let search = |expr: &str| api.get(&format!("/api/v1/users?search={}", url_encode(expr)));
+    let filter = |expr: &str| api.get(&format!("/api/v1/users?filter={}", url_encode(expr)));
+
+    assert!(ids(&search("profile.firstName eq \"Renamed\"").json).is_empty());
+    let old = search(&format!("id eq \"{aid}\""));
+    assert_eq!(
+        old.json[0]["profile"]["firstName"],
+        a["profile"]["firstName"]
+    );
+    assert!(ids(&filter("status eq \"DEPROVISIONED\"").json).is_empty());
+    let stale = filter(&format!("id eq \"{bid}\""));
+    assert_eq!(stale.json[0]["status"], "PROVISIONED", "{}", stale.text);
+    assert_eq!(
+        api.get(&format!("/api/v1/users/{aid}")).json["profile"]["firstName"],
+        "Renamed",
+        "a GET by id is consistent"
+    );
+
+    std::thread::sleep(std::time::Duration::from_millis(450));
+    assert_eq!(
+        ids(&search("profile.firstName eq \"Renamed\"").json),
+        vec![aid]
+    );
+    assert_eq!(ids(&filter("status eq \"DEPROVISIONED\"").json), vec![bid]);
+}
+
 #[test]
 fn plus_in_query_is_a_space_unless_encoded() {
     let api = Api::start();
@@ -247,7 +303,8 @@ fn groups_and_membership() {
     let members = api.get(&format!("/api/v1/groups/{gid}/users"));
     assert_eq!(ids(&members.json), vec![uid.to_string()]);
     let mine = api.get(&format!("/api/v1/users/{uid}/groups"));
-    assert_eq!(mine.json[0]["id"], gid.as_str());
+    assert_eq!(mine.json[0]["profile"]["name"], "Everyone");
+    assert_eq!(mine.json[1]["id"], gid.as_str());
     assert_eq!(api.call("DELETE", &member, None).status, 204);
     assert_eq!(
         api.call("DELETE", &member, None).status,
@@ -287,7 +344,11 @@ fn groups_and_membership() {
         "/api/v1/groups",
         json!({"profile": {"name": "Engineering"}}),
     );
-    assert_eq!(ids(&api.get("/api/v1/groups").json).len(), 2);
+    assert_eq!(
+        ids(&api.get("/api/v1/groups").json).len(),
+        3,
+        "Everyone, Staff, Engineering"
+    );
     assert_eq!(ids(&api.get("/api/v1/groups?q=eng").json).len(), 1);
     let s = api.get(&format!(
         "/api/v1/groups?search={}",
@@ -301,6 +362,75 @@ fn groups_and_membership() {
     assert_eq!(ids(&f.json).len(), 2);
     let p = api.get("/api/v1/groups?limit=1");
     assert!(next_link(&p.headers_all("link")).is_some());
+}
+
+/// Every org has the BUILT_IN group Everyone: every user is in it, it is
+/// listed among a user's groups, and the API can neither change its
+/// members nor delete it (403 E0000006, the spec's answer for membership
+/// changes outside OKTA_GROUPs).
+#[test]
+fn everyone_is_built_in_holds_every_user_and_is_not_managed_through_the_api() {
+    let api = Api::start();
+    let all = api.get("/api/v1/groups");
+    assert_eq!(all.json.as_array().map(Vec::len), Some(1), "{}", all.text);
+    let everyone = &all.json[0];
+    assert_eq!(everyone["type"], "BUILT_IN");
+    assert_eq!(everyone["profile"]["name"], "Everyone");
+    assert_eq!(
+        everyone["profile"]["description"],
+        "All users in your organization"
+    );
+    let eid = everyone["id"].as_str().expect("id").to_string();
+    let u = api.create("everyone@example.com", "?activate=false", None);
+    let uid = u["id"].as_str().expect("uid");
+
+    let mine = api.get(&format!("/api/v1/users/{uid}/groups"));
+    assert_eq!(ids(&mine.json), vec![eid.clone()], "a staged user too");
+    let links = mine.headers_all("link");
+    assert_eq!(links.len(), 1, "{links:?}");
+    assert!(
+        links[0].ends_with(&format!(
+            "/api/v1/users/{uid}/groups?limit=200>; rel=\"self\""
+        )),
+        "{links:?}"
+    );
+    assert_eq!(
+        ids(&api.get(&format!("/api/v1/groups/{eid}/users")).json),
+        vec![uid.to_string()]
+    );
+    let f = api.get(&format!(
+        "/api/v1/groups?filter={}",
+        url_encode("type eq \"BUILT_IN\"")
+    ));
+    assert_eq!(ids(&f.json), vec![eid.clone()]);
+
+    let member = format!("/api/v1/groups/{eid}/users/{uid}");
+    api.call("PUT", &member, None).expect_error(403, "E0000006");
+    api.call("DELETE", &member, None)
+        .expect_error(403, "E0000006");
+    api.call("DELETE", &format!("/api/v1/groups/{eid}"), None)
+        .expect_error(403, "E0000006");
+    api.post(
+        "/api/v1/users",
+        json!({"profile": profile("into@example.com"), "groupIds": [eid]}),
+    )
+    .expect_error(403, "E0000006");
+    api.post("/api/v1/groups", json!({"profile": {"name": "everyone"}}))
+        .expect_error(400, "E0000001");
+    // Deactivated users stay members, as in every group.
+    assert_eq!(
+        api.call(
+            "POST",
+            &format!("/api/v1/users/{uid}/lifecycle/deactivate"),
+            None
+        )
+        .status,
+        200
+    );
+    assert_eq!(
+        ids(&api.get(&format!("/api/v1/users/{uid}/groups")).json),
+        vec![eid]
+    );
 }
 
 /// Percent-encodes everything but unreserved characters (so `+` is `%2B`).

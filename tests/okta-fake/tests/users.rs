@@ -4,7 +4,7 @@
 mod common;
 
 use common::{password, profile, Api, GOOD_PASSWORD};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn creation_scenarios_give_okta_statuses() {
@@ -252,7 +252,14 @@ fn partial_update_replace_and_if_match() {
         r.json["profile"]["city"], "Oslo",
         "POST keeps unsent attributes"
     );
-    assert_ne!(r.json["lastUpdated"], u["lastUpdated"]);
+    // Whole seconds, as Okta stamps them: a change within the second of
+    // the create keeps its lastUpdated, a later one moves it on.
+    let stamp = |v: &Value| v["lastUpdated"].as_str().expect("lastUpdated").to_string();
+    assert!(stamp(&r.json).ends_with(".000Z"), "{}", stamp(&r.json));
+    assert!(stamp(&r.json) >= stamp(&u));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let later = api.post(&path, json!({"profile": {"firstName": "Later"}}));
+    assert!(stamp(&later.json) > stamp(&r.json));
 
     let r = api.call(
         "PUT",
@@ -459,4 +466,91 @@ fn bodiless_post_without_content_length_is_411() {
     );
     // With Content-Length: 0 it works.
     assert_eq!(op(&api, id, "deactivate"), (200, "DEPROVISIONED".into()));
+}
+
+#[test]
+fn every_okta_stamp_is_a_whole_second() {
+    let api = Api::start();
+    let u = api.create("stamps@example.com", "", Some(password(GOOD_PASSWORD)));
+    let id = u["id"].as_str().expect("id");
+    let g = api.post(
+        "/api/v1/groups",
+        json!({"profile": {"name": "Stamped", "description": ""}}),
+    );
+    let gid = g.json["id"].as_str().expect("group id");
+    assert_eq!(
+        api.call("PUT", &format!("/api/v1/groups/{gid}/users/{id}"), None)
+            .status,
+        204
+    );
+    let user = api.get(&format!("/api/v1/users/{id}")).json;
+    let group = api.get(&format!("/api/v1/groups/{gid}")).json;
+    for (what, v) in [
+        ("created", &user),
+        ("activated", &user),
+        ("statusChanged", &user),
+        ("lastUpdated", &user),
+        ("passwordChanged", &user),
+        ("created", &group),
+        ("lastUpdated", &group),
+        ("lastMembershipUpdated", &group),
+    ] {
+        let t = v[what].as_str().unwrap_or_else(|| panic!("{what} set"));
+        assert!(t.ends_with(".000Z"), "{what}: {t}");
+    }
+}
+
+/// "Activation of a user is an asynchronous operation": with `activation_ms`
+/// the user keeps its status and shows `transitioningToStatus` until the
+/// activation ends, and changes to it meanwhile are 409 E0000112.
+#[test]
+fn activation_can_be_asynchronous() {
+    let api = Api::start();
+    api.fake.set_knobs(json!({"activation_ms": 700}));
+    let u = api.create("async@example.com", "", Some(password(GOOD_PASSWORD)));
+    assert_eq!(u["status"], "STAGED", "{u}");
+    assert_eq!(u["transitioningToStatus"], "ACTIVE");
+    assert!(u["activated"].is_null());
+    let id = u["id"].as_str().expect("id").to_string();
+    let path = format!("/api/v1/users/{id}");
+    api.post(&path, json!({"profile": {"firstName": "Soon"}}))
+        .expect_error(409, "E0000112");
+    api.call("POST", &format!("{path}/lifecycle/deactivate"), None)
+        .expect_error(409, "E0000112");
+    api.call("DELETE", &path, None)
+        .expect_error(409, "E0000112");
+    assert_eq!(api.get(&path).json["transitioningToStatus"], "ACTIVE");
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let done = api.get(&path).json;
+    assert_eq!(done["status"], "ACTIVE", "{done}");
+    assert!(done.get("transitioningToStatus").is_none(), "{done}");
+    assert!(done["activated"].is_string() && done["statusChanged"].is_string());
+    assert_eq!(
+        api.post(&path, json!({"profile": {"firstName": "Now"}}))
+            .status,
+        200
+    );
+
+    // A STAGED user without a password: activate, then PROVISIONED.
+    let staged = api.create("async2@example.com", "?activate=false", None);
+    let sid = staged["id"].as_str().expect("id");
+    let r = api.call(
+        "POST",
+        &format!("/api/v1/users/{sid}/lifecycle/activate?sendEmail=false"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.json["activationToken"].is_string());
+    let during = api.get(&format!("/api/v1/users/{sid}")).json;
+    assert_eq!(
+        (&during["status"], &during["transitioningToStatus"]),
+        (&json!("STAGED"), &json!("PROVISIONED"))
+    );
+    std::thread::sleep(std::time::Duration::from_millis(800));
+    let state = api.fake.state();
+    let after = state["users"]
+        .as_array()
+        .and_then(|a| a.iter().find(|u| u["id"] == sid))
+        .expect("in state");
+    assert_eq!(after["status"], "PROVISIONED");
 }

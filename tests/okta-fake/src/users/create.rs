@@ -8,7 +8,7 @@ use crate::hooks;
 use crate::http::{HandlerResult, Req, Resp};
 use crate::render;
 use crate::shared::Shared;
-use crate::store::{Password, Status, Store};
+use crate::store::{GroupType, Password, Status, Store};
 use crate::users::credentials;
 use crate::validate::{self, Problems};
 
@@ -104,12 +104,20 @@ pub fn create(shared: &Shared, req: &Req) -> HandlerResult {
     } else {
         Status::Provisioned
     };
+    // "Activation of a user is an asynchronous operation": with the knob
+    // `activation_ms` the user is answered (and stays) STAGED with
+    // `transitioningToStatus` until the activation ends. PASSWORD_EXPIRED
+    // is not a transition target Okta names, so nextLogin stays synchronous.
+    let after = std::time::Duration::from_millis(shared.knobs.read().activation_ms);
+    let deferred = activate && !expire_on_create && !after.is_zero();
 
-    let now = clock::now();
-    let mut user = Store::new_user(profile, status);
+    let now = clock::stamp();
+    let mut user = Store::new_user(profile, if deferred { Status::Staged } else { status });
     user.created = now;
     user.last_updated = now;
-    if activate {
+    if deferred {
+        user.activate(status, after, now);
+    } else if activate {
         user.activated = Some(now);
         user.status_changed = Some(now);
     }
@@ -135,8 +143,13 @@ pub fn create(shared: &Shared, req: &Req) -> HandlerResult {
             return Err(duplicate_login());
         }
         for g in &group_ids {
-            if !store.groups.contains_key(g) {
-                return Err(ApiError::not_found(g, "UserGroup"));
+            match store.groups.get(g) {
+                None => return Err(ApiError::not_found(g, "UserGroup")),
+                // Every user is in Everyone; nobody is put there.
+                Some(group) if group.kind != GroupType::OktaGroup => {
+                    return Err(ApiError::forbidden())
+                }
+                Some(_) => {}
             }
         }
         for g in &group_ids {

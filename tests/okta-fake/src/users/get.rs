@@ -5,6 +5,7 @@ use serde_json::Value;
 use crate::auth::Principal;
 use crate::errors::ApiError;
 use crate::http::{HandlerResult, Req, Resp};
+use crate::paging;
 use crate::render;
 use crate::shared::Shared;
 
@@ -27,7 +28,9 @@ pub fn get(shared: &Shared, _req: &Req, who: &Principal, key: &str) -> HandlerRe
     Ok(Resp::ok(render::user(&shared.base_url, user, true)).header("ETag", user.etag()))
 }
 
-pub fn groups_of(shared: &Shared, key: &str) -> HandlerResult {
+/// A user's groups, the BUILT_IN `Everyone` included, in one page with a
+/// `Link: <…?limit=200>; rel="self"` as Okta's recorded answers carry.
+pub fn groups_of(shared: &Shared, req: &Req, key: &str) -> HandlerResult {
     let store = shared.store.lock();
     let id = store
         .resolve_user(key)
@@ -37,5 +40,15 @@ pub fn groups_of(shared: &Shared, key: &str) -> HandlerResult {
         .into_iter()
         .map(|g| render::group(&shared.base_url, g))
         .collect();
-    Ok(Resp::ok(Value::Array(groups)))
+    drop(store);
+    Ok(paging::links(
+        Resp::ok(Value::Array(groups)),
+        &shared.base_url,
+        req,
+        None,
+        USER_GROUPS_LIMIT,
+    ))
 }
+
+/// The page size Okta names in that `self` link.
+const USER_GROUPS_LIMIT: usize = 200;

@@ -26,7 +26,10 @@ pub fn lifecycle(shared: &Shared, req: &Req, key: &str, op: &str) -> HandlerResu
     let Some(mut user) = store.users.get(&id).cloned() else {
         return Err(ApiError::not_found(key, "User"));
     };
-    let now = clock::now();
+    if user.transition.is_some() {
+        return Err(ApiError::still_activating());
+    }
+    let now = clock::stamp();
     let base = shared.base_url.as_str();
     let done = match op {
         "activate" => {
@@ -40,8 +43,10 @@ pub fn lifecycle(shared: &Shared, req: &Req, key: &str, op: &str) -> HandlerResu
             } else {
                 Status::Provisioned
             };
-            user.set_status(next, now);
-            user.activated = Some(now);
+            // Asynchronous on Okta ("Activation of a user is an asynchronous
+            // operation"): knob `activation_ms`.
+            let after = std::time::Duration::from_millis(shared.knobs.read().activation_ms);
+            user.activate(next, after, now);
             Done {
                 body: activation_body(base, send_email),
                 event: Some("user.lifecycle.activate"),
@@ -147,7 +152,7 @@ pub fn lifecycle(shared: &Shared, req: &Req, key: &str, op: &str) -> HandlerResu
         }
         _ => return Err(ApiError::path_not_found()),
     };
-    store.users.insert(id, user.clone());
+    store.put_user(user.clone());
     drop(store);
     if let Some(event) = done.event {
         hooks::emit(shared, event, &user, &req.request_id);
@@ -176,12 +181,15 @@ pub fn delete(shared: &Shared, req: &Req, key: &str) -> HandlerResult {
     let Some(mut user) = store.users.get(&id).cloned() else {
         return Err(ApiError::not_found(key, "User"));
     };
+    if user.transition.is_some() {
+        return Err(ApiError::still_activating());
+    }
     let event = if user.status == Status::Deprovisioned {
         store.remove_user(&id);
         "user.lifecycle.delete.initiated"
     } else {
-        user.set_status(Status::Deprovisioned, clock::now());
-        store.users.insert(id, user.clone());
+        user.set_status(Status::Deprovisioned, clock::stamp());
+        store.put_user(user.clone());
         "user.lifecycle.deactivate"
     };
     drop(store);

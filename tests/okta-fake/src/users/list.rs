@@ -12,7 +12,7 @@ use crate::http::{HandlerResult, Req, Resp};
 use crate::paging;
 use crate::render;
 use crate::shared::Shared;
-use crate::store::{Status, User};
+use crate::store::{Status, Store, User};
 
 const MAX_LIMIT: usize = 200;
 const DEFAULT_LIMIT: usize = 200;
@@ -51,6 +51,38 @@ pub fn page_limit(req: &Req) -> Result<usize, ApiError> {
     }
 }
 
+/// When a `filter` or `search` looks, and how far its index lags.
+struct Lags {
+    search: Duration,
+    filter: Duration,
+    now: std::time::Instant,
+}
+
+/// The user as `query` sees it, if it matches. `filter` and `search` read
+/// eventually consistent indexes: with a lag knob they see each user as it
+/// was that long ago (not at all while it is younger), for changes as much
+/// as for creations, and answer with that version.
+fn matching<'a>(store: &'a Store, query: &Query, lags: &Lags, u: &'a User) -> Option<&'a User> {
+    let hit = |v: &User, e: &Expr, fold: bool| filter::eval(e, &|a| attribute(v, a), fold);
+    match query {
+        Query::All => (u.status != Status::Deprovisioned).then_some(u),
+        Query::Q(q) => (u.status != Status::Deprovisioned
+            && ["firstName", "lastName", "email"].iter().any(|f| {
+                u.profile
+                    .get(*f)
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
+            }))
+        .then_some(u),
+        Query::Filter(e) => store
+            .visible(u, lags.filter, lags.now)
+            .filter(|v| hit(v, e, false)),
+        Query::Search(e) => store
+            .visible(u, lags.search, lags.now)
+            .filter(|v| hit(v, e, true)),
+    }
+}
+
 enum Query {
     All,
     Q(String),
@@ -76,32 +108,18 @@ pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
             Duration::from_millis(k.filter_lag_ms),
         )
     };
-    let matches = |u: &User| -> bool {
-        match &query {
-            Query::All => u.status != Status::Deprovisioned,
-            Query::Q(q) => {
-                u.status != Status::Deprovisioned
-                    && ["firstName", "lastName", "email"].iter().any(|f| {
-                        u.profile
-                            .get(*f)
-                            .and_then(Value::as_str)
-                            .is_some_and(|v| v.to_lowercase().starts_with(q.as_str()))
-                    })
-            }
-            Query::Filter(e) => {
-                u.created_at.elapsed() >= filter_lag && filter::eval(e, &|a| attribute(u, a), false)
-            }
-            Query::Search(e) => {
-                u.created_at.elapsed() >= lag && filter::eval(e, &|a| attribute(u, a), true)
-            }
-        }
-    };
-
     let store = shared.store.lock();
+    let lags = Lags {
+        search: lag,
+        filter: filter_lag,
+        now: std::time::Instant::now(),
+    };
+    let matches = |u| matching(&store, &query, &lags, u);
+
     let sort_by = req.q("sortBy").filter(|s| !s.is_empty());
     if let (Query::Search(_), Some(sort_by)) = (&query, sort_by) {
         // Sorted search: the cursor is an offset into the sorted result.
-        let mut all: Vec<&User> = store.users.values().filter(|u| matches(u)).collect();
+        let mut all: Vec<&User> = store.users.values().filter_map(&matches).collect();
         all.sort_by_cached_key(|u| attribute(u, sort_by).to_string());
         if req
             .q("sortOrder")
@@ -142,9 +160,9 @@ pub fn list(shared: &Shared, req: &Req) -> HandlerResult {
     let mut page: Vec<&User> = Vec::with_capacity(limit);
     let mut more = false;
     for (_, u) in range {
-        if !matches(u) {
+        let Some(u) = matches(u) else {
             continue;
-        }
+        };
         if page.len() == limit {
             more = true;
             break;

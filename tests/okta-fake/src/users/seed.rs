@@ -25,7 +25,7 @@ pub fn seed_numbered(shared: &Shared, n: usize) {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        let now = clock::now();
+        let now = clock::stamp();
         let mut u = Store::new_user(profile, Status::Active);
         u.activated = Some(now);
         u.status_changed = Some(now);
@@ -63,7 +63,7 @@ pub fn seed(shared: &Shared, items: &Value) -> Result<Vec<Value>, String> {
             None => Status::Active,
             Some(s) => Status::parse(s).ok_or_else(|| format!("user #{n}: unknown status {s}"))?,
         };
-        let now = clock::now();
+        let now = clock::stamp();
         let mut u = Store::new_user(profile.clone(), status);
         if status != Status::Staged {
             u.activated = Some(now);
@@ -87,6 +87,9 @@ pub fn seed(shared: &Shared, items: &Value) -> Result<Vec<Value>, String> {
             for g in groups.iter().filter_map(Value::as_str) {
                 if !store.groups.contains_key(g) {
                     return Err(format!("user #{n}: unknown group {g}"));
+                }
+                if g == store.everyone_id() {
+                    continue; // every user is in it already
                 }
                 store
                     .members

@@ -35,6 +35,10 @@ pub fn update(shared: &Shared, req: &Req, key: &str, replace: bool) -> HandlerRe
             ));
         }
     }
+    if current.transition.is_some() {
+        // REFERENCE §4.4: 409 E0000112 while the user is still activating.
+        return Err(ApiError::still_activating());
+    }
     if current.status == Status::Deprovisioned {
         return Err(ApiError::wrong_status());
     }
@@ -90,7 +94,7 @@ pub fn update(shared: &Shared, req: &Req, key: &str, replace: bool) -> HandlerRe
         return Err(duplicate_login());
     }
 
-    let now = clock::now();
+    let now = clock::stamp();
     let old_login = current.login().to_string();
     let profile_changed = profile != current.profile;
     let mut user = current;
@@ -113,7 +117,7 @@ pub fn update(shared: &Shared, req: &Req, key: &str, replace: bool) -> HandlerRe
     user.touch(now);
     let rendered = render::user(&shared.base_url, &user, true);
     let etag = user.etag();
-    store.users.insert(id.clone(), user.clone());
+    store.put_user(user.clone());
     store.reindex_login(&id, &old_login);
     drop(store);
 
