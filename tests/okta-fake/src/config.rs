@@ -412,6 +412,11 @@ pub struct Knobs {
     pub oauth_granted_scopes: std::collections::BTreeMap<String, Vec<String>>,
     /// Require `Content-Type: application/json` on JSON request bodies (415 otherwise).
     pub require_json_content_type: bool,
+    /// Send every `X-Rate-Limit-*` header twice, as Okta does on some
+    /// answers: first the other ceiling that applied (the org's bucket
+    /// beside a token's share, or the share beside the bucket), then the one
+    /// that applies; the same values twice when there is no other.
+    pub repeat_rate_headers: bool,
     /// Per OAuth client: Okta's "Require Demonstrating Proof of Possession
     /// (DPoP) header in token requests" (absent client = `optional`).
     pub oauth_dpop: std::collections::BTreeMap<String, DpopPolicy>,
@@ -458,6 +463,7 @@ impl Default for Knobs {
             other_api_tokens: Vec::new(),
             oauth_granted_scopes: Default::default(),
             require_json_content_type: true,
+            repeat_rate_headers: false,
             oauth_dpop: Default::default(),
             dpop_nonce_authorization: true,
             dpop_nonce_resource: false,

@@ -66,7 +66,13 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
 
     if req.raw_path.starts_with("/__fake/") || req.raw_path == "/__fake" {
         let resp = crate::control::handle(&shared, &req).await;
-        return Outcome::Response(finish(resp, &req, &shared.base_url, 0, None, None));
+        return Outcome::Response(finish(
+            resp,
+            &req,
+            &shared.base_url,
+            Headers::default(),
+            None,
+        ));
     }
 
     let answer = api(&shared, &req).await;
@@ -75,13 +81,19 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
         return Outcome::Reset;
     }
     log(&shared, &req, answer.resp.status, started, answer.principal);
-    let skew = shared.knobs.read().clock_skew_secs;
+    let (skew, repeat) = {
+        let k = shared.knobs.read();
+        (k.clock_skew_secs, k.repeat_rate_headers)
+    };
     Outcome::Response(finish(
         answer.resp,
         &req,
         &shared.base_url,
-        skew,
-        answer.rate,
+        Headers {
+            clock_skew_secs: skew,
+            rate: answer.rate,
+            repeat_rate_headers: repeat,
+        },
         answer.fault.as_ref(),
     ))
 }
@@ -135,6 +147,7 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
             limit: 0,
             remaining: 0,
             reset: clock::epoch_secs() + 1,
+            other: None,
         };
         return Answer::plain(Resp::from_error(&ApiError::rate_limited()), Some(decision));
     }
@@ -342,14 +355,27 @@ fn body_bytes(bytes: Bytes, fault: Option<&faults::Fired>) -> OutBody {
     }
 }
 
+/// What Okta's standard headers of one answer say.
+#[derive(Default)]
+struct Headers {
+    clock_skew_secs: i64,
+    rate: Option<RateDecision>,
+    /// Knob `repeat_rate_headers`: each `X-Rate-Limit-*` twice.
+    repeat_rate_headers: bool,
+}
+
 fn finish(
     resp: Resp,
     req: &Req,
     base_url: &str,
-    clock_skew_secs: i64,
-    rate: Option<RateDecision>,
+    std_headers: Headers,
     fault: Option<&faults::Fired>,
 ) -> hyper::Response<OutBody> {
+    let Headers {
+        clock_skew_secs,
+        rate,
+        repeat_rate_headers,
+    } = std_headers;
     let (content_type, body) = match resp.body {
         Body::Empty | Body::Reset => (None, OutBody::full(Bytes::new())),
         Body::Json(v) => (
@@ -393,12 +419,29 @@ fn finish(
     let sends = options
         .and_then(|f| f.rate_headers.clone())
         .unwrap_or(RateHeaders::All(true));
-    if let Some(d) = rate {
-        if sends.sends("limit") {
-            builder = builder.header("X-Rate-Limit-Limit", d.limit.to_string());
+    // Okta sometimes sends each `X-Rate-Limit-*` more than once
+    // (okta/okta-sdk-java#259): with the knob, the other ceiling that
+    // applied comes first — the less restrictive one, so a client that
+    // reads only the first value is caught — then the one that applies.
+    // Without another ceiling the same values are sent twice.
+    let windows: Vec<(u32, u32)> = match rate {
+        None => Vec::new(),
+        Some(d) if repeat_rate_headers => {
+            vec![
+                d.other.unwrap_or((d.limit, d.remaining)),
+                (d.limit, d.remaining),
+            ]
         }
-        if sends.sends("remaining") {
-            builder = builder.header("X-Rate-Limit-Remaining", d.remaining.to_string());
+        Some(d) => vec![(d.limit, d.remaining)],
+    };
+    if sends.sends("limit") {
+        for (limit, _) in &windows {
+            builder = builder.header("X-Rate-Limit-Limit", limit.to_string());
+        }
+    }
+    if sends.sends("remaining") {
+        for (_, remaining) in &windows {
+            builder = builder.header("X-Rate-Limit-Remaining", remaining.to_string());
         }
     }
     let reset = match options.and_then(|f| f.reset_offset_secs) {
@@ -406,7 +449,9 @@ fn finish(
         None => rate.map(|d| d.reset as i64),
     };
     if let Some(reset) = reset.filter(|_| sends.sends("reset")) {
-        builder = builder.header("X-Rate-Limit-Reset", reset.to_string());
+        for _ in 0..windows.len().max(1) {
+            builder = builder.header("X-Rate-Limit-Reset", reset.to_string());
+        }
     }
     if let Some(retry_after) = options.and_then(|f| f.retry_after.as_ref()) {
         builder = builder.header("Retry-After", retry_after.header_value());
