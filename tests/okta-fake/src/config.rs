@@ -271,6 +271,10 @@ pub struct Fault {
     pub mode: Option<TruncateMode>,
     /// `truncated`: body bytes kept (default half; always fewer than the full body).
     pub keep_bytes: Option<u64>,
+    /// `status` and `timeout`: answer with the HTML error page of an edge
+    /// proxy (`text/html`) instead of Okta's JSON error body, as Okta's
+    /// edge does for 5xx it produces itself.
+    pub html: Option<bool>,
 }
 
 /// Default `size_bytes` of an `oversized` fault.
@@ -329,6 +333,11 @@ impl Fault {
             "keep_bytes",
             FaultKind::Truncated,
         )?;
+        if self.html.is_some() && !matches!(kind, FaultKind::Status | FaultKind::Timeout) {
+            return Err(format!(
+                "fault option `html` does not apply to kind `{name}` (only `status` and `timeout`)"
+            ));
+        }
         if self.size_bytes.is_some_and(|n| n < 2) {
             return Err("fault `size_bytes` must be at least 2 (`[]`)".to_string());
         }

@@ -247,11 +247,18 @@ fn content_type_ok(req: &Req, required: bool) -> Result<(), ApiError> {
 /// The response a fault gives. `real` is the response of the performed request
 /// when the fault acts after it (`Fired::after`).
 async fn fault_response(shared: &Shared, req: &Req, f: &faults::Fired, real: Option<Resp>) -> Resp {
+    let error = |status: u16| {
+        if f.fault.html == Some(true) {
+            edge_page(status)
+        } else {
+            Resp::from_error(&status_error(status))
+        }
+    };
     match f.kind {
-        FaultKind::Status => Resp::from_error(&status_error(f.status)),
+        FaultKind::Status => error(f.status),
         FaultKind::Timeout => {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
-            Resp::from_error(&status_error(f.status))
+            error(f.status)
         }
         FaultKind::Reset => Resp {
             status: 0,
@@ -320,6 +327,26 @@ fn endless_page(shared: &Shared, req: &Req, real: Resp) -> Resp {
         )])),
     };
     crate::paging::links(resp, &shared.base_url, req, Some(&user.id), limit)
+}
+
+/// The page an edge proxy answers with when it, not Okta's API, fails: HTML
+/// with the status in its title, as nginx-style edges send.
+fn edge_page(status: u16) -> Resp {
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let page = format!(
+        "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    Resp {
+        status,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: Body::Raw {
+            content_type: "text/html",
+            bytes: Bytes::from(page),
+        },
+    }
 }
 
 fn status_error(status: u16) -> ApiError {

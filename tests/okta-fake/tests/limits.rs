@@ -206,6 +206,30 @@ fn status_faults_fire_next_n_times_without_effect() {
     );
 }
 
+/// 5xx from Okta's edge come as HTML pages, not Okta's JSON errors.
+#[test]
+fn html_faults_answer_an_edge_page() {
+    let api = Api::start();
+    api.fake
+        .set_knobs(json!({"faults": {"status": 502, "html": true, "next": 1}}));
+    let r = api.get("/api/v1/users");
+    assert_eq!(r.status, 502);
+    assert_eq!(r.header("content-type").as_deref(), Some("text/html"));
+    assert!(
+        r.text.contains("<title>502 Bad Gateway</title>"),
+        "{}",
+        r.text
+    );
+    assert!(r.json.is_null(), "not JSON");
+    assert!(r.header("x-okta-request-id").is_some());
+    assert!(r.header("x-rate-limit-remaining").is_some());
+    assert_eq!(api.get("/api/v1/users").status, 200, "fault exhausted");
+    assert!(api
+        .fake
+        .try_set_knobs(json!({"faults": {"kind": "malformed", "html": true}}))
+        .is_err());
+}
+
 #[test]
 fn after_phase_fault_applies_the_change_but_reports_failure() {
     let api = Api::start();
