@@ -38,6 +38,41 @@ fn idempotent_calls_retry_5xx_then_succeed() {
     );
 }
 
+/// Okta's edge answers its own 5xx with an HTML page. The client retries
+/// what is safe to retry and then reports the status and the page's title,
+/// never a JSON decode failure that hides the status.
+#[test]
+fn an_html_5xx_from_the_edge_is_retried_then_reported_by_status() {
+    let fake = start(FakeConfig::default());
+    let c = client(&fake);
+    let u = c
+        .create_user(&create_req("edge@example.com"))
+        .expect("create");
+    fake.set_knobs(json!({"faults": {"status": 502, "html": true, "next": 2, "method": "GET"}}));
+    assert_eq!(c.get_user(&u.id).expect("retried past the edge").id, u.id);
+
+    fake.set_knobs(json!({"faults": {"status": 504, "html": true, "method": "GET"}}));
+    let e = c.get_user(&u.id).expect_err("the edge keeps failing");
+    assert_eq!(e.status(), Some(504));
+    assert_eq!(e.code(), Some("HTTP504"));
+    assert!(e.retryable());
+    let text = e.to_string();
+    assert!(
+        text.contains("504 Gateway Time-out") || text.contains("504 Gateway Timeout"),
+        "{text}"
+    );
+    assert!(!text.to_lowercase().contains("decode"), "{text}");
+    assert!(matches!(e, OktaError::Api { .. }), "{e:?}");
+
+    // A write (not blindly repeated) meets the same page: still the status.
+    fake.set_knobs(json!({"faults": {"status": 503, "html": true, "method": "POST"}}));
+    let e = c
+        .update_profile(&u.id, &profile("edge@example.com"))
+        .expect_err("edge down for writes");
+    assert_eq!(e.status(), Some(503));
+    assert!(e.to_string().contains("503 Service Unavailable"), "{e}");
+}
+
 #[test]
 fn create_after_ambiguous_500_returns_the_created_user() {
     let fake = start(FakeConfig::default());

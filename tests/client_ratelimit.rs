@@ -151,3 +151,36 @@ fn concurrency_429_backs_off_and_retries() {
         .filter(|e| e["status"] == 200)
         .any(|e| e["headers"]["x-okta-retry-count"].is_string()));
 }
+
+/// Okta repeats `X-Rate-Limit-*` on some answers (okta/okta-sdk-java#259):
+/// here every answer reports the org's bucket first (12 a window, plenty
+/// left) and then the token's 50 % share of it (6, running out). A client
+/// that read the first values would spend the share into 429s; the client
+/// keeps to the share and waits for the reset instead.
+#[test]
+fn repeated_rate_headers_the_tightest_window_is_kept() {
+    let fake = start(FakeConfig {
+        rate_limits: RateLimits {
+            window_secs: 2,
+            user_get: 12,
+            token_share_percent: 50,
+            ..RateLimits::default()
+        },
+        ..FakeConfig::default()
+    });
+    fake.set_knobs(serde_json::json!({"repeat_rate_headers": true}));
+    let c = client(&fake);
+    let started = Instant::now();
+    for _ in 0..10 {
+        c.current_user().expect("call");
+    }
+    let seen = c.last_rate_limit().expect("headers read");
+    assert_eq!(seen.limit, 6, "the token's share, not the org's bucket");
+    let log = api_log(&fake, None, "/api/v1/users/me");
+    assert_eq!(log.len(), 10, "no retries: {log:#?}");
+    assert!(log.iter().all(|e| e["status"] == 200), "no 429");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited for the share's reset"
+    );
+}

@@ -242,7 +242,7 @@ impl OktaError {
             ),
             None => (
                 format!("HTTP{status}"),
-                default_summary(status),
+                not_okta_summary(status, body),
                 None,
                 None,
                 Vec::new(),
@@ -260,6 +260,55 @@ impl OktaError {
             challenge: None,
         }
     }
+}
+
+/// Most of a body looked at to describe an error answer that is not Okta's.
+const SNIFF_BYTES: usize = 4096;
+/// Longest page title quoted in a summary.
+const MAX_TITLE_CHARS: usize = 120;
+
+/// The summary of an error answer whose body is not Okta's JSON error —
+/// typically an HTML page from Okta's edge or a proxy on a 5xx. It names
+/// the status and what came instead (the page's title), so the admin reads
+/// "502 Bad Gateway" rather than a JSON parse failure.
+fn not_okta_summary(status: u16, body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIFF_BYTES)]);
+    let text = text.trim();
+    if text.is_empty() {
+        return default_summary(status);
+    }
+    if !text.starts_with('<') {
+        return format!("HTTP {status} with a body that is not Okta's JSON error");
+    }
+    match html_title(text) {
+        Some(title) => format!(
+            "HTTP {status} from Okta's edge or a proxy, not Okta's API (an HTML page: \"{title}\")"
+        ),
+        None => format!("HTTP {status} from Okta's edge or a proxy, not Okta's API (an HTML page)"),
+    }
+}
+
+/// The text of a page's `<title>` (or first `<h1>`), whitespace collapsed,
+/// control characters dropped and cut to [`MAX_TITLE_CHARS`].
+fn html_title(page: &str) -> Option<String> {
+    let lower = page.to_ascii_lowercase();
+    let inner = |tag: &str| -> Option<&str> {
+        let open = lower.find(&format!("<{tag}"))?;
+        let start = open + lower[open..].find('>')? + 1;
+        let end = start + lower[start..].find(&format!("</{tag}"))?;
+        // `lower` is `page` with ASCII letters lowered: same byte offsets.
+        page.get(start..end)
+    };
+    let raw = inner("title").or_else(|| inner("h1"))?;
+    let title: String = raw
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_TITLE_CHARS)
+        .collect();
+    (!title.is_empty()).then_some(title)
 }
 
 fn default_summary(status: u16) -> String {
@@ -307,6 +356,37 @@ mod tests {
         assert_eq!(e.code(), Some("HTTP502"));
         assert!(e.retryable());
         assert!(e.is_ambiguous());
+    }
+
+    #[test]
+    fn an_edge_html_page_is_named_by_its_status_and_title() {
+        let page = b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body><center><h1>504 Gateway Time-out</h1></center></body></html>";
+        let e = OktaError::from_response(504, page, Some("r1".into()), None);
+        let text = e.to_string();
+        assert!(text.contains("504"), "{text}");
+        assert!(text.contains("\"504 Gateway Time-out\""), "{text}");
+        assert!(text.contains("not Okta's API"), "{text}");
+        assert!(!text.to_lowercase().contains("json error body"), "{text}");
+        assert!(e.retryable());
+        // No <title>: the first <h1>; neither: still the status.
+        let e = OktaError::from_response(
+            503,
+            b"<HTML><BODY><H1>Service\n  Unavailable</H1></BODY></HTML>",
+            None,
+            None,
+        );
+        assert!(e.to_string().contains("\"Service Unavailable\""), "{e}");
+        let e = OktaError::from_response(500, b"<html></html>", None, None);
+        assert!(e.to_string().contains("HTTP 500"), "{e}");
+        let e = OktaError::from_response(500, b"upstream connect error", None, None);
+        assert!(e.to_string().contains("not Okta's JSON error"), "{e}");
+        let e = OktaError::from_response(502, b"", None, None);
+        assert!(e.to_string().contains("without an error body"), "{e}");
+        // A hostile title is cut and stripped of control characters.
+        let long = format!("<title>{}\u{7}</title>", "x".repeat(500));
+        let e = OktaError::from_response(502, long.as_bytes(), None, None);
+        assert!(!e.to_string().contains('\u{7}'));
+        assert!(e.to_string().len() < 300, "{e}");
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub struct RateLimitSnapshot {
     pub reset_epoch: u64,
 }
 
-/// The rate-limit headers of one response (minimum of repeated values).
+/// The rate-limit headers of one response (the most restrictive window when
+/// they repeat, see [`most_restrictive`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct RateHeaders {
     pub limit: Option<u64>,
@@ -46,10 +47,16 @@ impl RateHeaders {
             .get(reqwest::header::DATE)
             .and_then(|v| v.to_str().ok())
             .and_then(epoch_of_http_date);
+        let (limit, remaining, reset) = most_restrictive(
+            &values(headers, "x-rate-limit-limit"),
+            &values(headers, "x-rate-limit-remaining"),
+            &values(headers, "x-rate-limit-reset"),
+            date.unwrap_or_else(local_epoch),
+        );
         RateHeaders {
-            limit: min_header(headers, "x-rate-limit-limit"),
-            remaining: min_header(headers, "x-rate-limit-remaining"),
-            reset: min_header(headers, "x-rate-limit-reset"),
+            limit,
+            remaining,
+            reset,
             date,
             retry_after: headers
                 .get(reqwest::header::RETRY_AFTER)
@@ -107,15 +114,54 @@ fn parse_retry_after(value: &str, date: Option<u64>) -> Option<Duration> {
     Some(wait.min(MAX_WAIT))
 }
 
-/// Headers may repeat (and values may be comma-joined); Okta's SDKs take the minimum.
-fn min_header(headers: &HeaderMap, name: &str) -> Option<u64> {
+/// Every value of a header, in order: it may repeat, and values may be
+/// comma-joined. Unparsable values are dropped.
+fn values(headers: &HeaderMap, name: &str) -> Vec<u64> {
     headers
         .get_all(name)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|s| s.split(','))
         .filter_map(|s| s.trim().parse::<u64>().ok())
-        .min()
+        .collect()
+}
+
+/// (Limit, Remaining, Reset) from headers that may repeat. Okta sends them
+/// more than once on some answers (okta/okta-sdk-java#259): one answer can
+/// report more than one ceiling, such as the org's bucket and a token's
+/// share of it. Taking each header's minimum on its own (as Okta's Python
+/// SDK does) can pair one window's Remaining with another's earlier Reset
+/// and reopen the bucket too soon. So: when the three come in equal
+/// numbers they are read as windows side by side, and the most restrictive
+/// window wins — the fewest remaining, then the latest reset. Otherwise,
+/// each on its own, conservatively: the smallest Limit and Remaining and
+/// the latest Reset that is a real window (within [`MAX_WAIT`] of `now`,
+/// the response's `Date`), or the smallest one when none is.
+fn most_restrictive(
+    limits: &[u64],
+    remaining: &[u64],
+    resets: &[u64],
+    now: u64,
+) -> (Option<u64>, Option<u64>, Option<u64>) {
+    if !limits.is_empty() && limits.len() == remaining.len() && remaining.len() == resets.len() {
+        let windows = limits.iter().zip(remaining).zip(resets);
+        let pick = windows.min_by_key(|((_, left), reset)| (**left, std::cmp::Reverse(**reset)));
+        if let Some(((l, r), t)) = pick {
+            return (Some(*l), Some(*r), Some(*t));
+        }
+    }
+    let horizon = now.saturating_add(MAX_WAIT.as_secs());
+    let reset = resets
+        .iter()
+        .copied()
+        .filter(|t| *t <= horizon)
+        .max()
+        .or_else(|| resets.iter().copied().min());
+    (
+        limits.iter().copied().min(),
+        remaining.iter().copied().min(),
+        reset,
+    )
 }
 
 fn local_epoch() -> u64 {
@@ -406,6 +452,34 @@ mod tests {
             bucket("GET", "/api/v1/apps/0oa1/users"),
             "GET /api/v1/apps/{id}/users"
         );
+    }
+
+    #[test]
+    fn repeated_windows_are_read_side_by_side_and_the_tightest_wins() {
+        let now = 1_700_000_000;
+        // The org's bucket (600, plenty left, resets in 10 s) and the
+        // token's share (300, nearly spent, resets in 50 s): the share wins
+        // whole, its reset included, in either order.
+        let pick = most_restrictive(&[600, 300], &[500, 3], &[now + 10, now + 50], now);
+        assert_eq!(pick, (Some(300), Some(3), Some(now + 50)));
+        let pick = most_restrictive(&[300, 600], &[3, 500], &[now + 50, now + 10], now);
+        assert_eq!(pick, (Some(300), Some(3), Some(now + 50)));
+        // The same window twice.
+        let pick = most_restrictive(&[600, 600], &[9, 9], &[now + 5, now + 5], now);
+        assert_eq!(pick, (Some(600), Some(9), Some(now + 5)));
+        // A concurrency 429 beside the per-minute window stays one.
+        let pick = most_restrictive(&[600, 0], &[500, 0], &[now + 40, now + 1], now);
+        assert_eq!(pick, (Some(0), Some(0), Some(now + 1)));
+        // Uneven numbers: each on its own, the latest real reset.
+        let pick = most_restrictive(&[600, 300], &[7], &[now + 10, now + 50], now);
+        assert_eq!(pick, (Some(300), Some(7), Some(now + 50)));
+        let pick = most_restrictive(&[600], &[7, 9], &[now + 10, now + 1_000_000], now);
+        assert_eq!(
+            pick,
+            (Some(600), Some(7), Some(now + 10)),
+            "an absurd reset is not a window"
+        );
+        assert_eq!(most_restrictive(&[], &[], &[], now), (None, None, None));
     }
 
     #[test]

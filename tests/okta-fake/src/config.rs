@@ -271,6 +271,10 @@ pub struct Fault {
     pub mode: Option<TruncateMode>,
     /// `truncated`: body bytes kept (default half; always fewer than the full body).
     pub keep_bytes: Option<u64>,
+    /// `status` and `timeout`: answer with the HTML error page of an edge
+    /// proxy (`text/html`) instead of Okta's JSON error body, as Okta's
+    /// edge does for 5xx it produces itself.
+    pub html: Option<bool>,
 }
 
 /// Default `size_bytes` of an `oversized` fault.
@@ -329,6 +333,11 @@ impl Fault {
             "keep_bytes",
             FaultKind::Truncated,
         )?;
+        if self.html.is_some() && !matches!(kind, FaultKind::Status | FaultKind::Timeout) {
+            return Err(format!(
+                "fault option `html` does not apply to kind `{name}` (only `status` and `timeout`)"
+            ));
+        }
         if self.size_bytes.is_some_and(|n| n < 2) {
             return Err("fault `size_bytes` must be at least 2 (`[]`)".to_string());
         }
@@ -412,6 +421,11 @@ pub struct Knobs {
     pub oauth_granted_scopes: std::collections::BTreeMap<String, Vec<String>>,
     /// Require `Content-Type: application/json` on JSON request bodies (415 otherwise).
     pub require_json_content_type: bool,
+    /// Send every `X-Rate-Limit-*` header twice, as Okta does on some
+    /// answers: first the other ceiling that applied (the org's bucket
+    /// beside a token's share, or the share beside the bucket), then the one
+    /// that applies; the same values twice when there is no other.
+    pub repeat_rate_headers: bool,
     /// Per OAuth client: Okta's "Require Demonstrating Proof of Possession
     /// (DPoP) header in token requests" (absent client = `optional`).
     pub oauth_dpop: std::collections::BTreeMap<String, DpopPolicy>,
@@ -458,6 +472,7 @@ impl Default for Knobs {
             other_api_tokens: Vec::new(),
             oauth_granted_scopes: Default::default(),
             require_json_content_type: true,
+            repeat_rate_headers: false,
             oauth_dpop: Default::default(),
             dpop_nonce_authorization: true,
             dpop_nonce_resource: false,

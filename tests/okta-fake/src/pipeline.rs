@@ -66,7 +66,13 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
 
     if req.raw_path.starts_with("/__fake/") || req.raw_path == "/__fake" {
         let resp = crate::control::handle(&shared, &req).await;
-        return Outcome::Response(finish(resp, &req, &shared.base_url, 0, None, None));
+        return Outcome::Response(finish(
+            resp,
+            &req,
+            &shared.base_url,
+            Headers::default(),
+            None,
+        ));
     }
 
     let answer = api(&shared, &req).await;
@@ -75,13 +81,19 @@ pub async fn handle(shared: Arc<Shared>, request: hyper::Request<Incoming>) -> O
         return Outcome::Reset;
     }
     log(&shared, &req, answer.resp.status, started, answer.principal);
-    let skew = shared.knobs.read().clock_skew_secs;
+    let (skew, repeat) = {
+        let k = shared.knobs.read();
+        (k.clock_skew_secs, k.repeat_rate_headers)
+    };
     Outcome::Response(finish(
         answer.resp,
         &req,
         &shared.base_url,
-        skew,
-        answer.rate,
+        Headers {
+            clock_skew_secs: skew,
+            rate: answer.rate,
+            repeat_rate_headers: repeat,
+        },
         answer.fault.as_ref(),
     ))
 }
@@ -135,6 +147,7 @@ async fn api(shared: &Shared, req: &Req) -> Answer {
             limit: 0,
             remaining: 0,
             reset: clock::epoch_secs() + 1,
+            other: None,
         };
         return Answer::plain(Resp::from_error(&ApiError::rate_limited()), Some(decision));
     }
@@ -234,11 +247,18 @@ fn content_type_ok(req: &Req, required: bool) -> Result<(), ApiError> {
 /// The response a fault gives. `real` is the response of the performed request
 /// when the fault acts after it (`Fired::after`).
 async fn fault_response(shared: &Shared, req: &Req, f: &faults::Fired, real: Option<Resp>) -> Resp {
+    let error = |status: u16| {
+        if f.fault.html == Some(true) {
+            edge_page(status)
+        } else {
+            Resp::from_error(&status_error(status))
+        }
+    };
     match f.kind {
-        FaultKind::Status => Resp::from_error(&status_error(f.status)),
+        FaultKind::Status => error(f.status),
         FaultKind::Timeout => {
             tokio::time::sleep(Duration::from_millis(f.delay_ms)).await;
-            Resp::from_error(&status_error(f.status))
+            error(f.status)
         }
         FaultKind::Reset => Resp {
             status: 0,
@@ -309,6 +329,26 @@ fn endless_page(shared: &Shared, req: &Req, real: Resp) -> Resp {
     crate::paging::links(resp, &shared.base_url, req, Some(&user.id), limit)
 }
 
+/// The page an edge proxy answers with when it, not Okta's API, fails: HTML
+/// with the status in its title, as nginx-style edges send.
+fn edge_page(status: u16) -> Resp {
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error");
+    let page = format!(
+        "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    );
+    Resp {
+        status,
+        headers: vec![("Content-Type".into(), "text/html".into())],
+        body: Body::Raw {
+            content_type: "text/html",
+            bytes: Bytes::from(page),
+        },
+    }
+}
+
 fn status_error(status: u16) -> ApiError {
     match status {
         503 => ApiError::new(503, "E0000010", "Service is temporarily unavailable"),
@@ -342,14 +382,27 @@ fn body_bytes(bytes: Bytes, fault: Option<&faults::Fired>) -> OutBody {
     }
 }
 
+/// What Okta's standard headers of one answer say.
+#[derive(Default)]
+struct Headers {
+    clock_skew_secs: i64,
+    rate: Option<RateDecision>,
+    /// Knob `repeat_rate_headers`: each `X-Rate-Limit-*` twice.
+    repeat_rate_headers: bool,
+}
+
 fn finish(
     resp: Resp,
     req: &Req,
     base_url: &str,
-    clock_skew_secs: i64,
-    rate: Option<RateDecision>,
+    std_headers: Headers,
     fault: Option<&faults::Fired>,
 ) -> hyper::Response<OutBody> {
+    let Headers {
+        clock_skew_secs,
+        rate,
+        repeat_rate_headers,
+    } = std_headers;
     let (content_type, body) = match resp.body {
         Body::Empty | Body::Reset => (None, OutBody::full(Bytes::new())),
         Body::Json(v) => (
@@ -393,12 +446,29 @@ fn finish(
     let sends = options
         .and_then(|f| f.rate_headers.clone())
         .unwrap_or(RateHeaders::All(true));
-    if let Some(d) = rate {
-        if sends.sends("limit") {
-            builder = builder.header("X-Rate-Limit-Limit", d.limit.to_string());
+    // Okta sometimes sends each `X-Rate-Limit-*` more than once
+    // (okta/okta-sdk-java#259): with the knob, the other ceiling that
+    // applied comes first — the less restrictive one, so a client that
+    // reads only the first value is caught — then the one that applies.
+    // Without another ceiling the same values are sent twice.
+    let windows: Vec<(u32, u32)> = match rate {
+        None => Vec::new(),
+        Some(d) if repeat_rate_headers => {
+            vec![
+                d.other.unwrap_or((d.limit, d.remaining)),
+                (d.limit, d.remaining),
+            ]
         }
-        if sends.sends("remaining") {
-            builder = builder.header("X-Rate-Limit-Remaining", d.remaining.to_string());
+        Some(d) => vec![(d.limit, d.remaining)],
+    };
+    if sends.sends("limit") {
+        for (limit, _) in &windows {
+            builder = builder.header("X-Rate-Limit-Limit", limit.to_string());
+        }
+    }
+    if sends.sends("remaining") {
+        for (_, remaining) in &windows {
+            builder = builder.header("X-Rate-Limit-Remaining", remaining.to_string());
         }
     }
     let reset = match options.and_then(|f| f.reset_offset_secs) {
@@ -406,7 +476,9 @@ fn finish(
         None => rate.map(|d| d.reset as i64),
     };
     if let Some(reset) = reset.filter(|_| sends.sends("reset")) {
-        builder = builder.header("X-Rate-Limit-Reset", reset.to_string());
+        for _ in 0..windows.len().max(1) {
+            builder = builder.header("X-Rate-Limit-Reset", reset.to_string());
+        }
     }
     if let Some(retry_after) = options.and_then(|f| f.retry_after.as_ref()) {
         builder = builder.header("Retry-After", retry_after.header_value());

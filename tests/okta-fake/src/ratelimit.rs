@@ -14,6 +14,11 @@ pub struct RateDecision {
     pub remaining: u32,
     /// Epoch seconds when the window resets.
     pub reset: u64,
+    /// The other ceiling that also applied — the org's bucket when the
+    /// token's share is reported, or the share when the bucket is — as
+    /// (limit, remaining): what a second set of `X-Rate-Limit-*` headers
+    /// reports with the knob `repeat_rate_headers`.
+    pub other: Option<(u32, u32)>,
 }
 
 /// The bucket a request falls in (REFERENCE §7; most specific match wins).
@@ -100,6 +105,7 @@ impl Limiter {
                 limit: UNLIMITED,
                 remaining: UNLIMITED.saturating_sub(w.count),
                 reset,
+                other: None,
             };
         }
         let share = share_of(ceiling, limits.token_share_percent);
@@ -110,17 +116,20 @@ impl Limiter {
         } else {
             u32::MAX
         };
-        let (limit, left) = if share_left <= org_left {
-            (share, share_left)
+        let ((limit, left), other) = if share_left <= org_left {
+            ((share, share_left), (ceiling, org_left))
         } else {
-            (ceiling, org_left)
+            ((ceiling, org_left), (share, share_left))
         };
+        // Without a principal there is no share: only the org's bucket.
+        let other = principal.map(|_| other);
         if left == 0 {
             return RateDecision {
                 allowed: false,
                 limit,
                 remaining: 0,
                 reset,
+                other,
             };
         }
         w.count += 1;
@@ -132,6 +141,7 @@ impl Limiter {
             limit,
             remaining: left - 1,
             reset,
+            other: other.map(|(l, r)| (l, r.saturating_sub(1))),
         }
     }
 
@@ -208,5 +218,12 @@ mod tests {
         let third = l.check("users", Some("token:3"), &limits);
         assert!(!third.allowed);
         assert_eq!((third.limit, third.remaining), (10, 0));
+        // The token's share is what the other headers would report.
+        assert_eq!(third.other, Some((5, 5)));
+        assert_eq!(
+            first.other,
+            Some((10, 9)),
+            "the org's bucket beside the share"
+        );
     }
 }

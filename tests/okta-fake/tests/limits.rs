@@ -43,6 +43,39 @@ fn every_response_has_request_id_date_and_rate_headers() {
     );
 }
 
+/// Okta sends `X-Rate-Limit-*` more than once on some answers
+/// (okta/okta-sdk-java#259). With the knob: the other ceiling first (the
+/// org's bucket beside the token's 50 % share), then the one that applies.
+#[test]
+fn repeated_rate_limit_headers_report_both_ceilings() {
+    let api = Api::with(FakeConfig {
+        rate_limits: RateLimits {
+            users: 10,
+            token_share_percent: 50,
+            ..RateLimits::default()
+        },
+        ..FakeConfig::default()
+    });
+    api.fake.set_knobs(json!({"repeat_rate_headers": true}));
+    let r = api.get("/api/v1/users");
+    assert_eq!(r.headers_all("x-rate-limit-limit"), vec!["10", "5"]);
+    assert_eq!(r.headers_all("x-rate-limit-remaining"), vec!["9", "4"]);
+    let resets = r.headers_all("x-rate-limit-reset");
+    assert_eq!(resets.len(), 2);
+    assert_eq!(resets[0], resets[1], "one window");
+    // A bucket where only one ceiling applies: the same values twice.
+    api.fake
+        .set_knobs(json!({"rate_limits": {"token_share_percent": 100}}));
+    let r = api.get("/api/v1/groups");
+    assert_eq!(r.headers_all("x-rate-limit-limit"), vec!["600", "600"]);
+    assert_eq!(r.headers_all("x-rate-limit-remaining"), vec!["599", "599"]);
+    api.fake.set_knobs(json!({"repeat_rate_headers": false}));
+    assert_eq!(
+        api.get("/api/v1/groups").headers_all("x-rate-limit-limit"),
+        vec!["600"]
+    );
+}
+
 #[test]
 fn bucket_exhaustion_gives_429_until_the_window_resets() {
     let api = Api::with(FakeConfig {
@@ -171,6 +204,30 @@ fn status_faults_fire_next_n_times_without_effect() {
         Some(1),
         "faulted requests had no effect"
     );
+}
+
+/// 5xx from Okta's edge come as HTML pages, not Okta's JSON errors.
+#[test]
+fn html_faults_answer_an_edge_page() {
+    let api = Api::start();
+    api.fake
+        .set_knobs(json!({"faults": {"status": 502, "html": true, "next": 1}}));
+    let r = api.get("/api/v1/users");
+    assert_eq!(r.status, 502);
+    assert_eq!(r.header("content-type").as_deref(), Some("text/html"));
+    assert!(
+        r.text.contains("<title>502 Bad Gateway</title>"),
+        "{}",
+        r.text
+    );
+    assert!(r.json.is_null(), "not JSON");
+    assert!(r.header("x-okta-request-id").is_some());
+    assert!(r.header("x-rate-limit-remaining").is_some());
+    assert_eq!(api.get("/api/v1/users").status, 200, "fault exhausted");
+    assert!(api
+        .fake
+        .try_set_knobs(json!({"faults": {"kind": "malformed", "html": true}}))
+        .is_err());
 }
 
 #[test]
