@@ -75,7 +75,9 @@
  *  - login_source: 'mail' | 'name'; login_suffix (string, for 'name').
  *  - first_name_field, last_name_field (string): keys of $user['fields'].
  *  - attribute_map: [oktaAttribute => drupal field key].
- *  - group_map: [drupal role => list of Okta group names].
+ *  - group_map: [drupal role => list of Okta group names]. Only OKTA_GROUP
+ *    memberships are changed: a name that is Okta's BUILT_IN Everyone (every
+ *    user is in it) or an APP_GROUP is left alone, with a note.
  *  - on_delete: 'deactivate' | 'delete'.
  *  - guard_max_share (float 0..1), guard_max_count (int): a bulk run that
  *    would deactivate or delete more users stops before acting (the share
@@ -114,9 +116,14 @@
  *
  * Outcome array: uid, action ('created', 'linked', 'updated', 'unchanged',
  * 'deactivated', 'reactivated', 'activated', 'deleted', 'skipped', 'failed',
- * 'planned'), planned_action (for 'planned'), okta_id, okta_status,
- * profile_hash, reason (for skipped and planned; otherwise a note, e.g. why
- * create_mode fell back or an operation was not allowed), create_mode (what was
+ * 'planned'), planned_action (for 'planned'), okta_id, okta_status (after
+ * an activation, which Okta runs asynchronously, the status it ended in; if
+ * it was still running when the call's budget ran out, the status it is
+ * becoming, with a note and no profile_hash), profile_hash, reason (for
+ * skipped and planned; otherwise a note, e.g. why create_mode fell back, an
+ * operation was not allowed, or a mapped group is one Okta manages itself —
+ * the BUILT_IN Everyone or an APP_GROUP, whose membership is never
+ * changed), create_mode (what was
  * used), groups_added, groups_removed, and error => [code, summary, causes,
  * link, http_status, request_id, retryable, retry_after] on failure (NULL
  * otherwise), plus conflict_uid (the account holding the Okta user) for

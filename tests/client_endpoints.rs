@@ -460,6 +460,44 @@ fn groups_and_membership() {
         .map(|g| g.id)
         .collect();
     assert!(!ids.contains(&eng) && ids.contains(&sales), "{ids:?}");
+
+    // Okta lists the BUILT_IN Everyone first among a user's groups, in one
+    // page whose Link header names only `self`; Okta refuses to change its
+    // members (403 E0000006).
+    let log_before = api_log(
+        &fake,
+        Some("GET"),
+        &format!("/api/v1/users/{}/groups", u.id),
+    )
+    .len();
+    let groups = c.user_groups(&u.id).expect("groups");
+    assert_eq!(
+        api_log(
+            &fake,
+            Some("GET"),
+            &format!("/api/v1/users/{}/groups", u.id)
+        )
+        .len(),
+        log_before + 1,
+        "a self link is not followed"
+    );
+    let everyone = &groups[0];
+    assert_eq!(
+        (everyone.name.as_str(), everyone.group_type.as_str()),
+        ("Everyone", "BUILT_IN")
+    );
+    let found = c
+        .find_group_by_name("Everyone")
+        .expect("find")
+        .expect("every org has it");
+    assert_eq!(
+        (found.id.as_str(), found.group_type.as_str()),
+        (everyone.id.as_str(), "BUILT_IN")
+    );
+    let e = c
+        .remove_from_group(&everyone.id, &u.id)
+        .expect_err("Okta manages Everyone");
+    assert_eq!((e.status(), e.code()), (Some(403), Some("E0000006")));
 }
 
 #[test]

@@ -286,10 +286,11 @@ fn a_change_the_lagging_listing_does_not_show_yet_is_read_back_and_planned_again
     let first = sync_users_with(&env.client, &settings, &users, &opts(3));
     assert_no_failures(&first);
     apply(&mut users, &first);
-    // Indexed (older than the lag) before the admin's changes.
-    std::thread::sleep(std::time::Duration::from_millis(700));
+    // Indexed (older than the lag) before the admin's changes; the lag is
+    // long enough for the push to run inside it on a loaded machine.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
     env.fake
-        .set_knobs(json!({"filter_lag_ms": 500, "search_lag_ms": 500}));
+        .set_knobs(json!({"filter_lag_ms": 2000, "search_lag_ms": 2000}));
     for u in &users[..2] {
         let id = u.okta_id.as_deref().expect("linked");
         env.client

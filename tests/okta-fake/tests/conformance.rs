@@ -366,6 +366,43 @@ fn user_endpoints_conform() {
     lc("activate", "00uNOPE0000000000000", ""); // 404
 }
 
+/// What the recorded traffic shows beyond the basic endpoints: a user
+/// still activating (`transitioningToStatus`), the BUILT_IN Everyone among
+/// a user's groups, and Okta's refusals for both.
+#[test]
+fn async_activation_and_everyone_conform() {
+    let api = Api::start();
+    api.fake.set_knobs(json!({"activation_ms": 5000}));
+    let r = api.post(
+        "/api/v1/users?activate=true",
+        json!({"profile": profile("async@example.com"), "credentials": password(GOOD_PASSWORD)}),
+    );
+    check("/api/v1/users", "post", &r);
+    user_checks("create, activating", &r.json);
+    assert_eq!(r.json["transitioningToStatus"], "ACTIVE");
+    let id = r.json["id"].as_str().expect("id").to_string();
+    let one = api.get(&format!("/api/v1/users/{id}"));
+    check("/api/v1/users/{id}", "get", &one);
+    user_checks("get, activating", &one.json);
+    // The spec declares no 409 for updates; the body is Okta's Error.
+    let refused = api.post(
+        &format!("/api/v1/users/{id}"),
+        json!({"profile": {"title": "Dr"}}),
+    );
+    assert_eq!(refused.status, 409);
+    declared_only("409 E0000112", "Error", &refused.json);
+
+    let groups = api.get(&format!("/api/v1/users/{id}/groups"));
+    check("/api/v1/users/{id}/groups", "get", &groups);
+    let everyone = &groups.json[0];
+    declared_only("Everyone", "Group", everyone);
+    assert_eq!(everyone["type"], "BUILT_IN");
+    let eid = everyone["id"].as_str().expect("id");
+    let put = api.call("PUT", &format!("/api/v1/groups/{eid}/users/{id}"), None);
+    assert_eq!(put.status, 403);
+    check("/api/v1/groups/{groupId}/users/{userId}", "put", &put);
+}
+
 #[test]
 fn throttling_and_auth_errors_conform() {
     let api = Api::start();

@@ -225,9 +225,9 @@ fn index_lag_applies_to_updates_too() {
         b["id"].as_str().expect("id").to_string(),
     );
     api.fake
-        .set_knobs(json!({"search_lag_ms": 400, "filter_lag_ms": 400}));
+        .set_knobs(json!({"search_lag_ms": 1000, "filter_lag_ms": 1000}));
     // Both indexed by now.
-    std::thread::sleep(std::time::Duration::from_millis(450));
+    std::thread::sleep(std::time::Duration::from_millis(1050));
     let renamed = api.post(
         &format!("/api/v1/users/{aid}"),
         json!({"profile": {"firstName": "Renamed"}}),
@@ -260,7 +260,7 @@ fn index_lag_applies_to_updates_too() {
         "a GET by id is consistent"
     );
 
-    std::thread::sleep(std::time::Duration::from_millis(450));
+    std::thread::sleep(std::time::Duration::from_millis(1050));
     assert_eq!(
         ids(&search("profile.firstName eq \"Renamed\"").json),
         vec![aid]
