@@ -7,20 +7,9 @@
 mod sync_support;
 
 use okta_sync::okta::{CreateUser, PasswordInput};
-use okta_sync::sync::{sync_user_with, Action, CreateMode, Event, Outcome, UserSnapshot};
-use serde_json::{json, Map, Value};
-use sync_support::{snapshot, start, Env};
-
-fn run(env: &Env, settings: Value, event: Event, user: &UserSnapshot) -> Outcome {
-    sync_user_with(&env.client, &env.settings(settings), event, user)
-}
-
-fn linked(mut u: UserSnapshot, o: &Outcome) -> UserSnapshot {
-    u.okta_id = o.okta_id.clone();
-    u.profile_hash = o.profile_hash.clone();
-    u.okta_status = o.okta_status.clone();
-    u
-}
+use okta_sync::sync::{Action, CreateMode, Event};
+use serde_json::{json, Map};
+use sync_support::{linked, run, snapshot, start, Env};
 
 fn status_in_okta(env: &Env, login: &str) -> String {
     env.user(login).expect("in Okta")["status"]

@@ -3,25 +3,12 @@
 mod sync_support;
 
 use okta_sync::okta::Secret;
-use okta_sync::sync::{sync_user_with, Action, CreateMode, Event, Outcome};
+use okta_sync::sync::{Action, CreateMode, Event};
 use serde_json::{json, Value};
-use sync_support::{snapshot, start, Env, BCRYPT};
+use sync_support::{linked, run, snapshot, start, BCRYPT};
 
 fn ann() -> okta_sync::sync::UserSnapshot {
     snapshot(1, "ann", "ann@example.com")
-}
-
-fn run(env: &Env, settings: Value, event: Event, user: &okta_sync::sync::UserSnapshot) -> Outcome {
-    sync_user_with(&env.client, &env.settings(settings), event, user)
-}
-
-/// The snapshot the Drupal module would send next time, from an outcome.
-fn linked(mut u: okta_sync::sync::UserSnapshot, o: &Outcome) -> okta_sync::sync::UserSnapshot {
-    u.okta_id = o.okta_id.clone();
-    u.profile_hash = o.profile_hash.clone();
-    u.okta_status = o.okta_status.clone();
-    u.password = None;
-    u
 }
 
 #[test]

@@ -3,9 +3,9 @@
 
 mod sync_support;
 
-use okta_sync::sync::{sync_user_with, Action, Event, Outcome, UserSnapshot};
+use okta_sync::sync::{Action, Event, Outcome, UserSnapshot};
 use serde_json::{json, Value};
-use sync_support::{snapshot, start, Env};
+use sync_support::{linked, run, snapshot, start, Env};
 
 fn ann() -> UserSnapshot {
     snapshot(1, "ann", "ann@example.com")
@@ -14,19 +14,6 @@ fn ann() -> UserSnapshot {
 fn settings() -> Value {
     json!({"attribute_map": {"title": "field_title", "countryCode": "field_cc"},
            "group_map": {"editor": ["Editors"], "admin": ["Admins"]}})
-}
-
-fn run(env: &Env, s: Value, event: Event, user: &UserSnapshot) -> Outcome {
-    sync_user_with(&env.client, &env.settings(s), event, user)
-}
-
-/// The snapshot the Drupal module would send next time, from an outcome.
-fn linked(mut u: UserSnapshot, o: &Outcome) -> UserSnapshot {
-    u.okta_id = o.okta_id.clone();
-    u.profile_hash = o.profile_hash.clone();
-    u.okta_status = o.okta_status.clone();
-    u.password = None;
-    u
 }
 
 /// Ann, created in Okta (STAGED) as an editor, and her next snapshot with

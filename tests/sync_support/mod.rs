@@ -5,7 +5,7 @@
 
 use okta_fake::{FakeConfig, RunningFake};
 use okta_sync::okta::{ClientConfig, Credentials, OktaClient, OrgUrl, Secret};
-use okta_sync::sync::{Settings, UserSnapshot};
+use okta_sync::sync::{sync_user_with, Event, Outcome, Settings, UserSnapshot};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -140,6 +140,20 @@ impl Env {
             })
             .unwrap_or_default()
     }
+}
+
+/// One user event through the engine, with `settings` over the defaults.
+pub fn run(env: &Env, settings: Value, event: Event, user: &UserSnapshot) -> Outcome {
+    sync_user_with(&env.client, &env.settings(settings), event, user)
+}
+
+/// The snapshot the Drupal module would send next time, from an outcome.
+pub fn linked(mut u: UserSnapshot, o: &Outcome) -> UserSnapshot {
+    u.okta_id = o.okta_id.clone();
+    u.profile_hash = o.profile_hash.clone();
+    u.okta_status = o.okta_status.clone();
+    u.password = None;
+    u
 }
 
 pub fn snapshot(uid: i64, name: &str, mail: &str) -> UserSnapshot {
