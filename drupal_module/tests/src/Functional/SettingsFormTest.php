@@ -157,17 +157,7 @@ class SettingsFormTest extends BrowserTestBase {
         'oauth_dpop' => ['0oadrupalsync' => 'required'],
         'oauth_granted_scopes' => ['0oadrupalsync' => ['okta.users.read', 'okta.users.manage']],
       ]);
-      $okta->control('POST', '/__fake/users', [
-        [
-          'profile' => [
-            'login' => 'ada@example.com',
-            'email' => 'ada@example.com',
-            'firstName' => 'Ada',
-            'lastName' => 'L',
-          ],
-          'status' => 'ACTIVE',
-        ],
-      ]);
+      $this->seedOktaUser('ada@example.com', 'ACTIVE', $okta);
       // A scope the app was not granted: Okta refuses the token; the
       // hint says where to grant it.
       $this->submitForm([

@@ -54,17 +54,7 @@ class ConfigAndRequirementsTest extends OktaUserSyncKernelTestBase {
     $this->assertSame(REQUIREMENT_WARNING, $items['okta_user_sync_connection']['severity'], 'configured but never tested');
     $this->assertSame(REQUIREMENT_OK, $items['okta_user_sync_failures']['severity']);
 
-    $this->fake->control('POST', '/__fake/users', [
-      [
-        'profile' => [
-          'login' => 'ada@example.com',
-          'email' => 'ada@example.com',
-          'firstName' => 'Ada',
-          'lastName' => 'L',
-        ],
-        'status' => 'ACTIVE',
-      ],
-    ]);
+    $this->seedOktaUser('ada@example.com');
     $this->assertTrue($this->container->get('okta_user_sync.client')->test('ada@example.com')['ok']);
     $this->container->get('okta_user_sync.status_storage')->merge(7, [
       'last_action' => 'failed',

@@ -48,9 +48,12 @@ trait FakeOktaTrait {
 
   /**
    * Puts a user into Okta directly (as an Okta admin would have).
+   *
+   * Into $fake when given (a fake a test started for itself), else into
+   * the connected one.
    */
-  protected function seedOktaUser(string $login, string $status = 'ACTIVE'): void {
-    $this->fake->control('POST', '/__fake/users', [
+  protected function seedOktaUser(string $login, string $status = 'ACTIVE', ?FakeOkta $fake = NULL): void {
+    ($fake ?? $this->fake)->control('POST', '/__fake/users', [
       [
         'profile' => [
           'login' => $login,
