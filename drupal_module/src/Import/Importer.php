@@ -130,25 +130,35 @@ final class Importer {
    *   The imported field keys (what the engine compares).
    */
   private function candidates(array $record, array $fields): array {
-    $uid = is_string($record['id'] ?? NULL) ? $this->status->uidOfOktaId($record['id']) : NULL;
+    $oktaId = is_string($record['id'] ?? NULL) ? $record['id'] : NULL;
+    $uid = $oktaId === NULL ? NULL : $this->status->uidOfOktaId($oktaId);
     $linked = $uid === NULL ? NULL : $this->storage()->load($uid);
     $linked = $linked instanceof UserInterface ? $linked : NULL;
     $matched = NULL;
+    // Lookups that found nothing (lookups ignore case), so that the name and
+    // mail checks of a create do not ask again.
+    $missed = [];
     if ($linked === NULL) {
       $property = ($record['match_field'] ?? 'mail') === 'name' ? 'name' : 'mail';
       foreach ((array) ($record['match_values'] ?? []) as $value) {
         if (($matched = $this->findBy($property, (string) $value)) !== NULL) {
           break;
         }
+        $missed[$property . ':' . mb_strtolower((string) $value)] = TRUE;
       }
     }
+    $taken = function (string $property) use ($record, $missed): bool {
+      $value = (string) ($record[$property] ?? '');
+      return !isset($missed[$property . ':' . mb_strtolower($value)]) && $this->findBy($property, $value) !== NULL;
+    };
     $free = $linked === NULL && $matched === NULL;
     return [
-      'linked' => $this->view($linked, $fields),
-      'matched' => $this->view($matched, $fields),
+      // The linked account's Okta id is the record's own.
+      'linked' => $this->view($linked, $fields, $oktaId),
+      'matched' => $this->view($matched, $fields, $matched === NULL ? NULL : ($this->status->load((int) $matched->id())['okta_id'] ?? NULL)),
       // Only a create needs these: an unrelated account keeps its name.
-      'name_taken' => $free && $this->findBy('name', (string) ($record['name'] ?? '')) !== NULL,
-      'mail_taken' => $free && $this->findBy('mail', (string) ($record['mail'] ?? '')) !== NULL,
+      'name_taken' => $free && $taken('name'),
+      'mail_taken' => $free && $taken('mail'),
     ];
   }
 
@@ -172,9 +182,9 @@ final class Importer {
   }
 
   /**
-   * An account as okta_sync_import_decide() reads it.
+   * An account as okta_sync_import_decide() reads it, with its Okta link.
    */
-  private function view(?UserInterface $account, array $fields): ?array {
+  private function view(?UserInterface $account, array $fields, ?string $oktaId): ?array {
     if ($account === NULL) {
       return NULL;
     }
@@ -184,7 +194,6 @@ final class Importer {
         $values[$field] = $account->get($field)->value;
       }
     }
-    $oktaId = $this->status->load((int) $account->id())['okta_id'] ?? NULL;
     return [
       'uid' => (int) $account->id(),
       'name' => (string) $account->getAccountName(),
