@@ -446,7 +446,7 @@ namespace {
    *   path is accepted); query as $request->query->all(); header names in
    *   any case; body the raw request body (a non-UTF-8 one is a 400).
    *
-   * @return array{kind: 'list'|'get'|'create'|'replace'|'patch'|'delete'|'discovery'|'error', resource: 'User'|'Group'|null, id: ?string, filter: ?array, start_index: int, count: int, attributes: list<string>, excluded_attributes: list<string>, if_match: list<string>, body: ?array, operations: list<array{op: 'add'|'replace'|'remove', path: ?string, value: mixed}>, response: ?array}
+   * @return array{kind: 'list'|'get'|'create'|'replace'|'patch'|'delete'|'discovery'|'error', resource: 'User'|'Group'|null, id: ?string, filter: ?array, query: ?array{match: 'all'|'none'|'some', condition: ?array}, start_index: int, count: int, attributes: list<string>, excluded_attributes: list<string>, if_match: list<string>, body: ?array, operations: list<array{op: 'add'|'replace'|'remove', path: ?string, value: mixed}>, response: ?array}
    *   Every key is always present. kind 'error' and 'discovery' carry the
    *   response to send (400 invalidFilter/invalidSyntax/invalidValue/
    *   invalidPath/noTarget/mutability, 403 filtered discovery, 404 unknown
@@ -454,7 +454,19 @@ namespace {
    *   501 /Bulk, /Me, .search). body: the validated, canonical resource of
    *   a create or replace (read-only attributes dropped; password kept for
    *   okta_sync_scim_to_drupal()). count: capped at max_results (default
-   *   max_results); start_index is 1-based.
+   *   max_results); start_index is 1-based. query (lists): the filter as a
+   *   query on the module's storage, exact (the rows it selects are the
+   *   resources okta_sync_scim_matches() accepts): match 'all' (no
+   *   condition), 'none' (answer an empty list) or 'some' with condition
+   *   ['conjunction' => 'AND'|'OR', 'conditions' => [...]] or a leaf
+   *   ['property' => ..., 'operator' => '='|'<>'|'CONTAINS'|'STARTS_WITH'|
+   *   'ENDS_WITH'|'>'|'>='|'<'|'<='|'IS NULL'|'IS NOT NULL', 'value' =>
+   *   scalar|NULL]. User properties: id (SCIM id), name, mail, status
+   *   (bool), created, changed (Unix seconds), external_id, group (a SCIM
+   *   group id), and mapped field keys; Group properties: id, label,
+   *   external_id, created, changed, member (a SCIM user id). id and
+   *   external_id compare case-exactly, the rest ignoring case. A filter
+   *   storage cannot answer exactly is a 400 invalidFilter response.
    *
    * @throws \ValueError
    *   When $request itself is malformed (no method or path, ...).
@@ -536,6 +548,35 @@ namespace {
    * would render it); otherwise the 412 response to send.
    */
   function okta_sync_scim_precondition(array $operation, array $current): ?array {}
+
+  /**
+   * A new bearer token for the SCIM endpoint (256 random bits).
+   *
+   * @return array{token: string, hash: string}
+   *   token: show it once and forget it; hash: what to store
+   *   ('sha256:<hex>'), for okta_sync_scim_authorize().
+   */
+  function okta_sync_scim_token(): array {}
+
+  /**
+   * Checks a SCIM request's credentials (RFC 6750 bearer, constant-time).
+   *
+   * Plain HTTP is refused (403) unless the peer is loopback; no stored hash
+   * refuses everything (401).
+   *
+   * @param string|null $authorization
+   *   The Authorization header, NULL when absent.
+   * @param bool $secure
+   *   Whether the request came over HTTPS.
+   * @param string $client_ip
+   *   The peer's address.
+   * @param string|null $stored_hash
+   *   okta_sync_scim_token()'s hash, NULL when none is set.
+   *
+   * @return array{ok: bool, reason: 'not_configured'|'insecure'|'missing'|'invalid'|null, response: ?array}
+   *   response: the 401 (with WWW-Authenticate) or 403 to send.
+   */
+  function okta_sync_scim_authorize(?string $authorization, bool $secure, string $client_ip, ?string $stored_hash = NULL): array {}
 
 }
 

@@ -13,6 +13,7 @@ use super::exceptions::BindingError;
 use super::panic::guard;
 use crate::scim::api::{self, ApiError};
 use crate::scim::request::unreadable;
+use crate::scim::token;
 
 type ArrayResult = Result<ZBox<ZendHashTable>, BindingError>;
 
@@ -26,6 +27,8 @@ pub fn all() -> Vec<FunctionBuilder<'static>> {
         wrap_function!(okta_sync_scim_to_drupal),
         wrap_function!(okta_sync_scim_from_drupal),
         wrap_function!(okta_sync_scim_precondition),
+        wrap_function!(okta_sync_scim_token),
+        wrap_function!(okta_sync_scim_authorize),
     ]
 }
 
@@ -175,5 +178,36 @@ pub fn okta_sync_scim_precondition(
             .as_ref()
             .map(to_php)
             .transpose()
+    })
+}
+
+/// A new SCIM bearer token and the hash to store: ['token' => string (show
+/// it once), 'hash' => string].
+#[php_function]
+pub fn okta_sync_scim_token() -> ArrayResult {
+    guard(|| {
+        let (token, hash) =
+            token::generate().map_err(|e| BindingError::Extension(e.to_string()))?;
+        to_php(&serde_json::json!({"token": token, "hash": hash}))
+    })
+}
+
+/// Checks a SCIM request's credentials against the stored token hash:
+/// ['ok' => bool, 'reason' => NULL|'not_configured'|'insecure'|'missing'|
+/// 'invalid', 'response' => NULL|the 401/403 to send].
+#[php_function]
+pub fn okta_sync_scim_authorize(
+    authorization: Option<String>,
+    secure: bool,
+    client_ip: String,
+    stored_hash: Option<String>,
+) -> ArrayResult {
+    guard(|| {
+        to_php(&token::authorize_json(
+            authorization.as_deref(),
+            secure,
+            &client_ip,
+            stored_hash.as_deref(),
+        ))
     })
 }

@@ -11,11 +11,13 @@ pub mod mapping;
 pub mod patch;
 pub mod path;
 pub mod project;
+pub mod query;
 pub mod request;
 pub mod response;
 pub mod schema;
 pub mod settings;
 pub mod time;
+pub mod token;
 pub mod validate;
 
 pub use error::{ScimError, ScimResult, ScimType};

@@ -15,6 +15,7 @@ use super::error::{ScimError, ScimResult};
 use super::filter::{self, Filter};
 use super::patch::{parse_operations, PatchOp};
 use super::project::parse_list;
+use super::query::{self, Query};
 use super::response::{error, Response};
 use super::schema::ResourceType;
 use super::settings::ScimSettings;
@@ -55,6 +56,8 @@ pub struct Operation {
     pub resource: Option<ResourceType>,
     pub id: Option<String>,
     pub filter: Option<Filter>,
+    /// For a list: the filter as a storage query (`query::plan`).
+    pub query: Option<Query>,
     pub start_index: u64,
     pub count: u64,
     pub attributes: Vec<String>,
@@ -75,6 +78,7 @@ impl Operation {
             resource: None,
             id: None,
             filter: None,
+            query: None,
             start_index: 1,
             count: 0,
             attributes: Vec::new(),
@@ -100,6 +104,7 @@ impl Operation {
             "resource": self.resource.map(ResourceType::as_str),
             "id": self.id,
             "filter": self.filter.as_ref().map(Filter::to_json),
+            "query": self.query.as_ref().map(Query::to_json),
             "start_index": self.start_index,
             "count": self.count,
             "attributes": self.attributes,
@@ -331,6 +336,10 @@ impl Request<'_> {
             }
             op.filter = Some(filter::parse(&text, rtype)?);
         }
+        op.query = Some(match &op.filter {
+            Some(f) => query::plan(rtype, f, self.settings)?,
+            None => Query::All,
+        });
         let max = self.settings.max_results as u64;
         op.start_index = match self.param("startIndex") {
             None => 1,

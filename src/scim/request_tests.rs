@@ -41,11 +41,15 @@ fn okta_user_lookup() {
         (Some(1), Some(100))
     );
     assert_eq!(v["response"], Value::Null);
+    assert_eq!(
+        v["query"],
+        json!({"match": "some", "condition": {"property": "mail", "operator": "=", "value": "test.user@okta.local"}})
+    );
     let keys: Vec<&String> = v
         .as_object()
         .map(|m| m.keys().collect())
         .unwrap_or_default();
-    assert_eq!(keys.len(), 12, "every key always present");
+    assert_eq!(keys.len(), 13, "every key always present");
 }
 
 #[test]

@@ -40,4 +40,4 @@ echo count($functions), " functions, ", count($classes), " classes\n";
 ?>
 --EXPECT--
 in sync
-21 functions, 2 classes
+23 functions, 2 classes

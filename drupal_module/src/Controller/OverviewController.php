@@ -9,6 +9,8 @@ use Drupal\Core\Datetime\DateFormatterInterface;
 use Drupal\Core\State\StateInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\OktaClient;
+use Drupal\okta_user_sync\Scim\ScimConfig;
+use Drupal\okta_user_sync\Scim\ScimLog;
 use Drupal\okta_user_sync\SyncStatusStorage;
 use Symfony\Component\DependencyInjection\ContainerInterface;
 use Symfony\Component\HttpFoundation\RedirectResponse;
@@ -23,6 +25,8 @@ class OverviewController extends ControllerBase {
     private readonly SyncStatusStorage $statusStorage,
     private readonly DateFormatterInterface $dateFormatter,
     private readonly StateInterface $stateStore,
+    private readonly ScimConfig $scimConfig,
+    private readonly ScimLog $scimLog,
   ) {}
 
   /**
@@ -34,6 +38,8 @@ class OverviewController extends ControllerBase {
       $container->get('okta_user_sync.status_storage'),
       $container->get('date.formatter'),
       $container->get('state'),
+      $container->get('okta_user_sync.scim_config'),
+      $container->get('okta_user_sync.scim_log'),
     );
   }
 
@@ -124,7 +130,29 @@ class OverviewController extends ControllerBase {
       [$this->t('Direction'), $direction],
       [$this->t('Queued pushes (retries and scheduled chunks)'), $this->statusStorage->queueLength()],
       [$this->t('Users whose last sync failed'), $this->statusStorage->countFailures()],
+      [$this->t('SCIM provisioning (Okta pushes into Drupal)'), $this->scimState()],
     ];
+  }
+
+  /**
+   * The SCIM endpoint's state in a few words.
+   */
+  private function scimState(): string {
+    if (!$this->scimConfig->enabled()) {
+      return (string) $this->t('Off');
+    }
+    if ($this->scimConfig->tokenHash() === NULL) {
+      return (string) $this->t('On at @url, but no token: every request is refused', ['@url' => $this->scimConfig->baseUrl()]);
+    }
+    $last = $this->scimLog->recent()[0] ?? NULL;
+    return $last === NULL
+      ? (string) $this->t('On at @url; no change received yet', ['@url' => $this->scimConfig->baseUrl()])
+      : (string) $this->t('On at @url; last change @when ago: @operation answered @status', [
+        '@url' => $this->scimConfig->baseUrl(),
+        '@when' => $this->dateFormatter->formatTimeDiffSince((int) $last['time']),
+        '@operation' => $last['method'] . ' ' . $last['resource'],
+        '@status' => $last['status'],
+      ]);
   }
 
 }

@@ -124,6 +124,78 @@ class Extension {
   }
 
   /**
+   * Parses one SCIM request into an operation (okta_sync_scim_request()).
+   */
+  public function scimRequest(array $request, array $scim): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_request($request, $scim);
+  }
+
+  /**
+   * Applies SCIM PATCH operations to a resource (okta_sync_scim_patch()).
+   */
+  public function scimPatch(array $resource, array $operations, array $scim): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_patch($resource, $operations, $scim);
+  }
+
+  /**
+   * Shapes a SCIM response (okta_sync_scim_response()).
+   */
+  public function scimResponse(string $kind, array $data, array $scim = []): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_response($kind, $data, $scim);
+  }
+
+  /**
+   * Whether a resource satisfies a filter (okta_sync_scim_matches()).
+   */
+  public function scimMatches(array $filter, array $resource): bool {
+    $this->assertLoaded();
+    return \okta_sync_scim_matches($filter, $resource);
+  }
+
+  /**
+   * A SCIM resource as the flat Drupal-side array (okta_sync_scim_to_drupal()).
+   */
+  public function scimToDrupal(string $type, array $resource, array $scim): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_to_drupal($type, $resource, $scim);
+  }
+
+  /**
+   * An account or role as a SCIM resource (okta_sync_scim_from_drupal()).
+   */
+  public function scimFromDrupal(string $type, array $entity, array $scim): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_from_drupal($type, $entity, $scim);
+  }
+
+  /**
+   * NULL, or the 412 response (okta_sync_scim_precondition()).
+   */
+  public function scimPrecondition(array $operation, array $current): ?array {
+    $this->assertLoaded();
+    return \okta_sync_scim_precondition($operation, $current);
+  }
+
+  /**
+   * A new SCIM bearer token and its hash (okta_sync_scim_token()).
+   */
+  public function scimToken(): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_token();
+  }
+
+  /**
+   * Checks a SCIM request's credentials (okta_sync_scim_authorize()).
+   */
+  public function scimAuthorize(#[\SensitiveParameter] ?string $authorization, bool $secure, string $clientIp, ?string $storedHash): array {
+    $this->assertLoaded();
+    return \okta_sync_scim_authorize($authorization, $secure, $clientIp, $storedHash);
+  }
+
+  /**
    * Throws when the extension is absent (not a fatal "undefined function").
    */
   private function assertLoaded(): void {

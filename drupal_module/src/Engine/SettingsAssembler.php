@@ -21,6 +21,28 @@ final class SettingsAssembler {
   public const METHODS = ['manual', 'automatic', 'scheduled'];
 
   /**
+   * The SCIM settings array (okta_sync_scim_* functions) from config.
+   *
+   * @param array $config
+   *   The okta_user_sync.settings config data.
+   * @param string $baseUrl
+   *   The absolute SCIM base URL Okta is given (meta.location, $ref).
+   * @param string[] $adminRoles
+   *   Roles with the "is admin" flag: never assigned over SCIM, whatever
+   *   the mapping says (administrator is protected by the engine anyway).
+   */
+  public function scim(array $config, string $baseUrl, array $adminRoles): array {
+    return [
+      'base_url' => rtrim($baseUrl, '/'),
+      'user_name_field' => ($config['scim_user_name_field'] ?? 'mail') === 'name' ? 'name' : 'mail',
+      'attribute_map' => $this->rowsToMap($config['scim_attribute_map'] ?? [], 'scim', 'drupal'),
+      'role_map' => $this->rowsToMap($config['scim_role_map'] ?? [], 'group', 'role'),
+      'create_roles' => (bool) ($config['scim_create_roles'] ?? FALSE),
+      'protected_roles' => array_values(array_unique(array_merge(['administrator'], $this->stringList($adminRoles)))),
+    ];
+  }
+
+  /**
    * Builds the settings array.
    *
    * @param array $config

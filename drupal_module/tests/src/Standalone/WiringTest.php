@@ -88,6 +88,22 @@ final class WiringTest extends TestCase {
   }
 
   /**
+   * The routing file's route callbacks ('service:method'), by their class.
+   *
+   * @return array<string, string>
+   *   Callback => class of its service.
+   */
+  private static function routeCallbacks(): array {
+    $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
+    $out = [];
+    foreach ((array) (self::yaml('okta_user_sync.routing.yml')['route_callbacks'] ?? []) as $callback) {
+      [$service] = explode(':', (string) $callback);
+      $out[(string) $callback] = (string) ($services[$service]['class'] ?? "(no service $service)");
+    }
+    return $out;
+  }
+
+  /**
    * Tests every php file lints.
    */
   public function testEveryPhpFileLints(): void {
@@ -135,6 +151,17 @@ final class WiringTest extends TestCase {
     $routes = self::yaml('okta_user_sync.routing.yml');
     $this->assertNotEmpty($routes);
     $permissions = self::yaml('okta_user_sync.permissions.yml');
+    foreach (self::routeCallbacks() as $callback => $class) {
+      $this->assertModuleClass($class, explode(':', $callback)[1], "route callback $callback");
+      // The routes it builds name module classes too.
+      preg_match_all("/'_controller' => '([^']+)'/", (string) self::classSource($class), $m);
+      $this->assertNotEmpty($m[1], "route callback $callback builds no controller route");
+      foreach ($m[1] as $controller) {
+        [$target, $method] = explode('::', $controller) + [1 => '__invoke'];
+        $this->assertModuleClass($target, $method, "route callback $callback");
+      }
+    }
+    unset($routes['route_callbacks']);
     foreach ($routes as $name => $route) {
       $defaults = $route['defaults'] ?? [];
       if (isset($defaults['_form'])) {
@@ -308,6 +335,11 @@ final class WiringTest extends TestCase {
   public function testReferencedServicesAndRoutesExist(): void {
     $services = self::yaml('okta_user_sync.services.yml')['services'] ?? [];
     $routes = self::yaml('okta_user_sync.routing.yml');
+    // Routes built by route callbacks ($collection->add('name', ...)).
+    foreach (self::routeCallbacks() as $class) {
+      preg_match_all("/->add\\('(okta_user_sync\\.[a-z0-9_.]+)'/", (string) self::classSource($class), $m);
+      $routes += array_fill_keys($m[1], []);
+    }
     $checked = 0;
     foreach (self::files(['.php', '.module', '.install']) as $file) {
       if (str_contains($file, '/tests/')) {
