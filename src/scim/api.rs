@@ -221,6 +221,7 @@ pub fn to_drupal(t: &str, resource: &Value, settings_json: &Value) -> Result<Val
                     "password",
                     "external_id",
                     "fields",
+                    "drupal_owned",
                 ],
                 ResourceType::Group => &["label", "role", "create", "external_id", "members"],
             };

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 
 use super::error::{ScimError, ScimResult};
+use super::patch::PatchPath;
 use super::response::{list_body, Page, Response};
 use super::schema::{
     Attr, Kind, Mutability, ResourceType, Returned, ENTERPRISE, ENTERPRISE_SCHEMA, GROUP,
@@ -35,7 +36,13 @@ impl Discovery {
             Self::ResourceTypes(Some(name)) => ResourceType::parse(name)
                 .map(|t| resource_type(t, settings))
                 .ok_or_else(|| ScimError::not_found(format!("no resource type '{name}'")))?,
-            Self::Schemas(None) => listing(SCHEMAS.iter().map(|s| schema(s, settings)).collect()),
+            Self::Schemas(None) => listing(
+                SCHEMAS
+                    .iter()
+                    .filter(|s| s.0 != ENTERPRISE_SCHEMA || has_enterprise(settings))
+                    .map(|s| schema(s, settings))
+                    .collect(),
+            ),
             Self::Schemas(Some(urn)) => SCHEMAS
                 .iter()
                 .find(|s| s.0.eq_ignore_ascii_case(urn))
@@ -85,7 +92,11 @@ fn resource_type(rtype: ResourceType, settings: &ScimSettings) -> Value {
     let (description, extensions) = match rtype {
         ResourceType::User => (
             "User Account",
-            vec![json!({"schema": ENTERPRISE_SCHEMA, "required": false})],
+            if has_enterprise(settings) {
+                vec![json!({"schema": ENTERPRISE_SCHEMA, "required": false})]
+            } else {
+                Vec::new()
+            },
         ),
         ResourceType::Group => ("Group", Vec::new()),
     };
@@ -115,14 +126,81 @@ static SCHEMAS: &[SchemaDoc] = &[
     (GROUP_SCHEMA, "Group", "Group", GROUP),
 ];
 
+/// Whether an Enterprise User attribute is mapped (else the extension is
+/// not advertised: nothing of it would be kept).
+fn has_enterprise(settings: &ScimSettings) -> bool {
+    settings.attribute_map.iter().any(|e| {
+        matches!(&e.path, PatchPath::Attr { target, .. } if target.ext == Some(ENTERPRISE_SCHEMA))
+            || matches!(&e.path, PatchPath::Extension(urn) if *urn == ENTERPRISE_SCHEMA)
+    })
+}
+
+/// What the module keeps of an attribute: None if nothing (it is not
+/// advertised, so clients do not expect it back), else the sub-attributes
+/// kept (empty for a simple attribute).
+fn kept(urn: &str, a: &Attr, settings: &ScimSettings) -> Option<Vec<&'static str>> {
+    // Stored by the module itself (account name, mail, status, password,
+    // the group's name and members, the user's groups).
+    let fixed: Option<&[&'static str]> = match (urn, a.name) {
+        (USER_SCHEMA, "userName" | "active" | "password") => Some(&[]),
+        (USER_SCHEMA, "emails") => Some(&["value", "type", "primary"]),
+        (USER_SCHEMA, "groups") | (GROUP_SCHEMA, _) => {
+            return Some(a.sub.iter().map(|s| s.name).collect())
+        }
+        _ => None,
+    };
+    let mut subs: Vec<&'static str> = fixed.map(<[_]>::to_vec).unwrap_or_default();
+    let mut found = fixed.is_some();
+    let ext = (urn != USER_SCHEMA).then_some(urn);
+    for entry in &settings.attribute_map {
+        let PatchPath::Attr {
+            target,
+            filter,
+            filter_sub,
+        } = &entry.path
+        else {
+            continue;
+        };
+        if target.ext != ext || target.attr.name != a.name {
+            continue;
+        }
+        found = true;
+        if let Some(sub) = target.sub.or(*filter_sub) {
+            subs.push(sub.name);
+        }
+        // A value filter's element is rendered with what selects it
+        // (phoneNumbers[type eq "work"] keeps type "work").
+        if filter.is_some() && a.sub_attr("type").is_some() {
+            subs.push("type");
+        }
+    }
+    subs.dedup();
+    found.then_some(subs)
+}
+
 fn schema(doc: &SchemaDoc, settings: &ScimSettings) -> Value {
     let (urn, name, description, attrs) = *doc;
+    let attributes: Vec<Value> = attrs
+        .iter()
+        .filter_map(|a| {
+            let subs = kept(urn, a, settings)?;
+            let mut v = attribute(a);
+            if let Some(Value::Array(list)) = v.get_mut("subAttributes") {
+                list.retain(|s| {
+                    s["name"]
+                        .as_str()
+                        .is_some_and(|n| subs.iter().any(|k| k.eq_ignore_ascii_case(n)))
+                });
+            }
+            Some(v)
+        })
+        .collect();
     json!({
         "schemas": [SCHEMA_SCHEMA],
         "id": urn,
         "name": name,
         "description": description,
-        "attributes": attrs.iter().map(attribute).collect::<Vec<_>>(),
+        "attributes": attributes,
         "meta": meta("Schema", settings, &format!("/Schemas/{urn}")),
     })
 }
@@ -195,16 +273,14 @@ mod tests {
     fn resource_types_and_schemas() {
         let rts = body(Discovery::ResourceTypes(None));
         assert_eq!(rts["totalResults"], 2);
-        assert_eq!(
-            rts["Resources"][0]["schemaExtensions"][0]["schema"],
-            ENTERPRISE_SCHEMA
-        );
+        assert_eq!(rts["Resources"][0]["schemaExtensions"], json!([]));
         assert_eq!(
             body(Discovery::ResourceTypes(Some("group".into())))["endpoint"],
             "/Groups"
         );
         let schemas = body(Discovery::Schemas(None));
-        assert_eq!(schemas["totalResults"], 3);
+        // Nothing of the Enterprise User is mapped by default.
+        assert_eq!(schemas["totalResults"], 2);
         let user = body(Discovery::Schemas(Some(USER_SCHEMA.into())));
         let attrs = user["attributes"].as_array().cloned().unwrap_or_default();
         let user_name = attrs
@@ -231,8 +307,75 @@ mod tests {
             .find(|a| a["name"] == "emails")
             .cloned()
             .unwrap_or_default();
-        assert_eq!(emails["subAttributes"].as_array().map(Vec::len), Some(4));
+        assert_eq!(emails["subAttributes"].as_array().map(Vec::len), Some(3));
         let e = Discovery::Schemas(Some("urn:nope".into())).respond(&ScimSettings::default());
         assert_eq!(e.map_err(|e| e.status), Err(404));
+    }
+
+    /// Schemas advertise what the module keeps, so clients expect back
+    /// exactly what a round trip returns.
+    #[test]
+    fn schemas_follow_the_mapping() {
+        let names = |doc: &Value| -> Vec<String> {
+            doc["attributes"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| x["name"].as_str().unwrap_or_default().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let plain = body(Discovery::Schemas(Some(USER_SCHEMA.into())));
+        assert_eq!(
+            names(&plain),
+            ["userName", "active", "password", "emails", "groups"]
+        );
+        let s = ScimSettings::from_json(&json!({"attribute_map": {
+            "name.givenName": "field_first",
+            "title": "field_title",
+            "phoneNumbers[type eq \"work\"].value": "field_phone",
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": "field_dept",
+        }}))
+        .expect("settings");
+        let doc = |d: Discovery| d.respond(&s).expect("doc").body.unwrap_or_default();
+        let user = doc(Discovery::Schemas(Some(USER_SCHEMA.into())));
+        let mut got = names(&user);
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "active",
+                "emails",
+                "groups",
+                "name",
+                "password",
+                "phoneNumbers",
+                "title",
+                "userName"
+            ]
+        );
+        let attr = |n: &str| {
+            user["attributes"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["name"] == n).cloned())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            names(&json!({"attributes": attr("name")["subAttributes"]})),
+            ["givenName"]
+        );
+        let mut phone = names(&json!({"attributes": attr("phoneNumbers")["subAttributes"]}));
+        phone.sort();
+        assert_eq!(phone, ["type", "value"]);
+        let ent = doc(Discovery::Schemas(Some(ENTERPRISE_SCHEMA.into())));
+        assert_eq!(names(&ent), ["department"]);
+        assert_eq!(doc(Discovery::Schemas(None))["totalResults"], 3);
+        assert_eq!(
+            doc(Discovery::ResourceTypes(Some("User".into())))["schemaExtensions"][0]["schema"],
+            ENTERPRISE_SCHEMA
+        );
+        let group = body(Discovery::Schemas(Some(GROUP_SCHEMA.into())));
+        assert_eq!(names(&group), ["displayName", "members"]);
     }
 }

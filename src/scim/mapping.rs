@@ -6,7 +6,8 @@
 //! primary email for the mail), `status` from `active`, `password` (write
 //! only, passed through once, never echoed), `external_id`, and `fields`
 //! with every mapped Drupal field (null when the SCIM attribute is absent,
-//! so a PUT clears it).
+//! so a PUT clears it), and `drupal_owned`: the keys an update of an
+//! existing account must not write (attribute authority, as the import).
 //!
 //! Drupal → User (`from_drupal`): the reverse, plus `groups` and `meta`
 //! timestamps. Ids are the module's stable opaque ids (e.g. the entity
@@ -65,10 +66,23 @@ fn user_to_drupal(r: &Map<String, Value>, settings: &ScimSettings) -> Value {
             read(r, &entry.path).unwrap_or(Value::Null),
         );
     }
+    let status = r.get("active").and_then(Value::as_bool);
+    // What an update must leave alone (a create writes everything). A
+    // deactivation always applies, whoever owns the status: as the import,
+    // an account Okta turned off never stays open.
+    let mut drupal_owned: Vec<String> = ["mail", "status"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(settings.attribute_map.iter().map(|e| e.field.clone()))
+        .filter(|f| settings.drupal_owns(f))
+        .filter(|f| !(f == "status" && status == Some(false)))
+        .collect();
+    drupal_owned.dedup();
     json!({
         "name": user_name,
         "mail": mail,
-        "status": r.get("active").and_then(Value::as_bool),
+        "status": status,
+        "drupal_owned": drupal_owned,
         "password": r.get("password").and_then(Value::as_str),
         "external_id": r.get("externalId").and_then(Value::as_str),
         "fields": fields,

@@ -43,6 +43,7 @@ fn user_to_drupal_by_mail() {
             "name": "test.user@okta.local",
             "mail": "test.user@okta.local",
             "status": true,
+            "drupal_owned": [],
             "password": "1mz050nq",
             "external_id": "00ujl29u0le5T6Aj10h7",
             "fields": {"field_first_name": "Test", "field_last_name": "User",
@@ -187,4 +188,60 @@ fn machine_names() {
     );
     assert!(machine_name("日本").starts_with("scim_"));
     assert_eq!(machine_name("日本"), machine_name("日本"));
+}
+
+/// SCIM follows the import's attribute authority on existing accounts.
+#[test]
+fn attribute_authority_names_what_updates_leave_alone() {
+    let owned = |extra: Value, user: Value| -> Value {
+        to_drupal(ResourceType::User, &user, &settings(extra)).expect("mapped")["drupal_owned"]
+            .clone()
+    };
+    // Okta → Drupal only: SCIM owns everything.
+    assert_eq!(owned(json!({}), okta_user()), json!([]));
+    assert_eq!(
+        owned(json!({"direction": "okta_to_drupal"}), okta_user()),
+        json!([])
+    );
+    // One direction: SCIM being on means Okta writes.
+    assert_eq!(
+        owned(json!({"direction": "drupal_to_okta"}), okta_user()),
+        json!([])
+    );
+    // Both: Drupal owns what is not listed.
+    let both = json!({
+        "direction": "both",
+        "attribute_authority": {"field_first_name": "okta", "mail": "okta", "field_phone": "drupal"},
+    });
+    assert_eq!(
+        owned(both.clone(), okta_user()),
+        json!([
+            "status",
+            "field_last_name",
+            "field_phone",
+            "field_department"
+        ])
+    );
+    assert_eq!(
+        owned(
+            json!({"direction": "both", "attribute_authority": {"status": "okta"}}),
+            okta_user()
+        ),
+        json!([
+            "mail",
+            "field_first_name",
+            "field_last_name",
+            "field_phone",
+            "field_department"
+        ])
+    );
+    // A deactivation always applies.
+    let mut off = okta_user();
+    off["active"] = json!(false);
+    assert_eq!(
+        owned(both, off),
+        json!(["field_last_name", "field_phone", "field_department"])
+    );
+    assert!(ScimSettings::from_json(&json!({"attribute_authority": {"mail": "me"}})).is_err());
+    assert!(ScimSettings::from_json(&json!({"direction": "sideways"})).is_err());
 }

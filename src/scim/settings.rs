@@ -51,6 +51,13 @@ pub struct ScimSettings {
     pub create_roles: bool,
     /// Roles SCIM may never assign, create or rename.
     pub protected_roles: Vec<String>,
+    /// Whether SCIM writes every attribute. With both directions on (Drupal
+    /// also pushes to Okta) `attribute_authority` says, Drupal by default,
+    /// as for the import; with one direction SCIM being on is the admin's
+    /// choice that Okta writes.
+    pub okta_only: bool,
+    /// Drupal field key (or mail, status) → whether Okta owns it.
+    pub attribute_authority: Vec<(String, bool)>,
     pub max_body_bytes: usize,
     pub max_filter_bytes: usize,
     pub max_results: usize,
@@ -67,6 +74,8 @@ impl Default for ScimSettings {
             role_map: Vec::new(),
             create_roles: false,
             protected_roles: vec!["administrator".into()],
+            okta_only: true,
+            attribute_authority: Vec::new(),
             max_body_bytes: 1024 * 1024,
             max_filter_bytes: 4096,
             max_results: 200,
@@ -106,6 +115,33 @@ impl ScimSettings {
                 "role_map" => s.role_map = string_map(key, v)?,
                 "create_roles" => s.create_roles = boolean(key, v)?,
                 "protected_roles" => s.protected_roles = string_list(key, v)?,
+                "direction" => {
+                    s.okta_only = match v.as_str() {
+                        // Turning SCIM on is the admin's choice that Okta
+                        // writes: only "both" has owners to respect.
+                        Some("okta_to_drupal" | "drupal_to_okta") => true,
+                        Some("both") => false,
+                        _ => {
+                            return Err(fail(
+                                key,
+                                "expected 'okta_to_drupal', 'both' or 'drupal_to_okta'",
+                            ))
+                        }
+                    }
+                }
+                "attribute_authority" => {
+                    s.attribute_authority = string_map(key, v)?
+                        .into_iter()
+                        .map(|(field, owner)| match owner.as_str() {
+                            "okta" => Ok((field, true)),
+                            "drupal" => Ok((field, false)),
+                            _ => Err(fail(
+                                &format!("{key}.{field}"),
+                                "expected 'okta' or 'drupal'",
+                            )),
+                        })
+                        .collect::<Result<_, _>>()?
+                }
                 "max_body_bytes" => s.max_body_bytes = int(key, v, 1024, 64 * 1024 * 1024)?,
                 "max_filter_bytes" => s.max_filter_bytes = int(key, v, 64, 65536)?,
                 "max_results" => s.max_results = int(key, v, 1, 10_000)?,
@@ -124,6 +160,16 @@ impl ScimSettings {
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case(display_name) || name == display_name)
             .map(|(_, role)| role.as_str())
+    }
+
+    /// Whether Drupal owns an account key (mail, status, a field), so SCIM
+    /// leaves it alone on an existing account: the import's rule.
+    pub fn drupal_owns(&self, field: &str) -> bool {
+        !self.okta_only
+            && !self
+                .attribute_authority
+                .iter()
+                .any(|(f, okta)| *okta && f == field)
     }
 
     pub fn is_protected(&self, role: &str) -> bool {

@@ -281,7 +281,7 @@ int(200)
 string(16) "oauthbearertoken"
 POST ServiceProviderConfig   405 application/scim+json (POST is not allowed here; allowed: GET)
 Schemas                      200 application/scim+json
-User EnterpriseUser Group
+User Group
 -- Okta: does the user exist?
 GET /Users?filter            200 application/scim+json
 int(0)

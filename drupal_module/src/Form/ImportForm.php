@@ -286,6 +286,7 @@ final class ImportForm extends FormBase {
       '#type' => 'checkbox',
       '#title' => $this->t('Enable the SCIM 2.0 endpoint'),
       '#default_value' => (bool) $config->get('scim_enabled'),
+      '#description' => $this->t('Changes from SCIM are never pushed back to Okta. With both directions on, updates of existing accounts follow the attribute owners above, as the import does (a deactivation always applies).'),
     ];
     $section['scim_base_path'] = [
       '#type' => 'textfield',

@@ -8,6 +8,7 @@ use Drupal\Core\Database\Connection;
 use Drupal\Core\Lock\LockBackendInterface;
 use Drupal\okta_user_sync\Engine\Extension;
 use Drupal\okta_user_sync\PushCollector;
+use Drupal\user\Plugin\Validation\Constraint\UserMailRequired;
 use Drupal\user\UserInterface;
 
 /**
@@ -112,9 +113,9 @@ final class ScimServer {
       if (isset($update['answer'])) {
         return $update['answer'];
       }
-      $values = $update['values'];
+      $values = self::withoutDrupalOwned($update['values']);
       foreach (['name', 'mail'] as $property) {
-        $other = $values[$property] === NULL ? NULL : $this->storage->findUser($property, (string) $values[$property]);
+        $other = $values[$property] === NULL || ($property === 'mail' && !empty($values['keep_mail'])) ? NULL : $this->storage->findUser($property, (string) $values[$property]);
         if ($other !== NULL && (int) $other->id() !== (int) $account->id()) {
           throw new ScimException(409, 'uniqueness', sprintf('another user already has this %s', $property === 'name' ? 'userName' : 'email'));
         }
@@ -122,6 +123,27 @@ final class ScimServer {
       $this->saveUser($account, $values);
       return $this->respond($op, $this->userResource($account, $fields, $scim), $scim);
     });
+  }
+
+  /**
+   * The values an update may write: what Drupal owns is left alone.
+   *
+   * The engine names those keys (drupal_owned: the import's attribute
+   * authority).
+   */
+  private static function withoutDrupalOwned(array $values): array {
+    foreach ((array) ($values['drupal_owned'] ?? []) as $key) {
+      if ($key === 'status') {
+        $values['status'] = NULL;
+      }
+      elseif ($key === 'mail') {
+        $values['keep_mail'] = TRUE;
+      }
+      else {
+        unset($values['fields'][$key]);
+      }
+    }
+    return $values;
   }
 
   /**
@@ -280,7 +302,11 @@ final class ScimServer {
     $this->storage->writeUser($account, $values);
     $problems = [];
     foreach ($account->validate() as $violation) {
-      $problems[] = trim(strip_tags((string) $violation->getMessage()));
+      // SCIM requires only userName; Drupal lets administrators create
+      // accounts without an email, and Okta provisions as one.
+      if (!$violation->getConstraint() instanceof UserMailRequired) {
+        $problems[] = trim(strip_tags((string) $violation->getMessage()));
+      }
     }
     if ($problems !== []) {
       throw new ScimException(400, 'invalidValue', implode(' ', array_unique($problems)));

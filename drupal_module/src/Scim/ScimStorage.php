@@ -163,13 +163,14 @@ final class ScimStorage {
    * @param \Drupal\user\UserInterface $account
    *   The account (saved by the caller).
    * @param array $values
-   *   name, mail, status (NULL: unchanged), password (NULL: unchanged),
-   *   fields (NULL clears one).
+   *   name, mail (NULL: none), keep_mail (TRUE: leave the mail), status
+   *   (NULL: unchanged), password (NULL: unchanged), fields (NULL clears
+   *   one).
    */
   public function writeUser(UserInterface $account, array $values): void {
     $account->setUsername((string) $values['name']);
-    if ($values['mail'] !== NULL) {
-      $account->setEmail((string) $values['mail']);
+    if (empty($values['keep_mail'])) {
+      $account->setEmail($values['mail'] === NULL ? NULL : (string) $values['mail']);
     }
     if ($values['status'] !== NULL) {
       $values['status'] ? $account->activate() : $account->block();

@@ -17,7 +17,7 @@ mod path;
 pub use apply::{apply, apply_path, template_of};
 pub use path::{parse_path, PatchPath, MAX_PATCH_PATH};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::error::{ScimError, ScimResult};
 use super::json::get_ci;
@@ -139,11 +139,13 @@ fn parse_op(op: &Value, rtype: ResourceType) -> ScimResult<PatchOp> {
         Some(Value::String(s)) => Some(s.clone()),
         Some(_) => return Err(ScimError::invalid_path("'path' must be a string")),
     };
-    let mut value = get_ci(map, "value").cloned();
+    // A null value is no value: the array form of an operation always has
+    // the key (`okta_sync_scim_request()`), so a `remove` handed back to
+    // `okta_sync_scim_patch()` carries `value: null`.
+    let mut value = get_ci(map, "value").cloned().filter(|v| !v.is_null());
     // `replace` with a null value unassigns (RFC 7643 §2.5).
-    if kind != OpKind::Remove && value.as_ref().is_some_and(Value::is_null) && path_text.is_some() {
+    if kind != OpKind::Remove && value.is_none() && has_null_value(map) && path_text.is_some() {
         kind = OpKind::Remove;
-        value = None;
     }
     let path = path_text
         .as_deref()
@@ -172,3 +174,7 @@ fn parse_op(op: &Value, rtype: ResourceType) -> ScimResult<PatchOp> {
 
 #[cfg(test)]
 mod tests;
+
+fn has_null_value(map: &Map<String, Value>) -> bool {
+    get_ci(map, "value").is_some_and(Value::is_null)
+}

@@ -440,3 +440,25 @@ fn operations_round_trip_through_their_array_form() {
     let again = parse_operations(&Value::Array(list), ResourceType::User, 10).expect("again");
     assert_eq!(again.len(), 1);
 }
+
+/// The operations as okta_sync_scim_request() hands them to the module
+/// (every key present, so a remove has `value: null`) apply as sent.
+#[test]
+fn operations_in_their_array_form_apply_as_sent() {
+    let sent =
+        json!({"schemas": [PATCH_SCHEMA], "Operations": [{"op": "remove", "path": "members"}]});
+    let parsed = parse_operations(&sent, ResourceType::Group, 1000).expect("ops");
+    let array_form: Vec<Value> = parsed.iter().map(PatchOp::to_json).collect();
+    assert!(array_form[0]["value"].is_null() && array_form[0].get("value").is_some());
+    let (doc, changed) = group_patch(okta_group(), Value::Array(array_form));
+    assert!(changed, "removing every member changes the group");
+    assert!(!doc.contains_key("members"));
+    // replace with a null value still unassigns.
+    let mut with_external = okta_group();
+    with_external["externalId"] = json!("00g1");
+    let (doc, _) = group_patch(
+        with_external,
+        json!([{"op": "replace", "path": "externalId", "value": null}]),
+    );
+    assert!(!doc.contains_key("externalId"));
+}

@@ -143,6 +143,30 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
   }
 
   /**
+   * Updates follow the import's attribute owners; a deactivation always wins.
+   */
+  public function testAttributeAuthority(): void {
+    $this->config('okta_user_sync.settings')
+      ->set('direction', 'both')
+      ->set('attribute_authority', [['field' => 'field_first', 'owner' => 'okta']])
+      ->save();
+    $user = $this->json($this->scim('POST', '/scim/v2/Users', self::scimUser()));
+    $this->assertSame('User', $this->account('test.user@okta.local')->get('field_last')->value, 'a create writes everything');
+    $put = ['id' => $user['id']] + self::scimUser();
+    $put['name'] = ['givenName' => 'Changed', 'familyName' => 'Changed'];
+    $put['emails'][0]['value'] = 'other@okta.local';
+    $this->assertSame(200, $this->scim('PUT', '/scim/v2/Users/' . $user['id'], $put)->getStatusCode());
+    $account = $this->account('test.user@okta.local');
+    $this->assertSame('Changed', $account->get('field_first')->value, 'Okta owns field_first');
+    $this->assertSame('User', $account->get('field_last')->value, 'Drupal owns the unlisted field_last');
+    $this->assertSame('test.user@okta.local', $account->getEmail(), 'Drupal owns the mail');
+    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['active' => FALSE]]]]);
+    $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'a deactivation applies whoever owns the status');
+    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['active' => TRUE]]]]);
+    $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'Drupal owns the status: SCIM does not reopen the account');
+  }
+
+  /**
    * Paging over every account, in a stable order.
    */
   public function testPaging(): void {
