@@ -24,4 +24,8 @@ fi
 # The fault-injection soak, on a fake of its own (lost / duplicated / wrongly
 # reported must all be 0). BENCH_SOAK_ONLY=1 runs just this part.
 "$lib/with-fake.sh" -- "$php" -n -d memory_limit=-1 -d "extension=$ext" "$root/benches/soak.php" || status=$?
+# The SCIM endpoint on a real Drupal site (SCIM_BENCH_SITE=/path/to/web;
+# skipped, loudly, without one: Drupal cannot be installed from this
+# machine's registries). Writes target/bench/scim.json.
+OKTA_SYNC_EXT="${OKTA_SYNC_EXT}" "$php" -n -d extension=curl "$root/benches/scim.php" || status=$?
 exit $status

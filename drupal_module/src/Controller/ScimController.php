@@ -99,7 +99,8 @@ final class ScimController implements ContainerInjectionInterface {
       }
       return $this->send($auth['response']);
     }
-    $this->flood->clear(self::FLOOD_EVENT, $ip);
+    // Failures are not cleared on success (a write per request): they
+    // expire with the window.
 
     $scim = $this->config->engineSettings();
     $op = $this->extension->scimRequest([

@@ -37,6 +37,16 @@ final class ScimStorage {
   private const MAX_IDS = 5000;
 
   /**
+   * The group rows of this request (NULL: not read yet; writes reset it).
+   */
+  private ?array $groupRows = NULL;
+
+  /**
+   * User rows read ahead for a page of accounts, by uid.
+   */
+  private array $userRows = [];
+
+  /**
    * Constructs the storage.
    */
   public function __construct(
@@ -66,7 +76,8 @@ final class ScimStorage {
       return NULL;
     }
     $ids = $this->users()->getQuery()->accessCheck(FALSE)
-      ->condition($property, $this->database->escapeLike($value), 'LIKE')
+      // See addUserCondition(): only the mail needs LIKE to ignore case.
+      ->condition($property, $property === 'mail' ? $this->database->escapeLike($value) : $value, $property === 'mail' ? 'LIKE' : '=')
       ->condition('uid', 0, '>')
       ->range(0, 1)
       ->execute();
@@ -109,8 +120,21 @@ final class ScimStorage {
     if (($query['match'] ?? 'all') === 'some') {
       $this->addUserCondition($q, $q, (array) $query['condition']);
     }
-    $total = (int) (clone $q)->count()->execute();
-    $ids = $count <= 0 || $start > $total ? [] : $q->sort('uid')->range($start - 1, $count)->execute();
+    $ids = $count <= 0 ? [] : (clone $q)->sort('uid')->range($start - 1, $count)->execute();
+    // A first page that is not full is the whole result (Okta's lookups by
+    // userName): no second query to count it.
+    $total = $start === 1 && $count > 0 && count($ids) < $count ? count($ids) : (int) $q->count()->execute();
+    if ($ids !== []) {
+      // One query for the page's rows, not one per account rendered.
+      $this->userRows = array_fill_keys(array_map('strval', $ids), NULL);
+      $rows = $this->database->select(self::TABLE, 's')->fields('s')
+        ->condition('type', 'user')
+        ->condition('entity_id', array_map('strval', $ids), 'IN')
+        ->execute()->fetchAll(\PDO::FETCH_ASSOC);
+      foreach ($rows as $row) {
+        $this->userRows[(string) $row['entity_id']] = $row;
+      }
+    }
     return ['total' => $total, 'accounts' => $ids === [] ? [] : array_values($this->users()->loadMultiple($ids))];
   }
 
@@ -191,6 +215,7 @@ final class ScimStorage {
    */
   public function saveUserRow(UserInterface $account, ?string $externalId, bool $deleted = FALSE): void {
     $id = (string) $account->id();
+    unset($this->userRows[$id]);
     if ($externalId === NULL && !$deleted) {
       $this->database->delete(self::TABLE)->condition('type', 'user')->condition('entity_id', $id)->execute();
       return;
@@ -215,6 +240,7 @@ final class ScimStorage {
    * Forgets an account SCIM no longer knows (deleted from the site).
    */
   public function forgetUser(int $uid): void {
+    unset($this->userRows[(string) $uid]);
     $this->database->delete(self::TABLE)->condition('type', 'user')->condition('entity_id', (string) $uid)->execute();
   }
 
@@ -243,12 +269,15 @@ final class ScimStorage {
    * whole; their members are not (see groupEntity()).
    */
   public function groupRows(): array {
+    if ($this->groupRows !== NULL) {
+      return $this->groupRows;
+    }
     $rows = $this->database->select(self::TABLE, 's')->fields('s')
       ->condition('type', 'group')
       ->orderBy('created')
       ->orderBy('scim_id')
       ->execute()->fetchAll(\PDO::FETCH_ASSOC);
-    return array_values(array_filter($rows, fn (array $row): bool => $this->role((string) $row['entity_id']) !== NULL));
+    return $this->groupRows = array_values(array_filter($rows, fn (array $row): bool => $this->role((string) $row['entity_id']) !== NULL));
   }
 
   /**
@@ -283,6 +312,7 @@ final class ScimStorage {
    *   The new row.
    */
   public function createGroup(string $rid, string $label, ?string $externalId, bool $createRole): array {
+    $this->groupRows = NULL;
     if ($createRole && $this->role($rid) === NULL) {
       $this->entityTypeManager->getStorage('user_role')->create(['id' => $rid, 'label' => $label])->save();
     }
@@ -306,6 +336,7 @@ final class ScimStorage {
    * Renames a group (and its role, when SCIM created it).
    */
   public function updateGroup(array $row, string $label, ?string $externalId): void {
+    $this->groupRows = NULL;
     $this->database->update(self::TABLE)
       ->fields(['display' => $label, 'external_id' => $externalId, 'changed' => $this->time->getRequestTime()])
       ->condition('type', 'group')
@@ -321,6 +352,7 @@ final class ScimStorage {
    * Unbinds a group; deletes its role when SCIM created it.
    */
   public function deleteGroup(array $row): void {
+    $this->groupRows = NULL;
     $this->database->delete(self::TABLE)
       ->condition('type', 'group')
       ->condition('entity_id', $row['entity_id'])
@@ -452,10 +484,10 @@ final class ScimStorage {
         $value = (int) (bool) $value;
         break;
     }
-    if (is_string($value) && $property !== 'uuid' && in_array($operator, ['=', '<>'], TRUE)) {
-      // SCIM compares these ignoring case. An entity query's '=' does on
-      // MySQL, not on SQLite; LIKE does on every core driver (ILIKE on
-      // PostgreSQL), and still uses the index without a leading wildcard.
+    if ($property === 'mail' && is_string($value) && in_array($operator, ['=', '<>'], TRUE)) {
+      // SCIM compares emails ignoring case. The name and text fields are
+      // case-insensitive columns on every core driver, so '=' is; the mail
+      // column is not on SQLite, where only LIKE ignores case.
       $operator = $operator === '=' ? 'LIKE' : 'NOT LIKE';
       $value = $this->database->escapeLike($value);
     }
@@ -545,6 +577,9 @@ final class ScimStorage {
    * One row of the table.
    */
   private function row(string $type, string $entityId): ?array {
+    if ($type === 'user' && array_key_exists($entityId, $this->userRows)) {
+      return $this->userRows[$entityId];
+    }
     $row = $this->database->select(self::TABLE, 's')->fields('s')
       ->condition('type', $type)
       ->condition('entity_id', $entityId)
