@@ -415,6 +415,10 @@ namespace {
    *    named from its displayName (lower-case a-z0-9_, at most 32); else 400.
    *  - protected_roles (list, default ['administrator']): never assigned,
    *    created or renamed over SCIM (403).
+   *  - direction ('okta_to_drupal' default | 'drupal_to_okta' | 'both') and
+   *    attribute_authority ([Drupal key => 'okta'|'drupal']): with 'both',
+   *    updates of existing accounts leave what Drupal owns (unlisted keys
+   *    are Drupal's, as for the import); see to_drupal()'s drupal_owned.
    *  - max_body_bytes (1 MiB), max_filter_bytes (4096), max_results (200:
    *    the page size cap and ServiceProviderConfig maxResults),
    *    max_operations (1000 per PATCH), max_string_bytes (16384),
@@ -520,9 +524,11 @@ namespace {
    *
    * @return array
    *   User: array{name: string, mail: ?string, status: ?bool (NULL: not
-   *   sent), password: ?string (write-only: hash it, never store or echo
-   *   it), external_id: ?string, fields: array<string, mixed> (every
-   *   mapped field; NULL clears), error: NULL}. Group: array{label: string,
+   *   sent), drupal_owned: list<string> (mail, status or field keys an
+   *   update of an existing account must not write; a deactivation is
+   *   never listed), password: ?string (write-only: hash it, never store
+   *   or echo it), external_id: ?string, fields: array<string, mixed>
+   *   (every mapped field; NULL clears), error: NULL}. Group: array{label: string,
    *   role: string, create: bool (the role does not exist by mapping),
    *   external_id: ?string, members: list<string> (SCIM user ids), error:
    *   NULL}. On a SCIM-level failure (unmapped group 400, protected role
