@@ -39,8 +39,10 @@ final class ScimController implements ContainerInjectionInterface {
   private const FLOOD_WINDOW = 3600;
 
   /**
-   * Most body bytes read: one more than the engine's cap (max_body_bytes,
-   * 1 MiB), so a larger body is answered 413 without being read whole.
+   * Most body bytes read: one more than the engine's cap.
+   *
+   * The engine's max_body_bytes is 1 MiB: a larger body is answered 413
+   * without being read whole.
    */
   private const READ_LIMIT = 1024 * 1024 + 1;
 
@@ -81,14 +83,21 @@ final class ScimController implements ContainerInjectionInterface {
   public function handle(Request $request): Response {
     $this->pageCacheKillSwitch->trigger();
     if (!$this->config->enabled()) {
-      return $this->send(['status' => 404, 'headers' => ['Content-Type' => 'text/plain; charset=utf-8'], 'body' => 'Not Found']);
+      return $this->send([
+        'status' => 404,
+        'headers' => ['Content-Type' => 'text/plain; charset=utf-8'],
+        'body' => 'Not Found',
+      ]);
     }
     if (!$this->extension->isLoaded()) {
       return $this->send($this->plainError(503, (new ExtensionMissingException())->getMessage()));
     }
     $ip = (string) $request->getClientIp();
     if (!$this->flood->isAllowed(self::FLOOD_EVENT, self::FLOOD_LIMIT, self::FLOOD_WINDOW, $ip)) {
-      $answer = $this->extension->scimResponse('error', ['status' => 429, 'detail' => 'too many failed sign-ins from this address; try again later']);
+      $answer = $this->extension->scimResponse('error', [
+        'status' => 429,
+        'detail' => 'too many failed sign-ins from this address; try again later',
+      ]);
       $answer['headers']['Retry-After'] = (string) self::FLOOD_WINDOW;
       return $this->send($answer);
     }
@@ -101,7 +110,6 @@ final class ScimController implements ContainerInjectionInterface {
     }
     // Failures are not cleared on success (a write per request): they
     // expire with the window.
-
     $scim = $this->config->engineSettings();
     $op = $this->extension->scimRequest([
       'method' => $request->getMethod(),

@@ -41,7 +41,10 @@ final class SettingsAssembler {
       'protected_roles' => array_values(array_unique(array_merge(['administrator'], $this->stringList($adminRoles)))),
       // The import's attribute authority holds for SCIM too.
       'direction' => in_array($config['direction'] ?? '', ['okta_to_drupal', 'both'], TRUE) ? $config['direction'] : 'drupal_to_okta',
-      'attribute_authority' => array_filter($this->rowsToMap($config['attribute_authority'] ?? [], 'field', 'owner'), static fn (string $owner): bool => in_array($owner, ['okta', 'drupal'], TRUE)),
+      'attribute_authority' => array_filter(
+        $this->rowsToMap($config['attribute_authority'] ?? [], 'field', 'owner'),
+        static fn (string $owner): bool => in_array($owner, ['okta', 'drupal'], TRUE),
+      ),
     ];
   }
 

@@ -8,9 +8,9 @@ use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Config\ImmutableConfig;
 use Drupal\Core\Form\FormBase;
 use Drupal\Core\Form\FormStateInterface;
+use Drupal\Core\Routing\RouteBuilderInterface;
 use Drupal\Core\Url;
 use Drupal\okta_user_sync\Batch\ImportBatch;
-use Drupal\Core\Routing\RouteBuilderInterface;
 use Drupal\okta_user_sync\Import\ImportRunner;
 use Drupal\okta_user_sync\Scim\ScimConfig;
 use Drupal\okta_user_sync\Scim\ScimLog;
@@ -235,7 +235,7 @@ final class ImportForm extends FormBase {
       ->set('scim_delete', $form_state->getValue('scim_delete') === 'delete' ? 'delete' : 'block')
       ->save();
     if (ScimConfig::normalizePath((string) $form_state->getValue('scim_base_path')) !== $this->scimBasePathBefore($form)) {
-      // Now, not at the end of the request: the next page must link the new URL.
+      // Now, not at the end of the request: the next page links the new URL.
       $this->routeBuilder->rebuild();
     }
 
@@ -332,7 +332,7 @@ final class ImportForm extends FormBase {
     ];
     $section['scim_user_name_field'] = [
       '#type' => 'radios',
-      '#title' => $this->t('SCIM userName is the Drupal account\'s'),
+      '#title' => $this->t("SCIM userName is the Drupal account's"),
       '#options' => [
         'mail' => $this->t('Email (the account name is the userName too)'),
         'name' => $this->t('Username (the email is the primary email Okta sends)'),
@@ -349,7 +349,7 @@ final class ImportForm extends FormBase {
       '#type' => 'textarea',
       '#title' => $this->t('Okta groups mapped to Drupal roles'),
       '#default_value' => self::lines((array) $config->get('scim_role_map'), 'group', 'role'),
-      '#description' => $this->t('One per line: <code>Okta group name|drupal_role</code>, for groups pushed with Okta\'s Push Groups. Administrator roles are never assigned over SCIM.'),
+      '#description' => $this->t("One per line: <code>Okta group name|drupal_role</code>, for groups pushed with Okta's Push Groups. Administrator roles are never assigned over SCIM."),
     ];
     $section['scim_create_roles'] = [
       '#type' => 'checkbox',
@@ -380,7 +380,13 @@ final class ImportForm extends FormBase {
     $section['recent'] = [
       '#type' => 'table',
       '#caption' => $this->t('Recent SCIM changes and refusals'),
-      '#header' => [$this->t('Time'), $this->t('Operation'), $this->t('Status'), $this->t('Detail'), $this->t('Request id')],
+      '#header' => [
+        $this->t('Time'),
+        $this->t('Operation'),
+        $this->t('Status'),
+        $this->t('Detail'),
+        $this->t('Request id'),
+      ],
       '#rows' => $rows,
       '#empty' => $this->t('No SCIM request has changed anything yet.'),
     ];
@@ -398,7 +404,10 @@ final class ImportForm extends FormBase {
           $form_state->setErrorByName($key, $this->t('Line @line is not in the form shown below the field.', ['@line' => $line + 1]));
         }
         elseif ($key === 'scim_attribute_map' && !in_array($right, $fields, TRUE)) {
-          $form_state->setErrorByName($key, $this->t('Line @line: the user account has no field %field.', ['@line' => $line + 1, '%field' => $right]));
+          $form_state->setErrorByName($key, $this->t('Line @line: the user account has no field %field.', [
+            '@line' => $line + 1,
+            '%field' => $right,
+          ]));
         }
       }
     }

@@ -42,7 +42,7 @@ final class ScimServer {
    * Answers one parsed operation.
    *
    * @param array $op
-   *   okta_sync_scim_request()'s operation (not error/discovery).
+   *   The operation of okta_sync_scim_request() (not error/discovery).
    * @param array $scim
    *   The SCIM settings array.
    * @param array $options
@@ -61,7 +61,7 @@ final class ScimServer {
   }
 
   /**
-   * /Users operations.
+   * Answers the /Users operations.
    */
   private function user(array $op, array $scim, array $options): array {
     $fields = array_values((array) ($scim['attribute_map'] ?? []));
@@ -147,7 +147,7 @@ final class ScimServer {
   }
 
   /**
-   * /Groups operations.
+   * Answers the /Groups operations.
    */
   private function group(array $op, array $scim): array {
     if ($op['kind'] === 'list') {
@@ -256,7 +256,8 @@ final class ScimServer {
     $showMembers = !in_array('members', array_map('strtolower', (array) $op['excluded_attributes']), TRUE)
       && ($op['attributes'] === [] || in_array('members', array_map('strtolower', (array) $op['attributes']), TRUE));
     $resources = [];
-    foreach (array_slice($hits, (int) $op['start_index'] - 1, max(0, (int) $op['count'])) as [$row, $resource, $withMembers]) {
+    $page = array_slice($hits, (int) $op['start_index'] - 1, max(0, (int) $op['count']));
+    foreach ($page as [$row, $resource, $withMembers]) {
       $resources[] = $showMembers && !$withMembers ? $this->groupResource($row, TRUE, $scim) : $resource;
     }
     return $this->extension->scimResponse('list', ['resources' => $resources, 'total_results' => count($hits)] + $op, $scim);

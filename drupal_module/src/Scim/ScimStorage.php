@@ -31,8 +31,10 @@ final class ScimStorage {
   public const TABLE = 'okta_user_sync_scim';
 
   /**
-   * Most ids a side lookup (externalId, a role's members) may turn into an
-   * IN condition; a broader filter is refused rather than run.
+   * Most ids a side lookup may turn into an IN condition.
+   *
+   * Side lookups: externalId, a role's members. A broader filter is
+   * refused rather than run.
    */
   private const MAX_IDS = 5000;
 
@@ -98,7 +100,7 @@ final class ScimStorage {
    * @param array $query
    *   The operation's 'query' (match all/none/some with a condition).
    * @param int $start
-   *   1-based index of the first result.
+   *   The 1-based index of the first result.
    * @param int $count
    *   Most results to return.
    *
@@ -523,7 +525,7 @@ final class ScimStorage {
   }
 
   /**
-   * "uid IN ids" (or NOT IN), bounded.
+   * Adds "uid IN ids" (or NOT IN), bounded.
    */
   private function addUidCondition(QueryInterface|ConditionInterface $parent, string $operator, array $uids, bool $negate): void {
     if (count($uids) > self::MAX_IDS) {

@@ -111,11 +111,11 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame('invalidFilter', $this->json($bad)['scimType']);
 
     $path = '/scim/v2/Users/' . $user['id'];
-    $off = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['active' => FALSE]]]]);
+    $off = $this->scim('PATCH', $path, self::active(FALSE));
     $this->assertSame(200, $off->getStatusCode(), (string) $off->getContent());
     $this->assertFalse($this->json($off)['active']);
     $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'PATCH active=false blocks');
-    $on = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'path' => 'active', 'value' => 'True']]]);
+    $on = $this->scim('PATCH', $path, self::patchOp(['op' => 'replace', 'path' => 'active', 'value' => 'True']));
     $this->assertTrue($this->json($on)['active']);
     $this->assertTrue($this->account('test.user@okta.local')->isActive(), 'PATCH active=true unblocks');
 
@@ -160,9 +160,9 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame('Changed', $account->get('field_first')->value, 'Okta owns field_first');
     $this->assertSame('User', $account->get('field_last')->value, 'Drupal owns the unlisted field_last');
     $this->assertSame('test.user@okta.local', $account->getEmail(), 'Drupal owns the mail');
-    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['active' => FALSE]]]]);
+    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], self::active(FALSE));
     $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'a deactivation applies whoever owns the status');
-    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['active' => TRUE]]]]);
+    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], self::active(TRUE));
     $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'Drupal owns the status: SCIM does not reopen the account');
   }
 
@@ -193,31 +193,35 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
     $this->flush();
     $this->clearOktaRequests();
     $this->assertSame(0, $this->json($this->scim('GET', '/scim/v2/Groups?filter=' . rawurlencode('displayName eq "Okta Editors"')))['totalResults']);
-    $created = $this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Okta Editors', 'members' => [['value' => $ada->uuid(), 'display' => 'ada']]]);
+    $created = $this->scim('POST', '/scim/v2/Groups', self::group('Okta Editors', $ada));
     $this->assertSame(201, $created->getStatusCode(), (string) $created->getContent());
     $group = $this->json($created);
     $this->assertTrue($this->reload($ada)->hasRole('editor'));
-    $this->assertSame(409, $this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'okta editors'])->getStatusCode());
+    $this->assertSame(409, $this->scim('POST', '/scim/v2/Groups', self::group('okta editors'))->getStatusCode());
 
     $path = '/scim/v2/Groups/' . $group['id'];
-    $add = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'add', 'path' => 'members', 'value' => [['value' => $bob->uuid(), 'display' => 'bob']]]]]);
+    $member = [['value' => $bob->uuid(), 'display' => 'bob']];
+    $add = $this->scim('PATCH', $path, self::patchOp(['op' => 'add', 'path' => 'members', 'value' => $member]));
     $this->assertSame(200, $add->getStatusCode(), (string) $add->getContent());
     $this->assertTrue($this->reload($bob)->hasRole('editor'));
     $this->assertEqualsCanonicalizing([$ada->uuid(), $bob->uuid()], array_column($this->json($add)['members'], 'value'));
     $this->assertSame('Okta Editors', $this->json($this->scim('GET', '/scim/v2/Users/' . $bob->uuid()))['groups'][0]['display']);
     $this->assertSame(1, $this->json($this->scim('GET', '/scim/v2/Users?filter=' . rawurlencode('groups eq "' . $group['id'] . '" and userName sw "bob"')))['totalResults']);
 
-    $remove = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'remove', 'path' => 'members[value eq "' . $ada->uuid() . '"]']]]);
+    $ada_member = 'members[value eq "' . $ada->uuid() . '"]';
+    $remove = $this->scim('PATCH', $path, self::patchOp(['op' => 'remove', 'path' => $ada_member]));
     $this->assertSame(200, $remove->getStatusCode(), (string) $remove->getContent());
     $this->assertFalse($this->reload($ada)->hasRole('editor'));
     $this->assertTrue($this->reload($bob)->hasRole('editor'));
 
-    $rename = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'replace', 'value' => ['id' => $group['id'], 'displayName' => 'okta editors']]]]);
+    $renamed = ['id' => $group['id'], 'displayName' => 'okta editors'];
+    $rename = $this->scim('PATCH', $path, self::patchOp(['op' => 'replace', 'value' => $renamed]));
     $this->assertSame('okta editors', $this->json($rename)['displayName']);
     $this->assertSame(1, $this->json($this->scim('GET', '/scim/v2/Groups?filter=' . rawurlencode('displayName eq "OKTA EDITORS"')))['totalResults']);
     $this->assertSame('Editor', Role::load('editor')->label(), 'a mapped role keeps its own label');
 
-    $unknown = $this->scim('PATCH', $path, ['schemas' => [self::PATCH], 'Operations' => [['op' => 'add', 'path' => 'members', 'value' => [['value' => 'no-such-user']]]]]);
+    $nobody = [['value' => 'no-such-user']];
+    $unknown = $this->scim('PATCH', $path, self::patchOp(['op' => 'add', 'path' => 'members', 'value' => $nobody]));
     $this->assertSame(400, $unknown->getStatusCode());
     $this->assertTrue($this->reload($bob)->hasRole('editor'), 'a refused PATCH changes nothing');
 
@@ -233,13 +237,13 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
    * Unmapped, created and protected roles.
    */
   public function testRoleRules(): void {
-    $unmapped = $this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Sales']);
+    $unmapped = $this->scim('POST', '/scim/v2/Groups', self::group('Sales'));
     $this->assertSame(400, $unmapped->getStatusCode());
-    $this->assertSame(403, $this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Bosses'])->getStatusCode(), 'an admin role is never assignable over SCIM');
+    $this->assertSame(403, $this->scim('POST', '/scim/v2/Groups', self::group('Bosses'))->getStatusCode(), 'an admin role is never assignable over SCIM');
     $this->config('okta_user_sync.settings')->set('scim_role_map', [['group' => 'Admins', 'role' => 'administrator']])->set('scim_create_roles', TRUE)->save();
-    $this->assertSame(403, $this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Admins'])->getStatusCode());
+    $this->assertSame(403, $this->scim('POST', '/scim/v2/Groups', self::group('Admins'))->getStatusCode());
 
-    $sales = $this->json($this->scim('POST', '/scim/v2/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Sales Team']));
+    $sales = $this->json($this->scim('POST', '/scim/v2/Groups', self::group('Sales Team')));
     $role = Role::load('sales_team');
     $this->assertNotNull($role, 'an unmapped group creates a role when asked to');
     $this->assertSame('Sales Team', $role->label());
@@ -300,6 +304,31 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
     $this->assertSame([409, 201], array_column($recent, 'status'));
     $this->assertSame('req-123', $recent[1]['request_id']);
     $this->assertStringNotContainsString('1mz050nq', serialize($recent));
+  }
+
+  /**
+   * A SCIM Group named $name with these members.
+   */
+  private static function group(string $name, UserInterface ...$members): array {
+    $list = [];
+    foreach ($members as $member) {
+      $list[] = ['value' => $member->uuid(), 'display' => $member->getAccountName()];
+    }
+    return ['schemas' => [self::GROUP], 'displayName' => $name, 'members' => $list];
+  }
+
+  /**
+   * Okta's deactivate / reactivate: a path-less replace of active.
+   */
+  private static function active(bool $active): array {
+    return self::patchOp(['op' => 'replace', 'value' => ['active' => $active]]);
+  }
+
+  /**
+   * A SCIM PatchOp body with these operations.
+   */
+  private static function patchOp(array ...$operations): array {
+    return ['schemas' => [self::PATCH], 'Operations' => $operations];
   }
 
   /**
