@@ -12,7 +12,7 @@ use crate::scim::error::{ScimError, ScimResult};
 use crate::scim::filter::{matches, CompareOp, Filter};
 use crate::scim::json::{get_ci, key_ci, remove_ci};
 use crate::scim::path::{RawPath, Resolved};
-use crate::scim::schema::{Attr, Mutability, ResourceType};
+use crate::scim::schema::{Attr, Kind, Mutability, ResourceType};
 use crate::scim::validate::{self, Limits, Mode};
 
 /// Applies `ops` in order to `resource`; returns the new resource and
@@ -274,6 +274,14 @@ fn plain(
                         "'{}' is required and cannot be removed",
                         attr.name
                     )));
+                }
+                if attr.kind == Kind::Boolean && attr.name == "active" {
+                    // A Drupal account always has a status: removing it
+                    // cannot be stored, and silently keeping it would
+                    // answer 200 for a change that did not happen.
+                    return Err(ScimError::mutability(
+                        "'active' cannot be removed: an account is always active or blocked; replace it with false to block",
+                    ));
                 }
                 container.remove(&key);
             }

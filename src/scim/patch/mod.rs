@@ -142,7 +142,7 @@ fn parse_op(op: &Value, rtype: ResourceType) -> ScimResult<PatchOp> {
     // A null value is no value: the array form of an operation always has
     // the key (`okta_sync_scim_request()`), so a `remove` handed back to
     // `okta_sync_scim_patch()` carries `value: null`.
-    let mut value = get_ci(map, "value").cloned().filter(|v| !v.is_null());
+    let value = get_ci(map, "value").cloned().filter(|v| !v.is_null());
     // `replace` with a null value unassigns (RFC 7643 §2.5).
     if kind != OpKind::Remove && value.is_none() && has_null_value(map) && path_text.is_some() {
         kind = OpKind::Remove;

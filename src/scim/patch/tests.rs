@@ -462,3 +462,26 @@ fn operations_in_their_array_form_apply_as_sent() {
     );
     assert!(!doc.contains_key("externalId"));
 }
+
+/// An account always has a status: removing `active` is refused, not
+/// answered 200 with the status unchanged.
+#[test]
+fn active_cannot_be_removed() {
+    for op in [
+        json!({"op": "remove", "path": "active"}),
+        json!({"op": "replace", "path": "active", "value": null}),
+    ] {
+        let e = user_err(okta_user(), json!([op]));
+        assert_eq!(
+            (e.status, e.scim_type),
+            (400, Some(ScimType::Mutability)),
+            "{op}"
+        );
+    }
+    // Other optional attributes still go.
+    let doc = user_patch(
+        okta_user(),
+        json!([{"op": "remove", "path": "displayName"}]),
+    );
+    assert!(!doc.contains_key("displayName"));
+}
