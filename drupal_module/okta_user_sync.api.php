@@ -64,14 +64,18 @@
  * \Drupal\okta_user_sync\Event\ImportEvent (ImportEvent::NAME,
  * 'okta_user_sync.import') is dispatched before the import writes an Okta
  * user into a Drupal account: pulls (incremental, full, reconcile), event
- * hook deliveries, and the blocking of accounts whose Okta user is gone.
- * The extension has already decided the action ($event->action: 'created',
- * 'linked', 'updated', 'activated', 'blocked', 'unchanged') and the values
+ * hook deliveries, the blocking of accounts whose Okta user is gone, and
+ * the user writes of the SCIM server. The extension has already decided
+ * the action ($event->action: 'created', 'linked', 'updated', 'activated',
+ * 'blocked', 'unchanged') and the values
  * (Drupal field => value; for a create: name, mail, status and the mapped
  * fields; otherwise only what changes). $event->record is the Okta user as
  * okta_sync_pull() lists it (id, login, email, status, fields), or only id
- * and status 'DELETED' for a user that is gone. $event->account is the
- * account written to (NULL for a create).
+ * and status 'DELETED' for a user that is gone. A SCIM write has 'source'
+ * => 'scim' in the record (id: the SCIM externalId, login: the userName;
+ * the password is never in the event), its values are the whole mapped
+ * set, and a veto is answered 403 to the SCIM client. $event->account is
+ * the account written to (NULL for a create).
  *
  * @code
  * namespace Drupal\my_module\EventSubscriber;

@@ -11,7 +11,9 @@ use Drupal\user\UserInterface;
  * Dispatched before the import writes an Okta user into a Drupal account.
  *
  * Every import takes this path: pulls (incremental, full, reconcile), event
- * hook deliveries, and the blocking of accounts whose Okta user is gone.
+ * hook deliveries, the blocking of accounts whose Okta user is gone, and the
+ * user writes of the SCIM server (record 'source' => 'scim'; a veto is
+ * answered 403 to the SCIM client).
  * The extension has decided what to do (the action) and what to write (the
  * values); subscribers may change the values or veto the write. See
  * okta_user_sync.api.php.

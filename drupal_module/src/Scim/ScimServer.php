@@ -7,9 +7,11 @@ namespace Drupal\okta_user_sync\Scim;
 use Drupal\Core\Database\Connection;
 use Drupal\Core\Lock\LockBackendInterface;
 use Drupal\okta_user_sync\Engine\Extension;
+use Drupal\okta_user_sync\Event\ImportEvent;
 use Drupal\okta_user_sync\PushCollector;
 use Drupal\user\Plugin\Validation\Constraint\UserMailRequired;
 use Drupal\user\UserInterface;
+use Symfony\Contracts\EventDispatcher\EventDispatcherInterface;
 
 /**
  * Carries out one SCIM operation on Drupal's accounts and roles.
@@ -36,6 +38,7 @@ final class ScimServer {
     private readonly PushCollector $pushCollector,
     private readonly LockBackendInterface $lock,
     private readonly Connection $database,
+    private readonly EventDispatcherInterface $eventDispatcher,
   ) {}
 
   /**
@@ -300,6 +303,7 @@ final class ScimServer {
    * Validates and saves an account from SCIM values, with its row.
    */
   private function saveUser(UserInterface $account, array $values): void {
+    $values = $this->dispatch($account, $values);
     $this->storage->writeUser($account, $values);
     $problems = [];
     foreach ($account->validate() as $violation) {
@@ -319,6 +323,54 @@ final class ScimServer {
   }
 
   /**
+   * Lets ImportEvent subscribers change or veto a SCIM write.
+   *
+   * SCIM is an import path like the pull and the event hook: integrators
+   * see its writes the same way. The record says where it came from
+   * ('source' => 'scim'); the password is never in the event.
+   *
+   * @throws \Drupal\okta_user_sync\Scim\ScimException
+   *   403 when a subscriber vetoes the write.
+   */
+  private function dispatch(UserInterface $account, array $values): array {
+    $event_values = ['name' => $values['name']];
+    if (empty($values['keep_mail'])) {
+      $event_values['mail'] = $values['mail'];
+    }
+    if ($values['status'] !== NULL) {
+      $event_values['status'] = (bool) $values['status'];
+    }
+    $event_values += (array) $values['fields'];
+    $action = match (TRUE) {
+      $account->isNew() => 'created',
+      $values['status'] === FALSE && $account->isActive() => 'blocked',
+      $values['status'] === TRUE && !$account->isActive() => 'activated',
+      default => 'updated',
+    };
+    $record = [
+      'source' => 'scim',
+      'id' => $values['external_id'],
+      'login' => $values['name'],
+      'email' => $values['mail'],
+      'status' => $values['status'] === FALSE ? 'DEPROVISIONED' : 'ACTIVE',
+      'fields' => (array) $values['fields'],
+    ];
+    $event = new ImportEvent($action, $record, $account->isNew() ? NULL : $account, $event_values);
+    $this->eventDispatcher->dispatch($event, ImportEvent::NAME);
+    if ($event->getVetoReason() !== NULL) {
+      throw new ScimException(403, NULL, 'the site refused this change: ' . $event->getVetoReason());
+    }
+    $changed = $event->getValues();
+    $values['name'] = (string) ($changed['name'] ?? $values['name']);
+    $values['keep_mail'] = !array_key_exists('mail', $changed);
+    $values['mail'] = $changed['mail'] ?? NULL;
+    $values['status'] = array_key_exists('status', $changed) ? (bool) $changed['status'] : NULL;
+    unset($changed['name'], $changed['mail'], $changed['status']);
+    $values['fields'] = $changed;
+    return $values;
+  }
+
+  /**
    * DELETE /Users/{id}: blocks (kept, hidden from SCIM) or deletes.
    */
   private function deleteUser(UserInterface $account, bool $delete): void {
@@ -327,6 +379,17 @@ final class ScimServer {
       $this->withoutPush(fn () => $account->delete());
       $this->storage->forgetUser($uid);
       return;
+    }
+    if ($account->isActive()) {
+      // Subscribers see the block as any other SCIM write (and may veto it).
+      $this->dispatch($account, [
+        'name' => $account->getAccountName(),
+        'mail' => $account->getEmail(),
+        'keep_mail' => TRUE,
+        'status' => FALSE,
+        'fields' => [],
+        'external_id' => NULL,
+      ]);
     }
     $this->transaction(function () use ($account): void {
       if ($account->isActive()) {

@@ -6,6 +6,7 @@ namespace Drupal\Tests\okta_user_sync\Kernel\Scim;
 
 use Drupal\field\Entity\FieldConfig;
 use Drupal\field\Entity\FieldStorageConfig;
+use Drupal\okta_user_sync\Event\ImportEvent;
 use Drupal\Tests\okta_user_sync\Kernel\OktaUserSyncKernelTestBase;
 use Drupal\user\Entity\Role;
 use Drupal\user\Entity\User;
@@ -164,6 +165,37 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
     $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'a deactivation applies whoever owns the status');
     $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], self::active(TRUE));
     $this->assertFalse($this->account('test.user@okta.local')->isActive(), 'Drupal owns the status: SCIM does not reopen the account');
+  }
+
+  /**
+   * Integrators see SCIM writes as ImportEvents: they change or veto them.
+   */
+  public function testImportEventSubscribers(): void {
+    $seen = [];
+    $this->container->get('event_dispatcher')->addListener(ImportEvent::NAME, static function (ImportEvent $event) use (&$seen): void {
+      $seen[] = $event->action . ':' . $event->record['source'];
+      if (str_starts_with((string) $event->record['login'], 'contractor')) {
+        $event->veto('contractors are not provisioned here');
+      }
+      $event->setValue('field_last', strtoupper((string) ($event->getValues()['field_last'] ?? '')));
+      $event->removeValue('field_first');
+    });
+    $user = $this->json($this->scim('POST', '/scim/v2/Users', self::scimUser()));
+    $account = $this->account('test.user@okta.local');
+    $this->assertSame('USER', $account->get('field_last')->value, 'a subscriber changed a value');
+    $this->assertTrue($account->get('field_first')->isEmpty(), 'a subscriber left a value out');
+    $this->assertSame('USER', $user['name']['familyName'], 'the answer shows what was stored');
+
+    $contractor = self::scimUser();
+    $contractor['userName'] = $contractor['emails'][0]['value'] = 'contractor@okta.local';
+    $vetoed = $this->scim('POST', '/scim/v2/Users', $contractor);
+    $this->assertSame(403, $vetoed->getStatusCode());
+    $this->assertStringContainsString('contractors are not provisioned here', (string) $vetoed->getContent());
+    $this->assertSame([], \Drupal::entityTypeManager()->getStorage('user')->loadByProperties(['name' => 'contractor@okta.local']));
+
+    $this->scim('PATCH', '/scim/v2/Users/' . $user['id'], self::active(FALSE));
+    $this->scim('DELETE', '/scim/v2/Users/' . $user['id']);
+    $this->assertSame(['created:scim', 'created:scim', 'blocked:scim'], $seen, 'a DELETE of a blocked account writes nothing');
   }
 
   /**
