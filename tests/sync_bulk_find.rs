@@ -482,3 +482,39 @@ fn an_existing_login_that_cannot_go_into_a_search_is_linked_through_its_own_look
     assert_eq!(r.outcomes[3].action, Action::Created);
     assert_each_once(&env, &users);
 }
+
+/// A login with `/` cannot be read with a `GET` by login (Okta: by id
+/// only), so after the duplicate-login answer it can only be searched for —
+/// and the search lags behind the other writer's create. The engine asks
+/// again while the lag lasts (within the call's budget) instead of
+/// reporting a taken login nobody holds.
+#[test]
+fn a_slash_login_another_writer_just_created_is_linked_once_the_search_catches_up() {
+    let env = start();
+    env.fake
+        .set_knobs(json!({"search_lag_ms": 1500, "filter_lag_ms": 1500}));
+    let users = vec![
+        snapshot(1, "slash", "a/b.person@example.com"),
+        snapshot(2, "plain", "plain@example.com"),
+    ];
+    let theirs = other_writer_creates(&env, &users[..1]);
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let ids = assert_each_once(&env, &users);
+    assert_eq!(
+        r.outcomes[0].okta_id.as_ref(),
+        theirs.get("a/b.person@example.com"),
+        "{:?}",
+        r.outcomes[0]
+    );
+    assert_eq!(r.outcomes[0].action, Action::Linked);
+    assert_eq!(r.outcomes[1].okta_id.as_ref(), ids.get("plain@example.com"));
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_create), 2, "{calls:?}");
+    assert_eq!(
+        count(&calls, is_get_one),
+        0,
+        "a `/` login is only searched: {calls:?}"
+    );
+}
