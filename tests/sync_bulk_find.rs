@@ -331,3 +331,190 @@ fn a_change_the_lagging_listing_does_not_show_yet_is_read_back_and_planned_again
         r.outcomes
     );
 }
+
+/// The bench's shape and the module's: several chunks of one run, each
+/// with its own batched lookup. The ratio is what the issue's target is
+/// about (≤ 1.05 requests per new user), counted by the fake, not by the
+/// engine's own counters. 450 users stay inside the fake's default
+/// `/api/v1/users` bucket (600 a minute), so no 429 wait slows the test.
+#[test]
+fn a_run_of_several_chunks_of_new_users_stays_under_1_05_requests_per_user() {
+    let env = start();
+    let users = people("person", 1, 450);
+    let settings = env.settings(json!({}));
+    let mut run = json!({"users": users.len()});
+    env.clear_log();
+    let mut created = 0;
+    for chunk in users.chunks(150) {
+        let r = sync_users_with(&env.client, &settings, chunk, &chunk_opts(run.clone()));
+        assert_no_failures(&r);
+        created += r.stats.actions.get("created").copied().unwrap_or(0);
+        run = serde_json::to_value(r.run.expect("run state")).expect("run json");
+    }
+    assert_eq!(created, 450);
+    let requests = env.calls().len();
+    assert!(
+        requests as f64 <= 1.05 * 450.0,
+        "{requests} requests for 450 new users"
+    );
+    assert_each_once(&env, &users);
+}
+
+/// The other writer's user differs from the Drupal account (another tool
+/// left the mapped department empty): after the duplicate-login answer the
+/// engine reads the user by login and goes on as for any existing user —
+/// here, with an update of the mapped attribute.
+#[test]
+fn a_user_linked_through_the_duplicate_login_answer_is_updated_when_it_differs() {
+    let env = start();
+    env.fake
+        .set_knobs(json!({"search_lag_ms": 60_000, "filter_lag_ms": 60_000}));
+    let settings = env.settings(json!({"attribute_map": {"department": "field_dept"}}));
+    let mut users = people("person", 1, 10);
+    for u in &mut users {
+        u.fields.insert("field_dept".into(), json!("Research"));
+    }
+    let theirs = other_writer_creates(&env, &users[..5]);
+    env.clear_log();
+    let r = sync_users_with(
+        &env.client,
+        &settings,
+        &users,
+        &chunk_opts(json!({"users": 10})),
+    );
+    assert_no_failures(&r);
+    let ids = assert_each_once(&env, &users);
+    for (u, o) in users.iter().zip(&r.outcomes) {
+        assert_eq!(o.okta_id.as_ref(), ids.get(&u.mail), "{}", u.mail);
+        let okta = env.user(&u.mail).expect("in Okta");
+        assert_eq!(okta["profile"]["department"], "Research", "{}", u.mail);
+        if let Some(id) = theirs.get(&u.mail) {
+            assert_eq!(o.okta_id.as_ref(), Some(id), "{} linked", u.mail);
+            assert_eq!(o.action, Action::Linked, "{}: {o:?}", u.mail);
+            assert!(o.profile_hash.is_some(), "{} in sync: {o:?}", u.mail);
+        } else {
+            assert_eq!(o.action, Action::Created, "{}", u.mail);
+        }
+    }
+    let calls = env.calls();
+    let is_update = |c: &str| c.starts_with("POST /api/v1/users/");
+    assert_eq!(count(&calls, is_create), 10, "{calls:?}");
+    assert_eq!(count(&calls, is_get_one), 5, "{calls:?}");
+    assert_eq!(count(&calls, is_update), 5, "{calls:?}");
+}
+
+/// Logins with characters that need encoding in a query (`+` must be
+/// `%2B`, or Okta reads a space; `&`, `#`, `%`, `'`, non-ASCII) still go
+/// into the batched search, and are found there: nothing is created
+/// twice, nothing is looked up one by one.
+#[test]
+fn logins_that_need_url_encoding_are_found_by_the_batched_search() {
+    let env = start();
+    let logins = [
+        "ann+tag@example.com",
+        "bob&co@example.com",
+        "carl#1@example.com",
+        "dee%20x@example.com",
+        "o'neil@example.com",
+        "Jürgen.Öst@example.com",
+        "plain@example.com",
+    ];
+    let users: Vec<UserSnapshot> = logins
+        .iter()
+        .enumerate()
+        .map(|(i, l)| snapshot(i as i64 + 1, &format!("person{i}"), l))
+        .collect();
+    let seeded: Vec<Value> = users
+        .iter()
+        .map(|u| {
+            json!({"profile": {"login": u.mail, "email": u.mail,
+                               "firstName": u.name, "lastName": u.name}})
+        })
+        .collect();
+    let seeded = env.seed(Value::Array(seeded));
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_list), 1, "{calls:?}");
+    assert_eq!(count(&calls, is_create), 0, "{calls:?}");
+    assert_eq!(count(&calls, is_get_one), 0, "{calls:?}");
+    for (o, s) in r.outcomes.iter().zip(&seeded) {
+        assert_eq!(o.okta_id.as_deref(), s["id"].as_str(), "{o:?}");
+    }
+    assert_each_once(&env, &users);
+}
+
+/// A login the expression syntax cannot carry is asked for with its own
+/// `GET` — and that lookup is real: an existing user with such a login is
+/// linked, not created a second time, and a new one is created once.
+#[test]
+fn an_existing_login_that_cannot_go_into_a_search_is_linked_through_its_own_lookup() {
+    let env = start();
+    let users = vec![
+        snapshot(1, "quoted", "o\"brien@example.com"),
+        snapshot(2, "slashed", "back\\slash@example.com"),
+        snapshot(3, "newquote", "new\"one@example.com"),
+        snapshot(4, "plain", "plain@example.com"),
+    ];
+    let seeded = env.seed(json!([
+        {"profile": {"login": users[0].mail, "email": users[0].mail,
+                     "firstName": "quoted", "lastName": "quoted"}},
+        {"profile": {"login": users[1].mail, "email": users[1].mail,
+                     "firstName": "slashed", "lastName": "slashed"}},
+    ]));
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let calls = env.calls();
+    assert_eq!(
+        count(&calls, is_list),
+        1,
+        "only `plain` is searched: {calls:?}"
+    );
+    assert_eq!(count(&calls, is_get_one), 3, "{calls:?}");
+    assert_eq!(count(&calls, is_create), 2, "{calls:?}");
+    assert_eq!(r.outcomes[0].okta_id.as_deref(), seeded[0]["id"].as_str());
+    assert_eq!(r.outcomes[1].okta_id.as_deref(), seeded[1]["id"].as_str());
+    assert_ne!(r.outcomes[0].action, Action::Created);
+    assert_ne!(r.outcomes[1].action, Action::Created);
+    assert_eq!(r.outcomes[2].action, Action::Created);
+    assert_eq!(r.outcomes[3].action, Action::Created);
+    assert_each_once(&env, &users);
+}
+
+/// A login with `/` cannot be read with a `GET` by login (Okta: by id
+/// only), so after the duplicate-login answer it can only be searched for —
+/// and the search lags behind the other writer's create. The engine asks
+/// again while the lag lasts (within the call's budget) instead of
+/// reporting a taken login nobody holds.
+#[test]
+fn a_slash_login_another_writer_just_created_is_linked_once_the_search_catches_up() {
+    let env = start();
+    env.fake
+        .set_knobs(json!({"search_lag_ms": 1500, "filter_lag_ms": 1500}));
+    let users = vec![
+        snapshot(1, "slash", "a/b.person@example.com"),
+        snapshot(2, "plain", "plain@example.com"),
+    ];
+    let theirs = other_writer_creates(&env, &users[..1]);
+    env.clear_log();
+    let r = push(&env, &users);
+    assert_no_failures(&r);
+    let ids = assert_each_once(&env, &users);
+    assert_eq!(
+        r.outcomes[0].okta_id.as_ref(),
+        theirs.get("a/b.person@example.com"),
+        "{:?}",
+        r.outcomes[0]
+    );
+    assert_eq!(r.outcomes[0].action, Action::Linked);
+    assert_eq!(r.outcomes[1].okta_id.as_ref(), ids.get("plain@example.com"));
+    let calls = env.calls();
+    assert_eq!(count(&calls, is_create), 2, "{calls:?}");
+    assert_eq!(
+        count(&calls, is_get_one),
+        0,
+        "a `/` login is only searched: {calls:?}"
+    );
+}

@@ -24,6 +24,12 @@ const MAX_CREATE_GROUPS: usize = 20;
 pub const SETTLE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 const SETTLE_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 const SETTLE_MAX_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+/// Longest wait for Okta's search to show a login Okta has just called
+/// taken. Its index lags writes by "typically under a second" (REFERENCE.md
+/// §4.3, §12); a few seconds cover a loaded org without holding a bulk
+/// worker for long on a login that stays invisible.
+const TAKEN_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+const TAKEN_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Okta logins are unique regardless of case (Unicode case, not just ASCII).
 fn same_login(a: &str, b: &str) -> bool {
@@ -83,6 +89,31 @@ impl OktaClient {
             Ok(_) => Ok(None),
             Err(e) if e.is_not_found() => Ok(None),
             Err(e) => Err(e),
+        }
+    }
+
+    /// Finds the user holding a login Okta has just refused as taken (a
+    /// create's duplicate-login answer). For most logins this is
+    /// [`OktaClient::find_user`]'s `GET` by login, which is consistent: one
+    /// request. A login with `/` can only be searched for, and the search
+    /// index lags behind writes, so the user another writer created a
+    /// moment ago may not be listed yet: Okta has just said it exists, so a
+    /// miss is asked again, with growing pauses, for up to [`TAKEN_WAIT`]
+    /// and within the call's budget.
+    pub fn find_taken_login(&self, login: &str) -> Result<Option<User>, OktaError> {
+        let started = std::time::Instant::now();
+        let mut pause = TAKEN_FIRST_PAUSE;
+        loop {
+            let found = self.find_user(login)?;
+            if found.is_some()
+                || !login.contains('/')
+                || started.elapsed() + pause > TAKEN_WAIT
+                || !self.deadline.allows(pause)
+            {
+                return Ok(found);
+            }
+            std::thread::sleep(pause);
+            pause *= 2;
         }
     }
 

@@ -347,7 +347,10 @@ fn execute_inner(
 }
 
 fn relink(client: &OktaClient, ctx: &Ctx<'_>, hash: &str, notes: Option<String>) -> Outcome {
-    let found = match client.find_user(&ctx.desired.login) {
+    // Okta has just said the login exists: a miss here is either a lagging
+    // search (logins with `/`, which cannot be read by login) or a similar
+    // login (case, diacritics) held by another user.
+    let found = match client.find_taken_login(&ctx.desired.login) {
         Ok(Some(u)) => u,
         Ok(None) => {
             let mut o = Outcome::failed(

@@ -13,7 +13,9 @@
 //! of absence: a user created by another writer a moment ago may be missed.
 //! Callers plan such a user as absent and rely on the create's
 //! duplicate-login answer (E0000001) to link it instead (`execute::relink`),
-//! which reads it back with a `GET` — the read that is consistent.
+//! which reads it back with a `GET` — the read that is consistent — or, for
+//! a login with `/` (which Okta reads only by id), searches again while the
+//! index catches up (`OktaClient::find_taken_login`).
 
 use std::collections::HashMap;
 
