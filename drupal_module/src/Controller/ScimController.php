@@ -122,7 +122,18 @@ final class ScimController implements ContainerInjectionInterface {
       ], 'is_string'),
       'body' => $this->body($request),
     ], $scim);
-    $answer = $op['response'] ?? $this->server->handle($op, $scim, ['delete' => $this->config->deleteMode()]);
+    try {
+      $answer = $op['response'] ?? $this->server->handle($op, $scim, ['delete' => $this->config->deleteMode()]);
+    }
+    catch (\Throwable $e) {
+      // A storage failure (database, a module's hook) still gets a SCIM
+      // answer, so Okta retries it; the details go to the site log only.
+      $this->log->failure($e);
+      $answer = $this->extension->scimResponse('error', [
+        'status' => 500,
+        'detail' => 'the site could not complete the request; its log has the details',
+      ]);
+    }
     $this->log->record($request, $op, $answer);
     return $this->send($answer);
   }

@@ -76,6 +76,16 @@ final class ScimLog {
   }
 
   /**
+   * Logs an unexpected failure of a SCIM request (class and message only).
+   */
+  public function failure(\Throwable $e): void {
+    $this->logger->error('SCIM request failed: @class: @message', [
+      '@class' => get_class($e),
+      '@message' => $e->getMessage(),
+    ]);
+  }
+
+  /**
    * The recent operations, newest first.
    */
   public function recent(): array {

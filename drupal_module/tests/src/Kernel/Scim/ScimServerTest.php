@@ -199,6 +199,21 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
   }
 
   /**
+   * A failure on the Drupal side is a SCIM 500 (Okta retries), not a page.
+   */
+  public function testStorageFailureIsAScimError(): void {
+    $this->container->get('event_dispatcher')->addListener(ImportEvent::NAME, static function (): void {
+      throw new \RuntimeException('database went away (secret detail)');
+    });
+    $failed = $this->scim('POST', '/scim/v2/Users', self::scimUser());
+    $this->assertSame(500, $failed->getStatusCode());
+    $this->assertSame('application/scim+json', $failed->headers->get('Content-Type'));
+    $this->assertStringNotContainsString('secret detail', (string) $failed->getContent(), 'details stay in the site log');
+    $this->assertSame([], \Drupal::entityTypeManager()->getStorage('user')->loadByProperties(['name' => 'test.user@okta.local']));
+    $this->assertSame(500, $this->container->get('okta_user_sync.scim_log')->recent()[0]['status']);
+  }
+
+  /**
    * Paging over every account, in a stable order.
    */
   public function testPaging(): void {
