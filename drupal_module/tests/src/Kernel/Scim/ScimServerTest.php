@@ -201,7 +201,7 @@ final class ScimServerTest extends OktaUserSyncKernelTestBase {
   /**
    * A failure on the Drupal side is a SCIM 500 (Okta retries), not a page.
    */
-  public function testStorageFailureIsAScimError(): void {
+  public function testStorageFailureAnswersScimError(): void {
     $this->container->get('event_dispatcher')->addListener(ImportEvent::NAME, static function (): void {
       throw new \RuntimeException('database went away (secret detail)');
     });
