@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Import;
 
+use Drupal\Core\Database\Connection;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\okta_user_sync\Engine\Extension;
 use Drupal\okta_user_sync\Event\ImportEvent;
@@ -36,6 +37,7 @@ final class Importer {
     private readonly Extension $extension,
     private readonly PushCollector $pushCollector,
     private readonly EventDispatcherInterface $eventDispatcher,
+    private readonly Connection $database,
   ) {}
 
   /**
@@ -169,11 +171,11 @@ final class Importer {
     if ($value === '') {
       return NULL;
     }
-    // Entity queries on these base fields compare case-insensitively on
-    // every core database driver.
+    // The name column ignores case on every core driver; the mail column
+    // does not on SQLite, where only LIKE does (escaped: '_' is a literal).
     $ids = $this->storage()->getQuery()
       ->accessCheck(FALSE)
-      ->condition($property, $value)
+      ->condition($property, $property === 'mail' ? $this->database->escapeLike($value) : $value, $property === 'mail' ? 'LIKE' : '=')
       ->condition('uid', 0, '<>')
       ->range(0, 1)
       ->execute();

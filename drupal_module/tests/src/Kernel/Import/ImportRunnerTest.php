@@ -253,6 +253,27 @@ final class ImportRunnerTest extends OktaUserSyncKernelTestBase {
   }
 
   /**
+   * An account is found by mail whatever its case, on every database.
+   *
+   * SQLite's mail column is case-sensitive for '='; a second account for
+   * the same person would be created if the lookup relied on it.
+   */
+  public function testMailMatchIgnoresCase(): void {
+    User::create(['name' => 'cara', 'mail' => 'Cara.Jones@Example.com', 'status' => 1])->save();
+    User::create(['name' => 'caraxjones', 'mail' => 'caraxjones@example.com', 'status' => 1])->save();
+    $this->seedOktaUser('cara.jones@example.com');
+    $this->seedOktaUser('cara_jones@example.com');
+    $this->runner()->run(ImportRunner::FULL);
+    $storage = $this->container->get('entity_type.manager')->getStorage('user');
+    $same = $storage->getQuery()->accessCheck(FALSE)->condition('mail', 'cara.jones@example.com', 'LIKE')->execute();
+    $this->assertCount(1, $same, 'one account for cara.jones, whatever the case of its mail');
+    $this->assertSame('Cara.Jones@Example.com', $storage->load(reset($same))->getEmail(), 'the existing account was linked');
+    // '_' is a literal in the lookup, not a LIKE wildcard matching 'x'.
+    $this->assertCount(1, $storage->loadByProperties(['mail' => 'cara_jones@example.com']), 'a new account for cara_jones');
+    $this->assertSame('caraxjones@example.com', $this->account('caraxjones@example.com')->getEmail());
+  }
+
+  /**
    * Queued event hook users are imported on cron, deletions included.
    */
   public function testCronImportsTheQueue(): void {
