@@ -1,7 +1,7 @@
 //! Finding the Okta counterparts of many Drupal users with few requests:
 //! linked users by id (`filter=id eq "…" or …`), the others by login
 //! (`search=profile.login eq "…" or …`, case-insensitive like Okta's
-//! logins), 40 terms to a request. Both listings include DEPROVISIONED
+//! logins), 40 terms and at most 2 KiB of expression to a request. Both listings include DEPROVISIONED
 //! users, as a `GET /users/{id}` does.
 //!
 //! A linked user whose id is gone is looked for by login in a second round.
@@ -90,9 +90,40 @@ struct Query {
     members: Vec<usize>,
 }
 
+/// Longest expression (before URL encoding) put in one request. Forty
+/// long logins would make a URL of several KiB, past what some proxies
+/// and servers take (414); encoding grows it about 1.5 times.
+pub const MAX_EXPR_BYTES: usize = 2048;
+
+/// Packs terms into requests: at most `TERMS_PER_QUERY` and
+/// `MAX_EXPR_BYTES` each (a single longer term still gets its own).
+fn chunks(terms: &[(usize, String)]) -> Vec<&[(usize, String)]> {
+    const OR: usize = " or ".len();
+    let mut out = Vec::new();
+    let (mut start, mut len) = (0, 0);
+    for (i, (_, t)) in terms.iter().enumerate() {
+        let grown = if i == start {
+            t.len()
+        } else {
+            len + OR + t.len()
+        };
+        if i > start && (i - start == TERMS_PER_QUERY || grown > MAX_EXPR_BYTES) {
+            out.push(&terms[start..i]);
+            start = i;
+            len = t.len();
+        } else {
+            len = grown;
+        }
+    }
+    if start < terms.len() {
+        out.push(&terms[start..]);
+    }
+    out
+}
+
 fn queries(terms: Vec<(usize, String)>, by_filter: bool) -> Vec<Query> {
-    terms
-        .chunks(TERMS_PER_QUERY)
+    chunks(&terms)
+        .into_iter()
         .map(|chunk| {
             let expr = chunk
                 .iter()
@@ -145,7 +176,8 @@ fn run(client: &OktaClient, q: &Query) -> Result<Vec<User>, OktaError> {
 /// Okta refused the expression itself (not a transient failure): asking
 /// user by user may still work.
 fn refused(e: &OktaError) -> bool {
-    e.code() == Some("E0000031") || e.status() == Some(400)
+    // 414: the URL was too long for something on the way.
+    e.code() == Some("E0000031") || matches!(e.status(), Some(400 | 414))
 }
 
 /// Runs `qs` on up to `concurrency` threads, offering every listed user to
@@ -330,6 +362,29 @@ mod tests {
         let w = vec![wanted(Some("00u1"), Some("a@example.com"))];
         let (qs, _) = plan(&w, &[0], true);
         assert_eq!(qs[0].list.filter.as_deref(), Some("id eq \"00u1\""));
+    }
+
+    #[test]
+    fn long_logins_are_split_so_no_request_gets_too_long() {
+        let long = |i: usize| format!("{}{i}@example.com", "x".repeat(90));
+        let w: Vec<Wanted> = (0..40).map(|i| wanted(None, Some(&long(i)))).collect();
+        let all: Vec<usize> = (0..w.len()).collect();
+        let (qs, single) = plan(&w, &all, false);
+        assert!(single.is_empty());
+        assert!(qs.len() > 1, "40 long logins in {} request(s)", qs.len());
+        for q in &qs {
+            let s = q.list.search.as_deref().unwrap_or_default();
+            assert!(s.len() <= MAX_EXPR_BYTES, "{} bytes", s.len());
+        }
+        let members: Vec<usize> = qs.iter().flat_map(|q| q.members.clone()).collect();
+        assert_eq!(members, all, "every login asked once, in order");
+        // A term longer than the bound alone still gets a request.
+        let huge = wanted(None, Some(&"y".repeat(3000)));
+        let (qs, _) = plan(&[huge, wanted(None, Some("a@b.c"))], &[0, 1], false);
+        assert_eq!(
+            qs.iter().map(|q| q.members.len()).collect::<Vec<_>>(),
+            [1, 1]
+        );
     }
 
     #[test]
