@@ -1,12 +1,13 @@
 //! Finding the Okta counterparts of many Drupal users with few requests:
 //! linked users by id (`filter=id eq "…" or …`), the others by login
 //! (`search=profile.login eq "…" or …`, case-insensitive like Okta's
-//! logins), 40 terms and at most 2 KiB of expression to a request. Both listings include DEPROVISIONED
-//! users, as a `GET /users/{id}` does.
+//! logins), 40 terms and at most 2 KiB of expression to a request. Both
+//! listings include DEPROVISIONED users, as a `GET /users/{id}` does.
 //!
 //! A linked user whose id is gone is looked for by login in a second round.
 //! A value that cannot be quoted in Okta's expression syntax, or a query
-//! Okta refuses as a search (E0000031), falls back to one `GET` per user.
+//! Okta refuses as a search (E0000031, 400, 414), falls back to one `GET`
+//! per user.
 //!
 //! Both listings are eventually consistent on Okta (search by design,
 //! filter with a lag "typically under a second"), so a miss is not proof
