@@ -39,8 +39,8 @@ if ($web === '' || !is_file("$web/autoload.php")) {
 /**
  * Runs the site-side helper; its JSON answer.
  */
-function site(string $php, string $ext, string $web, string $command, int $arg): array|int {
-  $cmd = [$php, '-d', "extension=$ext", '-d', 'memory_limit=-1', __DIR__ . '/scim/site.php', $web, $command, (string) $arg];
+function site(string $php, string $ext, string $web, string $command, string $arg): array|int {
+  $cmd = [$php, '-d', "extension=$ext", '-d', 'memory_limit=-1', __DIR__ . '/scim/site.php', $web, $command, $arg];
   $out = [];
   exec(implode(' ', array_map('escapeshellarg', $cmd)), $out, $rc);
   if ($rc !== 0) {
@@ -112,9 +112,9 @@ function drive(string $base, string $token, array $requests, int $concurrency): 
 }
 
 fwrite(STDERR, "SCIM bench: preparing the site ($accounts accounts)...\n");
-$prepared = site($php, $ext, $web, 'prepare', $accounts);
+$prepared = site($php, $ext, $web, 'prepare', (string) $accounts);
 $token = $prepared['token'];
-$baseline = site($php, $ext, $web, 'baseline', min($ops, 200));
+$baseline = site($php, $ext, $web, 'baseline', (string) min($ops, 200));
 
 $sock = stream_socket_server('tcp://127.0.0.1:0');
 $port = (int) substr(strrchr((string) stream_socket_get_name($sock, FALSE), ':'), 1);
@@ -174,8 +174,7 @@ $results['same_user_race'] = [
 ];
 $stop();
 // Count after the server is gone: one account, whatever the answers.
-$cmd = [$php, '-d', "extension=$ext", __DIR__ . '/scim/site.php', $web, 'count', "bench-scim-$stamp--1@example.com"];
-$results['same_user_race']['accounts'] = (int) shell_exec(implode(' ', array_map('escapeshellarg', $cmd)));
+$results['same_user_race']['accounts'] = site($php, $ext, $web, 'count', "bench-scim-$stamp--1@example.com");
 
 $plainCreate = summary($baseline['create'], array_sum($baseline['create']));
 $plainBlock = summary($baseline['block'], array_sum($baseline['block']));

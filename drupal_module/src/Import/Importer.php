@@ -4,8 +4,8 @@ declare(strict_types=1);
 
 namespace Drupal\okta_user_sync\Import;
 
-use Drupal\Core\Database\Connection;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
+use Drupal\okta_user_sync\AccountFinder;
 use Drupal\okta_user_sync\Engine\Extension;
 use Drupal\okta_user_sync\Event\ImportEvent;
 use Drupal\okta_user_sync\PushCollector;
@@ -37,7 +37,7 @@ final class Importer {
     private readonly Extension $extension,
     private readonly PushCollector $pushCollector,
     private readonly EventDispatcherInterface $eventDispatcher,
-    private readonly Connection $database,
+    private readonly AccountFinder $accounts,
   ) {}
 
   /**
@@ -143,7 +143,7 @@ final class Importer {
     if ($linked === NULL) {
       $property = ($record['match_field'] ?? 'mail') === 'name' ? 'name' : 'mail';
       foreach ((array) ($record['match_values'] ?? []) as $value) {
-        if (($matched = $this->findBy($property, (string) $value)) !== NULL) {
+        if (($matched = $this->accounts->find($property, (string) $value)) !== NULL) {
           break;
         }
         $missed[$property . ':' . mb_strtolower((string) $value)] = TRUE;
@@ -151,7 +151,7 @@ final class Importer {
     }
     $taken = function (string $property) use ($record, $missed): bool {
       $value = (string) ($record[$property] ?? '');
-      return !isset($missed[$property . ':' . mb_strtolower($value)]) && $this->findBy($property, $value) !== NULL;
+      return !isset($missed[$property . ':' . mb_strtolower($value)]) && $this->accounts->find($property, $value) !== NULL;
     };
     $free = $linked === NULL && $matched === NULL;
     return [
@@ -162,25 +162,6 @@ final class Importer {
       'name_taken' => $free && $taken('name'),
       'mail_taken' => $free && $taken('mail'),
     ];
-  }
-
-  /**
-   * The one account with this mail or name, ignoring case.
-   */
-  private function findBy(string $property, string $value): ?UserInterface {
-    if ($value === '') {
-      return NULL;
-    }
-    // The name column ignores case on every core driver; the mail column
-    // does not on SQLite, where only LIKE does (escaped: '_' is a literal).
-    $ids = $this->storage()->getQuery()
-      ->accessCheck(FALSE)
-      ->condition($property, $property === 'mail' ? $this->database->escapeLike($value) : $value, $property === 'mail' ? 'LIKE' : '=')
-      ->condition('uid', 0, '<>')
-      ->range(0, 1)
-      ->execute();
-    $account = $ids === [] ? NULL : $this->storage()->load(reset($ids));
-    return $account instanceof UserInterface ? $account : NULL;
   }
 
   /**

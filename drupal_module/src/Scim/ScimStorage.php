@@ -10,6 +10,7 @@ use Drupal\Core\Database\Connection;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\Core\Entity\Query\ConditionInterface;
 use Drupal\Core\Entity\Query\QueryInterface;
+use Drupal\okta_user_sync\AccountFinder;
 use Drupal\user\RoleInterface;
 use Drupal\user\UserInterface;
 use Drupal\user\UserStorageInterface;
@@ -56,6 +57,7 @@ final class ScimStorage {
     private readonly Connection $database,
     private readonly UuidInterface $uuid,
     private readonly TimeInterface $time,
+    private readonly AccountFinder $accounts,
   ) {}
 
   /**
@@ -74,17 +76,7 @@ final class ScimStorage {
    * The account with this name or mail, ignoring case (any, even deleted).
    */
   public function findUser(string $property, string $value): ?UserInterface {
-    if ($value === '') {
-      return NULL;
-    }
-    $ids = $this->users()->getQuery()->accessCheck(FALSE)
-      // See addUserCondition(): only the mail needs LIKE to ignore case.
-      ->condition($property, $property === 'mail' ? $this->database->escapeLike($value) : $value, $property === 'mail' ? 'LIKE' : '=')
-      ->condition('uid', 0, '>')
-      ->range(0, 1)
-      ->execute();
-    $account = $ids === [] ? NULL : $this->users()->load(reset($ids));
-    return $account instanceof UserInterface ? $account : NULL;
+    return $this->accounts->find($property, $value);
   }
 
   /**
@@ -486,17 +478,11 @@ final class ScimStorage {
         $value = (int) (bool) $value;
         break;
     }
-    if ($property === 'mail' && is_string($value) && in_array($operator, ['=', '<>'], TRUE)) {
-      // SCIM compares emails ignoring case. The name and text fields are
-      // case-insensitive columns on every core driver, so '=' is; the mail
-      // column is not on SQLite, where only LIKE ignores case.
-      $operator = $operator === '=' ? 'LIKE' : 'NOT LIKE';
-      $value = $this->database->escapeLike($value);
-    }
     match ($operator) {
       'IS NULL' => $parent->notExists($property),
       'IS NOT NULL' => $parent->exists($property),
-      default => $parent->condition($property, $value, $operator),
+      // SCIM compares userName and emails ignoring case.
+      default => $this->accounts->condition($parent, $property, $value, $operator),
     };
   }
 
